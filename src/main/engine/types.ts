@@ -1,0 +1,136 @@
+/**
+ * The procedure model. A procedure turns validated inputs plus discovered facts into a plan of
+ * steps; the runner executes the plan with preflight, gates, journal, resume and rollback.
+ * The engine knows no system: systems implement these interfaces under src/main/systems/.
+ */
+import type { z } from 'zod';
+import type { EnvironmentKind, Fact, StepDescriptionInput, StepKind } from '../../shared/procedure.js';
+import type { DbConnector } from '../platform/db/types.js';
+import type { Exec } from '../platform/exec/types.js';
+import type { ServiceController } from '../platform/services/types.js';
+
+/** The adapters a procedure reaches the outside world through; the sandbox swaps in its own. */
+export interface Environment {
+  readonly kind: EnvironmentKind;
+  readonly exec: Exec;
+  readonly db: DbConnector;
+  /** Windows services on Windows, the simulated controller in the sandbox. */
+  readonly services: ServiceController;
+  /** Sandbox: root of the practice install trees (e.g. <sandbox>/outsystems/Platform Server). Real: undefined. */
+  readonly sandboxRoot?: string;
+}
+
+/** Per-run storage of what undo needs: file copies beside the journal, old row values in a 0600 file. */
+export interface BackupStore {
+  /** Copies the file (if it exists) before it is changed; idempotent: the first copy of a run is kept. */
+  saveFile(filePath: string): Promise<void>;
+  /** Puts the saved copy back byte for byte (or removes the file if it did not exist before). */
+  restoreFile(filePath: string): Promise<void>;
+  /** Stores values under a key; idempotent: the first save of a key in a run is kept. */
+  saveValues(key: string, values: unknown): Promise<void>;
+  loadValues<T = unknown>(key: string): Promise<T | undefined>;
+}
+
+export interface StepContext {
+  readonly env: Environment;
+  readonly backup: BackupStore;
+  /** A progress line for the wizard and CLI; passes through redaction. */
+  log(line: string): void;
+  /** Registers a value to mask in everything the run writes (e.g. a password read from a file at run time). */
+  addSecret(value: string): void;
+}
+
+export interface StepDefinition {
+  /** Stable within a procedure: the journal and resume match steps by id. */
+  id: string;
+  kind: StepKind;
+  title: string;
+  /** What it will do, shown before anything runs. */
+  describe(): StepDescriptionInput;
+  /**
+   * Does it. For `check` and `verify` steps this is the check (throw StepFailure to fail).
+   * For `change` steps: idempotent, or guarded so that running it again after a crash is harmless.
+   * For `manual` steps: called after the admin confirmed; it verifies what the admin did.
+   */
+  run(ctx: StepContext): Promise<void>;
+  /** The change's own outcome check, run right after `run` (e.g. exactly one row; service RUNNING). */
+  check?(ctx: StepContext): Promise<void>;
+  /** Compensating action, used by rollback in reverse order. */
+  undo?(ctx: StepContext): Promise<void>;
+}
+
+export interface Plan {
+  /** What the run lock guards, e.g. "outsystems:mssql://db01/outsystems". */
+  target: string;
+  facts: Fact[];
+  warnings: string[];
+  steps: StepDefinition[];
+}
+
+export interface PlanContext<I> {
+  inputs: I;
+  env: Environment;
+}
+
+export interface ProcedureDefinition<Schema extends z.ZodType = z.ZodType> {
+  /** `<system>.<action>`, e.g. "outsystems.reset-admin-password". */
+  id: string;
+  system: string;
+  title: string;
+  summary: string;
+  /** Inputs; mark secret fields with `.meta({ secret: true })`. */
+  inputs: Schema;
+  /**
+   * Discovers facts and returns the plan. Must not change anything. The list of step ids must
+   * depend on inputs only (not on state a run changes), so that resume can rebuild the same plan.
+   * Throw ProcedureRefusal when the procedure cannot apply (e.g. a cloud install).
+   */
+  plan(ctx: PlanContext<z.output<Schema>>): Promise<Plan>;
+}
+
+/** A step's check or run failed in an expected way; `fix` tells the admin what to do. */
+export class StepFailure extends Error {
+  constructor(
+    message: string,
+    readonly fix?: string,
+  ) {
+    super(message);
+    this.name = 'StepFailure';
+  }
+}
+
+/** The procedure does not apply here; the message explains what to do instead. */
+export class ProcedureRefusal extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ProcedureRefusal';
+  }
+}
+
+/** Input that cannot be used; names the field and the fix. */
+export class InputError extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(`${field}: ${message}`);
+    this.name = 'InputError';
+  }
+}
+
+/** What a system folder exports: its procedures, its discovery, and its part of the practice sandbox. */
+export interface SystemModule {
+  id: string;
+  title: string;
+  procedures: ProcedureDefinition[];
+  discover?(options: Record<string, unknown>, env: Environment): Promise<import('../../shared/procedure.js').DiscoveryReport>;
+  /** Seeds this system's practice data into the sandbox database and sandbox file tree. */
+  seedSandbox?(sandbox: SandboxSeedContext): Promise<void>;
+}
+
+export interface SandboxSeedContext {
+  /** Connection URL of the sandbox's embedded PostgreSQL database for this system. */
+  databaseUrl: string;
+  /** A folder this system owns inside the sandbox tree. */
+  root: string;
+}

@@ -1,0 +1,27 @@
+/** Running programs. Secrets never go on argv: they travel through stdin or the environment of that one child. */
+export interface ExecRequest {
+  program: string;
+  args: readonly string[];
+  cwd?: string;
+  /** Extra environment for this child only (merged over the parent's). */
+  env?: Readonly<Record<string, string>>;
+  /** Written to the child's stdin, then stdin is closed. */
+  stdin?: string;
+  /** Killed after this long; the result then has timedOut = true. */
+  timeoutMs?: number;
+  /** Values that must not appear on argv (refused before spawning) and are masked in stdout/stderr. */
+  secrets?: readonly string[];
+}
+
+export interface ExecResult {
+  exitCode: number | null;
+  signal: string | null;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+  durationMs: number;
+}
+
+export interface Exec {
+  run(request: ExecRequest): Promise<ExecResult>;
+}

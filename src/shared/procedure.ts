@@ -1,0 +1,161 @@
+/**
+ * The serialisable view of procedures, plans and runs: what crosses the IPC boundary and what
+ * the CLI prints with --json. Both sides import these schemas; nothing here knows a system.
+ */
+import { z } from 'zod';
+
+export const StepKind = z.enum(['check', 'change', 'manual', 'verify']);
+export type StepKind = z.infer<typeof StepKind>;
+
+/** What a step will do, shown before anything runs. Every string here has passed redaction. */
+export const StepDescription = z.object({
+  summary: z.string(),
+  details: z.array(z.string()).default([]),
+  /** Statements as they will run on the target (and, in the sandbox, as they would run on the real dialect); secrets masked. */
+  sql: z.array(z.object({ dialect: z.string(), text: z.string() })).default([]),
+  /** A unified diff of a file edit, secrets masked. */
+  diff: z.object({ path: z.string(), unified: z.string() }).optional(),
+  /** The exact program and arguments; never a secret. */
+  command: z.object({ program: z.string(), args: z.array(z.string()), cwd: z.string().optional() }).optional(),
+  /** Services this step stops or starts. */
+  services: z.object({ stop: z.array(z.string()).default([]), start: z.array(z.string()).default([]) }).optional(),
+  /** True when the step takes something out of service (users cannot work until a later step). */
+  outage: z.boolean().default(false),
+  /** For manual steps: exactly what the admin does. */
+  instructions: z.array(z.string()).default([]),
+  warnings: z.array(z.string()).default([]),
+});
+export type StepDescription = z.infer<typeof StepDescription>;
+export type StepDescriptionInput = z.input<typeof StepDescription>;
+
+export const PlannedStep = z.object({
+  id: z.string(),
+  kind: StepKind,
+  title: z.string(),
+  description: StepDescription,
+  undoable: z.boolean(),
+});
+export type PlannedStep = z.infer<typeof PlannedStep>;
+
+export const FactStatus = z.enum(['ok', 'info', 'warn', 'error']);
+export const Fact = z.object({ label: z.string(), value: z.string(), status: FactStatus.default('info') });
+export type Fact = z.infer<typeof Fact>;
+
+export const EnvironmentKind = z.enum(['real', 'sandbox']);
+export type EnvironmentKind = z.infer<typeof EnvironmentKind>;
+
+export const PlanView = z.object({
+  planId: z.string(),
+  procedureId: z.string(),
+  title: z.string(),
+  environment: EnvironmentKind,
+  /** The run lock's target (environment / database / config file) this plan would change. */
+  target: z.string(),
+  facts: z.array(Fact),
+  warnings: z.array(z.string()),
+  steps: z.array(PlannedStep),
+});
+export type PlanView = z.infer<typeof PlanView>;
+
+export const ProcedureSummary = z.object({
+  id: z.string(),
+  system: z.string(),
+  title: z.string(),
+  summary: z.string(),
+  /** JSON Schema of the inputs (zod's toJSONSchema, io: input); secret fields carry `"secret": true`. */
+  inputSchema: z.record(z.string(), z.unknown()),
+});
+export type ProcedureSummary = z.infer<typeof ProcedureSummary>;
+
+export const RunState = z.enum([
+  'preflight',
+  'awaiting',
+  'running',
+  'failed',
+  'succeeded',
+  'rolled-back',
+  'cancelled',
+  'interrupted',
+]);
+export type RunState = z.infer<typeof RunState>;
+
+export const StepState = z.enum(['pending', 'running', 'done', 'failed', 'skipped', 'undone']);
+export type StepState = z.infer<typeof StepState>;
+
+export const Decision = z.enum(['confirm', 'cancel', 'retry', 'rollback', 'continue']);
+export type Decision = z.infer<typeof Decision>;
+
+/**
+ * A question the run is waiting on. `confirm-changes` comes before the first change,
+ * `confirm-outage` before a step with outage, `manual` when a human must act,
+ * `failure` after a failed step (retry / rollback / continue = fixed by hand).
+ */
+export const Prompt = z.object({
+  id: z.string(),
+  kind: z.enum(['confirm-changes', 'confirm-outage', 'manual', 'failure']),
+  stepId: z.string().optional(),
+  title: z.string(),
+  message: z.string(),
+  instructions: z.array(z.string()).default([]),
+  options: z.array(Decision),
+});
+export type Prompt = z.infer<typeof Prompt>;
+
+export const StepProgress = z.object({
+  id: z.string(),
+  kind: StepKind,
+  title: z.string(),
+  state: StepState,
+  message: z.string().optional(),
+  logs: z.array(z.string()),
+});
+export type StepProgress = z.infer<typeof StepProgress>;
+
+export const RunView = z.object({
+  runId: z.string(),
+  procedureId: z.string(),
+  title: z.string(),
+  environment: EnvironmentKind,
+  target: z.string(),
+  state: RunState,
+  steps: z.array(StepProgress),
+  prompt: Prompt.optional(),
+  error: z.string().optional(),
+  startedAt: z.string(),
+  finishedAt: z.string().optional(),
+  journalPath: z.string(),
+  journalHash: z.string(),
+});
+export type RunView = z.infer<typeof RunView>;
+
+export const RunSummary = z.object({
+  runId: z.string(),
+  procedureId: z.string(),
+  title: z.string(),
+  state: RunState,
+  startedAt: z.string(),
+  finishedAt: z.string().optional(),
+  host: z.string(),
+  user: z.string(),
+});
+export type RunSummary = z.infer<typeof RunSummary>;
+
+/** Pushed from main while a run goes on; `run` is the whole current view, so a listener never has to merge. */
+export const RunEvent = z.object({
+  type: z.enum(['state', 'step-started', 'log', 'step-finished', 'step-failed', 'prompt', 'finished']),
+  runId: z.string(),
+  stepId: z.string().optional(),
+  line: z.string().optional(),
+  run: RunView,
+});
+export type RunEvent = z.infer<typeof RunEvent>;
+
+export const DiscoveryReport = z.object({
+  system: z.string(),
+  title: z.string(),
+  sections: z.array(z.object({ title: z.string(), facts: z.array(Fact) })),
+});
+export type DiscoveryReport = z.infer<typeof DiscoveryReport>;
+
+export const ReportFormat = z.enum(['md', 'html', 'json']);
+export type ReportFormat = z.infer<typeof ReportFormat>;
