@@ -4,9 +4,9 @@
  * The engine knows no system: systems implement these interfaces under src/main/systems/.
  */
 import type { z } from 'zod';
-import type { EnvironmentKind, Fact, StepDescriptionInput, StepKind } from '../../shared/procedure.js';
+import type { DiscoveryReport, EnvironmentKind, Fact, StepDescriptionInput, StepKind } from '../../shared/procedure.js';
 import type { DbConnector } from '../platform/db/types.js';
-import type { Exec } from '../platform/exec/types.js';
+import type { Exec, ExecRequest, ExecResult } from '../platform/exec/types.js';
 import type { ServiceController } from '../platform/services/types.js';
 
 /** The adapters a procedure reaches the outside world through; the sandbox swaps in its own. */
@@ -16,7 +16,7 @@ export interface Environment {
   readonly db: DbConnector;
   /** Windows services on Windows, the simulated controller in the sandbox. */
   readonly services: ServiceController;
-  /** Sandbox: root of the practice install trees (e.g. <sandbox>/outsystems/Platform Server). Real: undefined. */
+  /** Sandbox: this system's practice tree (e.g. <sandbox>/outsystems, holding "Platform Server/"). Real: undefined. */
   readonly sandboxRoot?: string;
 }
 
@@ -123,14 +123,22 @@ export interface SystemModule {
   id: string;
   title: string;
   procedures: ProcedureDefinition[];
-  discover?(options: Record<string, unknown>, env: Environment): Promise<import('../../shared/procedure.js').DiscoveryReport>;
+  discover?(options: Record<string, unknown>, env: Environment): Promise<DiscoveryReport>;
+  /** True when a real install of this system is found on this machine (then the sandbox is not suggested first). */
+  detectRealInstall?(env: Environment): Promise<boolean>;
   /** Seeds this system's practice data into the sandbox database and sandbox file tree. */
   seedSandbox?(sandbox: SandboxSeedContext): Promise<void>;
+  /** Programs simulated in the sandbox, by file name (e.g. "ConfigurationTool.com"); the sandbox's Exec runs these instead of spawning. */
+  sandboxPrograms?: Record<string, SimulatedProgram>;
 }
 
+export type SimulatedProgram = (request: ExecRequest, sandbox: SandboxSeedContext) => Promise<ExecResult>;
+
 export interface SandboxSeedContext {
-  /** Connection URL of the sandbox's embedded PostgreSQL database for this system. */
+  /** Connection URL of this system's database on the sandbox's embedded PostgreSQL (one database per system). */
   databaseUrl: string;
-  /** A folder this system owns inside the sandbox tree. */
+  /** A folder this system owns inside the sandbox tree (the Environment's sandboxRoot/<system id>). */
   root: string;
+  /** Declares a simulated service (initially running) for the sandbox's service controller. */
+  defineService(name: string, options?: { displayName?: string; startType?: 'auto' | 'manual' | 'disabled' }): void;
 }
