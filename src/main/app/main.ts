@@ -1,0 +1,52 @@
+/** The Electron main process: one hardened window over the shared API. */
+import { app, BrowserWindow, ipcMain, protocol, session } from 'electron';
+import { fileURLToPath } from 'node:url';
+import { createApi } from '../api/create-api.js';
+import { defaultDataDir } from '../api/data-dir.js';
+import { EventHub } from '../api/event-hub.js';
+import { builtRendererDir } from '../host/renderer-dir.js';
+import { APP_ENTRY_URL } from './app-url.js';
+import { serveAppScheme, registerAppScheme } from './app-protocol.js';
+import { forwardEvents, registerIpc } from './electron-ipc.js';
+import { applySessionPolicy, applyWebContentsPolicy } from './harden.js';
+import { createRouter } from './ipc-router.js';
+import { mainWindowOptions } from './window-options.js';
+
+registerAppScheme(protocol);
+app.enableSandbox();
+app.on('web-contents-created', (_event, contents) => applyWebContentsPolicy(contents));
+app.on('window-all-closed', () => app.quit());
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.whenReady().then(start, (error: unknown) => fail(error));
+}
+
+async function start(): Promise<void> {
+  applySessionPolicy(session.defaultSession);
+  serveAppScheme(protocol, builtRendererDir());
+
+  const hub = new EventHub();
+  const api = await createApi({ dataDir: defaultDataDir(), transport: 'electron', emit: hub.emit });
+  registerIpc(ipcMain, createRouter(api.handlers, logInternalError));
+  app.on('will-quit', () => void api.close());
+
+  const preloadPath = fileURLToPath(new URL('../preload/index.cjs', import.meta.url));
+  const window = new BrowserWindow(mainWindowOptions(preloadPath));
+  const stopForwarding = forwardEvents(hub, window.webContents);
+  window.on('closed', stopForwarding);
+  window.once('ready-to-show', () => window.show());
+  await window.loadURL(APP_ENTRY_URL);
+}
+
+/** The error's kind only: its message may carry a value the engine did not get to redact. */
+function logInternalError(error: unknown): void {
+  const name = error instanceof Error ? error.name : typeof error;
+  process.stderr.write(`breakglass: internal error (${name}) while answering the window\n`);
+}
+
+function fail(error: unknown): void {
+  logInternalError(error);
+  app.exit(1);
+}

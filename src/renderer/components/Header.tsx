@@ -1,0 +1,35 @@
+import { useWizard } from '../state/wizard-store.js';
+
+export function Header() {
+  const appInfo = useWizard((state) => state.appInfo);
+  const restart = useWizard((state) => state.restart);
+  const openRuns = useWizard((state) => state.openRuns);
+  return (
+    <header className="app-header" data-testid="app-header">
+      <div className="brand">
+        <span className="brand-mark" aria-hidden="true">
+          ⛶
+        </span>
+        <span className="brand-name">Breakglass</span>
+        {appInfo ? (
+          <span className="brand-meta" data-testid="app-version">
+            {appInfo.version} · {appInfo.platform}
+          </span>
+        ) : null}
+      </div>
+      <nav className="header-actions" aria-label="Main">
+        <button type="button" className="secondary" data-testid="nav-new" onClick={restart}>
+          New recovery
+        </button>
+        <button type="button" className="secondary" data-testid="nav-runs" onClick={() => void openRuns()}>
+          Runs
+        </button>
+        {appInfo ? (
+          <span className="badge" data-testid="transport-badge" title={`Data: ${appInfo.dataDir}`}>
+            {appInfo.transport === 'electron' ? 'Desktop' : 'Browser (local)'}
+          </span>
+        ) : null}
+      </nav>
+    </header>
+  );
+}

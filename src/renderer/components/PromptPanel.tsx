@@ -1,0 +1,43 @@
+import type { Decision, Prompt } from '../../shared/procedure.js';
+import { useWizard } from '../state/wizard-store.js';
+
+const LABELS: Record<Decision, string> = {
+  confirm: 'Go ahead',
+  cancel: 'Cancel the run',
+  retry: 'Retry the step',
+  rollback: 'Roll back',
+  continue: 'I fixed it by hand — continue',
+};
+
+/** The question the run is waiting on, with one button per decision it allows. */
+export function PromptPanel({ prompt }: { prompt: Prompt }) {
+  const respond = useWizard((state) => state.respond);
+  const busy = useWizard((state) => state.busy);
+  return (
+    <section className={`prompt ${prompt.kind}`} role="alertdialog" aria-labelledby="prompt-title" data-testid="prompt-panel" data-kind={prompt.kind}>
+      <h3 id="prompt-title">{prompt.title}</h3>
+      <p>{prompt.message}</p>
+      {prompt.instructions.length > 0 ? (
+        <ol className="instructions">
+          {prompt.instructions.map((instruction, index) => (
+            <li key={index}>{instruction}</li>
+          ))}
+        </ol>
+      ) : null}
+      <div className="actions">
+        {prompt.options.map((decision) => (
+          <button
+            key={decision}
+            type="button"
+            className={decision === 'confirm' || decision === 'continue' || decision === 'retry' ? 'primary' : 'secondary'}
+            disabled={busy}
+            data-testid={`prompt-${decision}`}
+            onClick={() => void respond(decision)}
+          >
+            {LABELS[decision]}
+          </button>
+        ))}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,64 @@
+import { useState } from 'react';
+import { secretFieldPaths, type JsonSchema } from '../form/json-schema.js';
+import { useWizard } from '../state/wizard-store.js';
+import { ResumeForm } from './ResumeForm.js';
+
+const RESUMABLE = new Set(['interrupted', 'failed', 'awaiting', 'running', 'preflight']);
+
+/** Every run in the data folder, newest first, with Resume for the ones that did not finish. */
+export function RunsScreen() {
+  const runs = useWizard((state) => state.runs);
+  const procedures = useWizard((state) => state.procedures);
+  const [resuming, setResuming] = useState<string>();
+  if (!runs) return <p className="loading">Loading runs…</p>;
+  return (
+    <section data-testid="screen-runs">
+      <h1>Runs</h1>
+      {runs.length === 0 ? <p data-testid="no-runs">No runs yet.</p> : null}
+      <table className="runs">
+        <thead>
+          <tr>
+            <th scope="col">Started</th>
+            <th scope="col">Procedure</th>
+            <th scope="col">State</th>
+            <th scope="col">By</th>
+            <th scope="col">
+              <span className="visually-hidden">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {[...runs]
+            .sort((a, b) => b.startedAt.localeCompare(a.startedAt))
+            .map((run) => {
+              const procedure = procedures?.find((item) => item.id === run.procedureId);
+              const schema = procedure?.inputSchema as JsonSchema | undefined;
+              return (
+                <tr key={run.runId} data-testid={`runs-row-${run.runId}`}>
+                  <td>{new Date(run.startedAt).toLocaleString()}</td>
+                  <td>{run.title}</td>
+                  <td>
+                    <span className={`badge state-${run.state}`}>{run.state}</span>
+                  </td>
+                  <td>
+                    {run.user}@{run.host}
+                  </td>
+                  <td>
+                    {RESUMABLE.has(run.state) ? (
+                      resuming === run.runId ? (
+                        <ResumeForm runId={run.runId} secretPaths={schema ? secretFieldPaths(schema, schema) : []} />
+                      ) : (
+                        <button type="button" className="secondary" data-testid={`resume-${run.runId}`} onClick={() => setResuming(run.runId)}>
+                          Resume
+                        </button>
+                      )
+                    ) : null}
+                  </td>
+                </tr>
+              );
+            })}
+        </tbody>
+      </table>
+    </section>
+  );
+}

@@ -1,0 +1,143 @@
+/**
+ * The wizard's state and the calls that move it: choose → inputs → plan → run → report, plus
+ * the runs list. Every call goes through the Transport; errors land in `error` as shown text.
+ */
+import { create } from 'zustand';
+import type { Channel, Request, Response, Transport } from '../../shared/ipc.js';
+import type { Decision, EnvironmentKind, PlanView, ProcedureSummary, ReportFormat, RunSummary, RunView } from '../../shared/procedure.js';
+import { initialValue, withoutEmpty, type JsonSchema } from '../form/json-schema.js';
+
+export type Screen = 'choose' | 'inputs' | 'plan' | 'run' | 'report' | 'runs';
+export type AppInfo = Response<'app.info'>;
+export type ExportedReport = Response<'report.export'>;
+
+export interface WizardState {
+  transport?: Transport;
+  connectError?: string;
+  appInfo?: AppInfo;
+  procedures?: ProcedureSummary[];
+  screen: Screen;
+  procedure?: ProcedureSummary;
+  environment: EnvironmentKind;
+  inputs: Record<string, unknown>;
+  plan?: PlanView;
+  run?: RunView;
+  runs?: RunSummary[];
+  busy: boolean;
+  error?: string;
+
+  connect(transport: Transport): Promise<void>;
+  failConnect(message: string): void;
+  choose(procedure: ProcedureSummary): void;
+  setEnvironment(environment: EnvironmentKind): void;
+  setInputs(inputs: Record<string, unknown>): void;
+  createPlan(): Promise<void>;
+  startRun(): Promise<void>;
+  respond(decision: Decision): Promise<void>;
+  showReport(): void;
+  exportReport(format: ReportFormat): Promise<ExportedReport | undefined>;
+  generatePassword(policy: Request<'password.generate'>['policy']): Promise<string | undefined>;
+  openRuns(): Promise<void>;
+  resume(runId: string, secrets: Record<string, string>): Promise<void>;
+  restart(): void;
+  dismissError(): void;
+}
+
+export const useWizard = create<WizardState>()((set, get) => {
+  /** Invokes a channel; on failure records the message (it already names the field and the fix) and returns undefined. */
+  async function call<C extends Channel>(channel: C, request: Request<C>): Promise<Response<C> | undefined> {
+    const transport = get().transport;
+    if (!transport) return undefined;
+    set({ busy: true, error: undefined });
+    try {
+      const result = await transport.invoke(channel, request);
+      if (result.ok) return result.value;
+      set({ error: result.message });
+      return undefined;
+    } finally {
+      set({ busy: false });
+    }
+  }
+
+  return {
+    screen: 'choose',
+    environment: 'sandbox',
+    inputs: {},
+    busy: false,
+
+    async connect(transport) {
+      set({ transport });
+      transport.on('run.event', (payload) => {
+        if (get().run?.runId === payload.runId) set({ run: payload.run });
+      });
+      const info = await call('app.info', {});
+      const list = await call('procedures.list', {});
+      set({
+        appInfo: info,
+        procedures: list?.procedures ?? [],
+        environment: info && !info.sandboxSuggested ? 'real' : 'sandbox',
+      });
+    },
+    failConnect(message) {
+      set({ connectError: message });
+    },
+    choose(procedure) {
+      const inputs = initialValue(procedure.inputSchema as JsonSchema, procedure.inputSchema as JsonSchema);
+      set({ procedure, inputs: (inputs as Record<string, unknown>) ?? {}, plan: undefined, run: undefined, error: undefined, screen: 'inputs' });
+    },
+    setEnvironment(environment) {
+      set({ environment });
+    },
+    setInputs(inputs) {
+      set({ inputs });
+    },
+    async createPlan() {
+      const { procedure, inputs, environment } = get();
+      if (!procedure) return;
+      const plan = await call('plan.create', { procedureId: procedure.id, inputs: withoutEmpty(inputs) ?? {}, environment });
+      if (plan) set({ plan, screen: 'plan' });
+    },
+    async startRun() {
+      const plan = get().plan;
+      if (!plan) return;
+      const run = await call('run.start', { planId: plan.planId });
+      if (run) set({ run, screen: 'run' });
+    },
+    async respond(decision) {
+      const run = get().run;
+      if (!run?.prompt) return;
+      const next = await call('run.respond', { runId: run.runId, promptId: run.prompt.id, decision });
+      if (next) set({ run: next });
+    },
+    showReport() {
+      set({ screen: 'report' });
+    },
+    async exportReport(format) {
+      const run = get().run;
+      return run ? call('report.export', { runId: run.runId, format }) : undefined;
+    },
+    async generatePassword(policy) {
+      return (await call('password.generate', { policy }))?.password;
+    },
+    async openRuns() {
+      set({ screen: 'runs' });
+      const list = await call('runs.list', {});
+      if (list) set({ runs: list.runs });
+    },
+    async resume(runId, secrets) {
+      const run = await call('run.resume', { runId, secrets });
+      if (run) set({ run, screen: 'run', procedure: get().procedures?.find((item) => item.id === run.procedureId) });
+    },
+    restart() {
+      set({ screen: 'choose', procedure: undefined, inputs: {}, plan: undefined, run: undefined, error: undefined });
+    },
+    dismissError() {
+      set({ error: undefined });
+    },
+  };
+});
+
+/** A run in one of these states will not change any more. */
+export function isFinished(run: RunView): boolean {
+  return ['succeeded', 'rolled-back', 'cancelled', 'interrupted'].includes(run.state) || (run.state === 'failed' && !run.prompt);
+}
