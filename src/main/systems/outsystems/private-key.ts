@@ -1,0 +1,62 @@
+/**
+ * private.key: the farm's settings key. Read as UTF-8 (BOM, CRLF/LF/CR all fine); lines starting
+ * with `--` at column 0 (the warning banner) and blank lines are skipped; the first other line,
+ * trimmed, is the Base64 key, used as the AES key as is. The rest of the file is ignored.
+ */
+import fs from 'node:fs/promises';
+
+export const AES_KEY_LENGTHS = [16, 24, 32] as const;
+
+export class PrivateKeyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PrivateKeyError';
+  }
+}
+
+export interface PrivateKey {
+  /** The AES key bytes. */
+  key: Buffer;
+  /** The Base64 line as written in the file (a secret: register it with the run's Redactor). */
+  base64: string;
+}
+
+export function parsePrivateKey(contents: string | Buffer, sourceName = 'private.key'): PrivateKey {
+  const text = (typeof contents === 'string' ? contents : contents.toString('utf8')).replace(/^\uFEFF/, '');
+  const keyLine = text
+    .split(/\r\n|\r|\n/)
+    .find((line) => !line.startsWith('--') && line.trim() !== '')
+    ?.trim();
+  if (!keyLine) {
+    throw new PrivateKeyError(`${sourceName} holds no key line (only banner or blank lines). Copy private.key from the deployment controller.`);
+  }
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(keyLine) || keyLine.length % 4 !== 0) {
+    throw new PrivateKeyError(
+      `${sourceName} is garbled: its key line is not Base64. Copy private.key again from the deployment controller (byte for byte, e.g. not through a text editor that re-wraps lines).`,
+    );
+  }
+  const key = Buffer.from(keyLine, 'base64');
+  if (!(AES_KEY_LENGTHS as readonly number[]).includes(key.length)) {
+    throw new PrivateKeyError(
+      `${sourceName} holds a ${key.length}-byte key; AES needs 16, 24 or 32 bytes. The file is truncated or not a Platform Server private.key: copy it again from the deployment controller.`,
+    );
+  }
+  return { key, base64: keyLine };
+}
+
+export async function loadPrivateKey(filePath: string): Promise<PrivateKey> {
+  let bytes: Buffer;
+  try {
+    bytes = await fs.readFile(filePath);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') {
+      throw new PrivateKeyError(`${filePath} does not exist. Copy private.key from the deployment controller into the Platform Server folder.`);
+    }
+    if (code === 'EACCES' || code === 'EPERM') {
+      throw new PrivateKeyError(`${filePath} cannot be read (${code}). Run Breakglass as administrator.`);
+    }
+    throw error;
+  }
+  return parsePrivateKey(bytes, filePath);
+}
