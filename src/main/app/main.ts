@@ -10,7 +10,7 @@ import { serveAppScheme, registerAppScheme } from './app-protocol.js';
 import { forwardEvents, registerIpc } from './electron-ipc.js';
 import { applySessionPolicy, applyWebContentsPolicy } from './harden.js';
 import { createRouter } from './ipc-router.js';
-import { mainWindowOptions } from './window-options.js';
+import { createMainWindow } from './main-window.js';
 
 registerAppScheme(protocol);
 app.enableSandbox();
@@ -33,7 +33,7 @@ async function start(): Promise<void> {
   app.on('will-quit', () => void api.close());
 
   const preloadPath = fileURLToPath(new URL('../preload/index.cjs', import.meta.url));
-  const window = new BrowserWindow(mainWindowOptions(preloadPath));
+  const window = createMainWindow(BrowserWindow, preloadPath);
   const stopForwarding = forwardEvents(hub, window.webContents);
   window.on('closed', stopForwarding);
   window.once('ready-to-show', () => window.show());
