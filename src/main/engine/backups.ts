@@ -1,0 +1,66 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { writeFileAtomic } from '../platform/files/atomic-write.js';
+import type { BackupStore } from './types.js';
+
+/**
+ * A run's backups, beside its journal: `files/<sha256 of path>` copies plus `files.json`
+ * (which paths were saved, and whether they existed), and `backup-values.json` for old values.
+ * Everything 0600 in 0700 directories. The first save of a file or key in a run wins, so a step
+ * re-run after a crash never overwrites the original with its own half-done change.
+ */
+export class RunBackupStore implements BackupStore {
+  private readonly filesDir: string;
+  private readonly manifestPath: string;
+  private readonly valuesPath: string;
+
+  constructor(runDir: string) {
+    this.filesDir = path.join(runDir, 'files');
+    this.manifestPath = path.join(runDir, 'files.json');
+    this.valuesPath = path.join(runDir, 'backup-values.json');
+  }
+
+  async saveFile(filePath: string): Promise<void> {
+    const absolute = path.resolve(filePath);
+    const manifest = this.readJson<Record<string, { copy: string | null }>>(this.manifestPath);
+    if (manifest[absolute]) return;
+    let copy: string | null = null;
+    if (fs.existsSync(absolute)) {
+      fs.mkdirSync(this.filesDir, { recursive: true, mode: 0o700 });
+      copy = createHash('sha256').update(absolute).digest('hex');
+      await writeFileAtomic(path.join(this.filesDir, copy), fs.readFileSync(absolute), { mode: 0o600 });
+    }
+    manifest[absolute] = { copy };
+    await writeFileAtomic(this.manifestPath, JSON.stringify(manifest, null, 2), { mode: 0o600 });
+  }
+
+  async restoreFile(filePath: string): Promise<void> {
+    const absolute = path.resolve(filePath);
+    const saved = this.readJson<Record<string, { copy: string | null }>>(this.manifestPath)[absolute];
+    if (!saved) return;
+    if (saved.copy === null) {
+      fs.rmSync(absolute, { force: true });
+      return;
+    }
+    const original = fs.readFileSync(path.join(this.filesDir, saved.copy));
+    const mode = fs.existsSync(absolute) ? undefined : 0o600;
+    await writeFileAtomic(absolute, original, mode === undefined ? undefined : { mode });
+  }
+
+  async saveValues(key: string, values: unknown): Promise<void> {
+    const all = this.readJson<Record<string, unknown>>(this.valuesPath);
+    if (Object.prototype.hasOwnProperty.call(all, key)) return;
+    all[key] = values;
+    await writeFileAtomic(this.valuesPath, JSON.stringify(all, null, 2), { mode: 0o600 });
+  }
+
+  async loadValues<T = unknown>(key: string): Promise<T | undefined> {
+    return this.readJson<Record<string, T>>(this.valuesPath)[key];
+  }
+
+  private readJson<T extends object>(filePath: string): T {
+    if (!fs.existsSync(filePath)) return {} as T;
+    return JSON.parse(fs.readFileSync(filePath, 'utf8')) as T;
+  }
+}

@@ -1,0 +1,207 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { EnvironmentKind, ProcedureSummary, ReportFormat, RunSummary, RunView } from '../../shared/procedure.js';
+import { Redactor } from '../../shared/redact.js';
+import { currentActor } from './actor.js';
+import { RunBackupStore } from './backups.js';
+import { createEnvironment } from './environments.js';
+import { withSecrets } from './input-secrets.js';
+import { JOURNAL_FILE, Journal, JournalTampered, readJournal } from './journal.js';
+import type { RunCreated } from './journal-entries.js';
+import { preparePlan, type PreparedPlan } from './planning.js';
+import { NotFound, ProcedureRegistry } from './registry.js';
+import { buildReportData } from './report/report-data.js';
+import { renderReport, type RenderedReport } from './report/index.js';
+import { isRunId, newRunId } from './run-id.js';
+import { currentHolder, RunLock } from './run-lock.js';
+import { foldJournal, isResumable, recordSummary, recordView, type RunRecord } from './run-record.js';
+import { Run, type RunHooks } from './runner.js';
+import { Sandbox } from './sandbox/sandbox.js';
+import { createVerifier, matchesVerifier } from './secret-verifier.js';
+import { InputError, ProcedureRefusal, type Environment, type SystemModule } from './types.js';
+
+/** A run started in this process: its live view, and a promise of its view when it stops. */
+export interface RunHandle {
+  run: Run;
+  done: Promise<RunView>;
+}
+
+/**
+ * The one entry point the API and the CLI share: procedures, plans, runs (start, resume, view,
+ * list), reports. Runs live in `<dataDir>/runs/<runId>/`, locks in `<dataDir>/locks/`, the
+ * practice sandbox in `<dataDir>/sandbox/`.
+ */
+export class Engine {
+  readonly registry: ProcedureRegistry;
+  readonly sandbox: Sandbox;
+  private readonly active = new Map<string, Run>();
+  private readonly environments = new Map<string, Environment>();
+
+  constructor(
+    readonly dataDir: string,
+    systems: readonly SystemModule[],
+  ) {
+    this.registry = new ProcedureRegistry(systems);
+    this.sandbox = new Sandbox(dataDir);
+  }
+
+  private get runsDir(): string {
+    return path.join(this.dataDir, 'runs');
+  }
+
+  private get locksDir(): string {
+    return path.join(this.dataDir, 'locks');
+  }
+
+  summaries(): ProcedureSummary[] {
+    return this.registry.summaries();
+  }
+
+  environment(kind: EnvironmentKind, systemId: string): Environment {
+    const key = `${kind}:${systemId}`;
+    let env = this.environments.get(key);
+    if (!env) {
+      env = createEnvironment(kind, this.registry.system(systemId), this.sandbox);
+      this.environments.set(key, env);
+    }
+    return env;
+  }
+
+  /** Validates inputs and builds the plan; changes nothing. */
+  async plan(procedureId: string, inputs: unknown, kind: EnvironmentKind): Promise<PreparedPlan> {
+    const { procedure } = this.registry.get(procedureId);
+    return preparePlan(procedure, inputs, this.environment(kind, procedure.system));
+  }
+
+  /** Takes the target's lock (or refuses with RunConflict), journals the run and starts it in the background. */
+  start(prepared: PreparedPlan, hooks: RunHooks): RunHandle {
+    const runId = newRunId();
+    const actor = currentActor();
+    const lock = this.lockFor(prepared.plan.target, runId);
+    const runDir = this.runDir(runId);
+    let journal: Journal;
+    try {
+      fs.mkdirSync(runDir, { recursive: true, mode: 0o700 });
+      journal = Journal.create(path.join(runDir, JOURNAL_FILE));
+    } catch (error) {
+      if (lock instanceof RunLock) lock.release();
+      throw error;
+    }
+    const created: RunCreated = {
+      runId,
+      procedureId: prepared.procedure.id,
+      system: prepared.procedure.system,
+      title: prepared.procedure.title,
+      environment: prepared.env.kind,
+      target: prepared.plan.target,
+      inputs: prepared.journalInputs,
+      secretVerifiers: Object.fromEntries(prepared.secrets.map((secret) => [secret.field, createVerifier(secret.value)])),
+      steps: prepared.view.steps,
+      facts: prepared.view.facts,
+      warnings: prepared.view.warnings,
+      actor,
+    };
+    journal.append('run-created', prepared.redactor.redactValue(created));
+    return this.launch(new Run({ runId, prepared, journal, backups: new RunBackupStore(runDir), actor, hooks, lock }));
+  }
+
+  /** The secret fields a resume of this run needs re-entered. */
+  secretsNeeded(runId: string): string[] {
+    return Object.keys(this.record(runId).created.secretVerifiers);
+  }
+
+  /** Verifies the journal, checks the re-entered secrets, rebuilds the same plan and continues where the run stopped. */
+  async resume(runId: string, secrets: Record<string, string>, hooks: RunHooks): Promise<RunHandle> {
+    if (this.active.has(runId)) throw new ProcedureRefusal(`Run ${runId} is still going in this window; answer its prompt instead of resuming it.`);
+    const record = this.record(runId);
+    const { created } = record;
+    if (!isResumable(record.state)) throw new ProcedureRefusal(`Run ${runId} is over (${record.state}); there is nothing to resume. Start a new run if needed.`);
+    for (const [field, verifier] of Object.entries(created.secretVerifiers)) {
+      const value = secrets[field];
+      if (value === undefined) throw new InputError(field, 'this run was started with a secret here; re-enter the same value to resume.');
+      if (!matchesVerifier(value, verifier)) throw new InputError(field, 'does not match the secret this run was started with; re-enter the same value.');
+    }
+    const inputs = withSecrets(created.inputs, Object.entries(secrets).filter(([field]) => field in created.secretVerifiers).map(([field, value]) => ({ field, value })));
+    const prepared = await this.plan(created.procedureId, inputs, created.environment);
+    const planned = prepared.view.steps.map((step) => step.id).join(', ');
+    const journaled = created.steps.map((step) => step.id).join(', ');
+    if (planned !== journaled) {
+      throw new ProcedureRefusal(`Run ${runId} cannot be resumed: the procedure now plans steps [${planned}] but the run journaled [${journaled}]. Finish by hand or roll back from the report, then start a new run.`);
+    }
+    if (prepared.plan.target !== created.target) {
+      throw new ProcedureRefusal(`Run ${runId} cannot be resumed: its target was ${created.target}, the same inputs now give ${prepared.plan.target}.`);
+    }
+    const actor = currentActor();
+    const lock = this.lockFor(created.target, runId);
+    const { journal } = Journal.open(this.journalPath(runId));
+    journal.append('resumed', { actor });
+    const run = new Run({ runId, prepared, journal, backups: new RunBackupStore(this.runDir(runId)), actor, hooks, lock, record });
+    return this.launch(run);
+  }
+
+  view(runId: string): RunView {
+    const active = this.active.get(runId);
+    if (active) return active.view();
+    const record = this.record(runId);
+    return recordView(this.withLiveState(record), this.journalPath(runId));
+  }
+
+  list(): RunSummary[] {
+    if (!fs.existsSync(this.runsDir)) return [];
+    const summaries: RunSummary[] = [];
+    for (const runId of fs.readdirSync(this.runsDir).filter(isRunId).sort().reverse()) {
+      const active = this.active.get(runId);
+      try {
+        const record = this.record(runId);
+        const summary = recordSummary(this.withLiveState(record));
+        summaries.push(active ? { ...summary, state: active.view().state } : summary);
+      } catch (error) {
+        if (!(error instanceof JournalTampered)) throw error;
+        summaries.push({ runId, procedureId: 'unknown', title: `Journal does not verify: ${error.message}`, state: 'failed', startedAt: runId, host: 'unknown', user: 'unknown' });
+      }
+    }
+    return summaries;
+  }
+
+  report(runId: string, format: ReportFormat): RenderedReport {
+    const record = this.withLiveState(this.record(runId));
+    return renderReport(buildReportData(record, this.journalPath(runId), new Redactor()), format);
+  }
+
+  async close(): Promise<void> {
+    await this.sandbox.close();
+  }
+
+  private launch(run: Run): RunHandle {
+    this.active.set(run.runId, run);
+    const done = run.execute().finally(() => this.active.delete(run.runId));
+    return { run, done };
+  }
+
+  private lockFor(target: string, runId: string) {
+    const attempt = RunLock.tryAcquire(this.locksDir, target, runId, currentActor());
+    if (attempt.acquired) return attempt.lock;
+    if (!attempt.conflict.stale) throw attempt.conflict;
+    return attempt.conflict;
+  }
+
+  /** A journal that ends mid-run is `running` while another live process holds its lock, else `interrupted`. */
+  private withLiveState(record: RunRecord): RunRecord {
+    if (record.state !== 'interrupted') return record;
+    const current = currentHolder(this.locksDir, record.created.target, currentActor());
+    return current?.live && current.holder.runId === record.created.runId ? { ...record, state: 'running' } : record;
+  }
+
+  private record(runId: string): RunRecord {
+    if (!isRunId(runId) || !fs.existsSync(this.journalPath(runId))) throw new NotFound(`No run "${runId}" in ${this.runsDir}. List runs with \`breakglass runs\`.`);
+    return foldJournal(readJournal(this.journalPath(runId)));
+  }
+
+  private runDir(runId: string): string {
+    return path.join(this.runsDir, runId);
+  }
+
+  private journalPath(runId: string): string {
+    return path.join(this.runDir(runId), JOURNAL_FILE);
+  }
+}

@@ -1,0 +1,131 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
+/**
+ * The run's append-only, hash-chained JSON-lines journal. Each line is
+ * `{"seq","at","type","data","prev","hash"}` where `hash` = SHA-256 of the JSON of
+ * `{seq, at, type, data, prev}` and `prev` is the previous line's `hash` (the first line's is
+ * the hash of GENESIS), so an edited, deleted, inserted or reordered line breaks the chain.
+ * Every entry is fsync'd before `append` returns. Callers pass data that has been redacted.
+ */
+export const GENESIS = 'breakglass-journal-v1';
+export const GENESIS_HASH = sha256(GENESIS);
+export const JOURNAL_FILE = 'journal.jsonl';
+
+export interface JournalEntry<T = Record<string, unknown>> {
+  seq: number;
+  at: string;
+  type: string;
+  data: T;
+  prev: string;
+  hash: string;
+}
+
+/** The journal does not verify: names the line and what is wrong with it. */
+export class JournalTampered extends Error {
+  constructor(
+    readonly journalPath: string,
+    readonly line: number,
+    reason: string,
+  ) {
+    super(`The journal ${journalPath} has been altered at line ${line}: ${reason}. It cannot be trusted for resume; keep it for the audit and start a new run.`);
+    this.name = 'JournalTampered';
+  }
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+function entryHash(seq: number, at: string, type: string, data: unknown, prev: string): string {
+  return sha256(JSON.stringify({ seq, at, type, data, prev }));
+}
+
+export class Journal {
+  private constructor(
+    readonly filePath: string,
+    private fd: number,
+    private seq: number,
+    private head: string,
+  ) {}
+
+  /** Creates a new journal (the file must not exist); the directory is made 0700, the file 0600. */
+  static create(filePath: string): Journal {
+    fs.mkdirSync(path.dirname(filePath), { recursive: true, mode: 0o700 });
+    const fd = fs.openSync(filePath, 'wx', 0o600);
+    fsyncDirectory(path.dirname(filePath));
+    return new Journal(filePath, fd, 0, GENESIS_HASH);
+  }
+
+  /** Opens an existing journal for appending after verifying its whole chain. */
+  static open(filePath: string): { journal: Journal; entries: JournalEntry[] } {
+    const entries = readJournal(filePath);
+    const last = entries.at(-1);
+    const fd = fs.openSync(filePath, 'a', 0o600);
+    return { journal: new Journal(filePath, fd, last?.seq ?? 0, last?.hash ?? GENESIS_HASH), entries };
+  }
+
+  get finalHash(): string {
+    return this.head;
+  }
+
+  append<T extends object>(type: string, data: T, now = new Date()): JournalEntry<T> {
+    const seq = this.seq + 1;
+    const at = now.toISOString();
+    const hash = entryHash(seq, at, type, data, this.head);
+    const entry: JournalEntry<T> = { seq, at, type, data, prev: this.head, hash };
+    fs.writeSync(this.fd, `${JSON.stringify(entry)}\n`);
+    fs.fsyncSync(this.fd);
+    this.seq = seq;
+    this.head = hash;
+    return entry;
+  }
+
+  close(): void {
+    if (this.fd >= 0) fs.closeSync(this.fd);
+    this.fd = -1;
+  }
+}
+
+/** Reads and verifies a journal; throws JournalTampered naming the first bad line. */
+export function readJournal(filePath: string): JournalEntry[] {
+  const text = fs.readFileSync(filePath, 'utf8');
+  if (text.length > 0 && !text.endsWith('\n')) {
+    throw new JournalTampered(filePath, text.split('\n').length, 'the last line is incomplete');
+  }
+  const lines = text.length === 0 ? [] : text.slice(0, -1).split('\n');
+  const entries: JournalEntry[] = [];
+  let prev = GENESIS_HASH;
+  lines.forEach((line, index) => {
+    const lineNo = index + 1;
+    let entry: JournalEntry;
+    try {
+      entry = JSON.parse(line) as JournalEntry;
+    } catch {
+      throw new JournalTampered(filePath, lineNo, 'it is not valid JSON');
+    }
+    if (!entry || typeof entry !== 'object' || typeof entry.hash !== 'string' || typeof entry.type !== 'string') {
+      throw new JournalTampered(filePath, lineNo, 'it is not a journal entry');
+    }
+    if (entry.seq !== lineNo) throw new JournalTampered(filePath, lineNo, `its sequence number is ${String(entry.seq)}, expected ${lineNo} (a line was removed, inserted or moved)`);
+    if (entry.prev !== prev) throw new JournalTampered(filePath, lineNo, 'it does not follow the line before it (a line was removed, inserted or moved)');
+    if (entryHash(entry.seq, entry.at, entry.type, entry.data, entry.prev) !== entry.hash) {
+      throw new JournalTampered(filePath, lineNo, 'its content does not match its hash (it was edited)');
+    }
+    prev = entry.hash;
+    entries.push(entry);
+  });
+  if (entries.length === 0) throw new JournalTampered(filePath, 1, 'it is empty');
+  return entries;
+}
+
+function fsyncDirectory(dir: string): void {
+  if (process.platform === 'win32') return;
+  const fd = fs.openSync(dir, 'r');
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}

@@ -1,0 +1,45 @@
+import type { ReportData } from './report-data.js';
+
+/** The run report as Markdown (for a ticket or a wiki page). */
+export function renderMarkdown(report: ReportData): string {
+  const lines: string[] = [
+    `# ${escapeMd(report.title)} — run ${report.runId}`,
+    '',
+    `- **Outcome:** ${report.outcome}${report.error ? ` — ${escapeMd(report.error)}` : ''}`,
+    `- **Procedure:** ${report.procedureId} (${report.environment})`,
+    `- **Target:** ${escapeMd(report.target)}`,
+    `- **Started:** ${report.startedAt}${report.finishedAt ? `; **stopped/finished:** ${report.finishedAt}` : ''}`,
+    ...report.people.map((person) => `- **${person.action === 'started' ? 'Started' : 'Resumed'} by:** ${escapeMd(person.user)} on ${escapeMd(person.host)} at ${person.at}`),
+    '',
+  ];
+  if (report.facts.length > 0) {
+    lines.push('## Facts', '', '| Fact | Value | Status |', '|---|---|---|');
+    for (const fact of report.facts) lines.push(`| ${cell(fact.label)} | ${cell(fact.value)} | ${fact.status} |`);
+    lines.push('');
+  }
+  if (report.warnings.length > 0) lines.push('## Warnings', '', ...report.warnings.map((warning) => `- ${escapeMd(warning)}`), '');
+  lines.push('## Confirmations', '');
+  lines.push(...(report.confirmations.length > 0 ? report.confirmations.map((gate) => `- ${gate.at}: ${escapeMd(gate.what)}`) : ['- none']), '');
+  lines.push('## Steps', '');
+  report.steps.forEach((step, index) => {
+    lines.push(`### ${index + 1}. ${escapeMd(step.title)} (${step.kind}) — ${step.state}`, '', escapeMd(step.summary), '');
+    if (step.message) lines.push(`> ${escapeMd(step.message)}`, '');
+    for (const statement of step.planned.description.sql) lines.push('```sql', `-- ${statement.dialect}`, statement.text, '```', '');
+    if (step.planned.description.diff) lines.push('```diff', step.planned.description.diff.unified.trimEnd(), '```', '');
+    const command = step.planned.description.command;
+    if (command) lines.push('```', [command.program, ...command.args].join(' '), '```', '');
+    for (const event of step.events) lines.push(`- ${event.at}: ${escapeMd(event.what)}`);
+    for (const log of step.logs) lines.push(`    ${log}`);
+    lines.push('');
+  });
+  lines.push('## Journal', '', `- Path: \`${report.journal.path}\``, `- Entries: ${report.journal.entries}`, `- Final hash (SHA-256): \`${report.journal.finalHash}\``, `- Report generated: ${report.generatedAt}`, '');
+  return lines.join('\n');
+}
+
+function escapeMd(text: string): string {
+  return text.replace(/([\\`*_[\]<>|])/g, '\\$1');
+}
+
+function cell(text: string): string {
+  return escapeMd(text).replace(/\r?\n/g, ' ');
+}

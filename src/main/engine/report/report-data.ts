@@ -1,0 +1,82 @@
+import type { Fact, PlannedStep, RunState, StepState } from '../../../shared/procedure.js';
+import type { Redactor } from '../../../shared/redact.js';
+import type { Actor } from '../actor.js';
+import type { RunRecord } from '../run-record.js';
+
+/** Everything a report says, taken from the verified journal; each renderer only formats it. */
+export interface ReportData {
+  runId: string;
+  procedureId: string;
+  title: string;
+  environment: string;
+  target: string;
+  outcome: RunState;
+  error?: string;
+  startedAt: string;
+  finishedAt?: string;
+  people: Array<{ action: 'started' | 'resumed'; user: string; host: string; at: string }>;
+  facts: Fact[];
+  warnings: string[];
+  confirmations: Array<{ what: string; at: string }>;
+  steps: Array<{ id: string; kind: string; title: string; summary: string; planned: PlannedStep; state: StepState; message?: string; logs: string[]; events: Array<{ at: string; what: string }> }>;
+  journal: { path: string; entries: number; finalHash: string };
+  generatedAt: string;
+}
+
+const EVENT_WORDS: Record<string, (data: Record<string, unknown>) => string> = {
+  'step-started': (data) => `started (attempt ${String(data.attempt)})`,
+  'step-done': () => 'done',
+  'step-failed': (data) => `failed: ${String(data.error)}`,
+  'step-skipped': (data) => `skipped: ${String(data.reason)}`,
+  decision: (data) => `admin chose ${String(data.decision)}`,
+  'undo-started': () => 'undo started',
+  'undo-done': () => 'undone',
+  'undo-failed': (data) => `undo failed: ${String(data.error)}`,
+};
+
+export function buildReportData(record: RunRecord, journalPath: string, redactor: Redactor, now = new Date()): ReportData {
+  const { created } = record;
+  const data: ReportData = {
+    runId: created.runId,
+    procedureId: created.procedureId,
+    title: created.title,
+    environment: created.environment,
+    target: created.target,
+    outcome: record.state,
+    error: record.error,
+    startedAt: record.startedAt,
+    finishedAt: record.finishedAt,
+    people: record.actors.map(({ actor, at, action }: { actor: Actor; at: string; action: 'started' | 'resumed' }) => ({ action, user: actor.user, host: actor.host, at })),
+    facts: created.facts,
+    warnings: created.warnings,
+    confirmations: record.entries
+      .filter((entry) => entry.type === 'gate-confirmed' || entry.type === 'lock-taken-over')
+      .map((entry) => ({ what: entry.type === 'lock-taken-over' ? 'took over a stale run lock' : gateWords(String(entry.data.gate), created.steps), at: entry.at })),
+    steps: record.steps.map((progress) => {
+      const planned = created.steps.find((step) => step.id === progress.id) as PlannedStep;
+      return {
+        id: progress.id,
+        kind: progress.kind,
+        title: progress.title,
+        summary: planned.description.summary,
+        planned,
+        state: progress.state,
+        message: progress.message,
+        logs: progress.logs,
+        events: record.entries
+          .filter((entry) => entry.data.stepId === progress.id && EVENT_WORDS[entry.type])
+          .map((entry) => ({ at: entry.at, what: (EVENT_WORDS[entry.type] as (d: Record<string, unknown>) => string)(entry.data) })),
+      };
+    }),
+    journal: { path: journalPath, entries: record.entries.length, finalHash: record.finalHash },
+    generatedAt: now.toISOString(),
+  };
+  return redactor.redactValue(data);
+}
+
+function gateWords(gate: string, steps: PlannedStep[]): string {
+  if (gate === 'changes') return 'confirmed the changes after all checks passed';
+  const [kind, stepId] = gate.split(':');
+  const title = steps.find((step) => step.id === stepId)?.title ?? stepId;
+  return kind === 'outage' ? `confirmed the outage of "${title}"` : `confirmed the manual step "${title}" was done`;
+}

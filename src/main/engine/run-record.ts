@@ -1,0 +1,134 @@
+import type { RunState, RunSummary, RunView, StepProgress } from '../../shared/procedure.js';
+import type { Actor } from './actor.js';
+import type { JournalEntry } from './journal.js';
+import type { GateKey, JournalEntryData, RunCreated } from './journal-entries.js';
+
+/** A run as its journal tells it: what resume, `runs`, `run.get` and the report read. */
+export interface RunRecord {
+  created: RunCreated;
+  startedAt: string;
+  finishedAt?: string;
+  /** Who started it, then who resumed it, in order. */
+  actors: Array<{ actor: Actor; at: string; action: 'started' | 'resumed' }>;
+  steps: StepProgress[];
+  gates: Set<GateKey>;
+  rollingBack: boolean;
+  /** The state the journal ends in; `interrupted` when it stops mid-run with no stop entry. */
+  state: RunState;
+  error?: string;
+  finalHash: string;
+  entries: JournalEntry[];
+}
+
+/** Runs that may be resumed: everything except the two final outcomes. */
+export function isResumable(state: RunState): boolean {
+  return state !== 'succeeded' && state !== 'rolled-back';
+}
+
+export function foldJournal(entries: JournalEntry[]): RunRecord {
+  const first = entries[0];
+  if (!first || first.type !== 'run-created') throw new Error('The journal does not start with its run-created entry');
+  const created = first.data as unknown as RunCreated;
+  const record: RunRecord = {
+    created,
+    startedAt: first.at,
+    actors: [{ actor: created.actor, at: first.at, action: 'started' }],
+    steps: created.steps.map((step) => ({ id: step.id, kind: step.kind, title: step.title, state: 'pending', logs: [] })),
+    gates: new Set(),
+    rollingBack: false,
+    state: 'interrupted',
+    finalHash: entries.at(-1)?.hash ?? first.hash,
+    entries,
+  };
+  const step = (id: string): StepProgress | undefined => record.steps.find((candidate) => candidate.id === id);
+  for (const entry of entries.slice(1)) {
+    const type = entry.type as keyof JournalEntryData;
+    const data = entry.data as Record<string, unknown> & { stepId?: string };
+    const target = data.stepId === undefined ? undefined : step(data.stepId);
+    switch (type) {
+      case 'resumed':
+        record.actors.push({ actor: (data as JournalEntryData['resumed']).actor, at: entry.at, action: 'resumed' });
+        record.state = 'interrupted';
+        record.error = undefined;
+        record.finishedAt = undefined;
+        break;
+      case 'gate-confirmed':
+        record.gates.add((data as JournalEntryData['gate-confirmed']).gate);
+        break;
+      case 'step-started':
+        if (target) Object.assign(target, { state: 'running', message: undefined });
+        break;
+      case 'step-log':
+        target?.logs.push((data as JournalEntryData['step-log']).line);
+        break;
+      case 'step-done':
+        if (target) Object.assign(target, { state: 'done', message: undefined });
+        break;
+      case 'step-failed': {
+        const failed = data as JournalEntryData['step-failed'];
+        if (target) Object.assign(target, { state: 'failed', message: failed.fix ? `${failed.error} Fix: ${failed.fix}` : failed.error });
+        break;
+      }
+      case 'step-skipped':
+        if (target) Object.assign(target, { state: 'skipped', message: (data as JournalEntryData['step-skipped']).reason });
+        break;
+      case 'rollback-started':
+        record.rollingBack = true;
+        break;
+      case 'undo-started':
+        if (target) target.message = 'undoing';
+        break;
+      case 'undo-done':
+        if (target) Object.assign(target, { state: 'undone', message: undefined });
+        break;
+      case 'undo-failed':
+        if (target) target.message = `undo failed: ${(data as JournalEntryData['undo-failed']).error}`;
+        break;
+      case 'run-stopped': {
+        const stopped = data as JournalEntryData['run-stopped'];
+        record.state = stopped.state;
+        record.error = stopped.error;
+        record.finishedAt = entry.at;
+        break;
+      }
+      case 'run-finished':
+        record.state = (data as JournalEntryData['run-finished']).state;
+        record.error = undefined;
+        record.finishedAt = entry.at;
+        break;
+      default:
+        break;
+    }
+  }
+  return record;
+}
+
+export function recordView(record: RunRecord, journalPath: string): RunView {
+  return {
+    runId: record.created.runId,
+    procedureId: record.created.procedureId,
+    title: record.created.title,
+    environment: record.created.environment,
+    target: record.created.target,
+    state: record.state,
+    steps: record.steps.map((step) => ({ ...step, logs: [...step.logs] })),
+    error: record.error,
+    startedAt: record.startedAt,
+    finishedAt: record.finishedAt,
+    journalPath,
+    journalHash: record.finalHash,
+  };
+}
+
+export function recordSummary(record: RunRecord): RunSummary {
+  return {
+    runId: record.created.runId,
+    procedureId: record.created.procedureId,
+    title: record.created.title,
+    state: record.state,
+    startedAt: record.startedAt,
+    finishedAt: record.finishedAt,
+    host: record.created.actor.host,
+    user: record.created.actor.user,
+  };
+}

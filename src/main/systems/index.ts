@@ -1,0 +1,5 @@
+import type { SystemModule } from '../engine/types.js';
+import { practiceSystem } from './practice/index.js';
+
+/** The one registry of systems: each product adds its module here. */
+export const systems: SystemModule[] = [practiceSystem];
