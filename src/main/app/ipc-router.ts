@@ -6,6 +6,7 @@
 import type { z } from 'zod';
 import { channels, channelNames, type Channel, type ErrorCode, type Result } from '../../shared/ipc.js';
 import { InputError, ProcedureRefusal, StepFailure } from '../engine/types.js';
+import { ApiError } from '../api/api-error.js';
 import type { Handlers } from '../api/types.js';
 
 export type Route = (channel: unknown, request: unknown) => Promise<Result<unknown>>;
@@ -44,6 +45,7 @@ export function createRouter(handlers: Handlers, onInternalError: (error: unknow
 
 /** Maps a thrown error to the typed result. The engine's errors carry messages already redacted. */
 export function errorToResult(error: unknown, onInternalError: (error: unknown) => void = () => undefined): Result<never> {
+  if (error instanceof ApiError) return failure(error.code, error.message);
   if (error instanceof InputError) return failure('invalid-input', error.message);
   if (error instanceof ProcedureRefusal) return failure('refused', error.message);
   if (error instanceof StepFailure) return failure('refused', error.fix ? `${error.message} Fix: ${error.fix}` : error.message);

@@ -1,4 +1,5 @@
 import { useWizard } from '../state/wizard-store.js';
+import { BrandMark } from './BrandMark.js';
 
 export function Header() {
   const appInfo = useWizard((state) => state.appInfo);
@@ -7,9 +8,7 @@ export function Header() {
   return (
     <header className="app-header" data-testid="app-header">
       <div className="brand">
-        <span className="brand-mark" aria-hidden="true">
-          ⛶
-        </span>
+        <BrandMark />
         <span className="brand-name">Breakglass</span>
         {appInfo ? (
           <span className="brand-meta" data-testid="app-version">
