@@ -1,3 +1,10 @@
-// Placeholder entry so the build has an input; the engine work replaces it with the real CLI.
-process.stderr.write('breakglass: the command line is not built yet\n');
-process.exitCode = 2;
+/** The `breakglass` entry (built to out/main/cli.js; bin/breakglass.js imports it). */
+import { runCli } from './run-cli.js';
+
+process.exitCode = await runCli(process.argv.slice(2), {
+  stdin: process.stdin,
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+  cwd: process.cwd(),
+});

@@ -1,0 +1,47 @@
+import { createInterface } from 'node:readline/promises';
+import type { Decision, Prompt } from '../../shared/procedure.js';
+import { PromptDeferred } from '../engine/runner.js';
+import type { CliIo } from './io.js';
+
+export interface CliAnswers {
+  /** --yes: confirm the change and outage gates (and a stale-lock takeover); never a failed check. */
+  yes: boolean;
+  /** --done <stepId>: the admin has done this manual step; its verification still runs. */
+  done: readonly string[];
+  /** --on-failure: what a failed step does without a terminal to ask on. */
+  onFailure: 'stop' | 'rollback';
+}
+
+/**
+ * The CLI's answer to each prompt: from the flags when they answer it, else asked on the terminal,
+ * else the run stops resumable — `awaiting` for a gate or manual step, `failed` for a failure.
+ */
+export function cliDecider(io: CliIo, answers: CliAnswers): (prompt: Prompt) => Promise<Decision> {
+  return async (prompt) => {
+    if ((prompt.kind === 'confirm-changes' || prompt.kind === 'confirm-outage') && answers.yes) return 'confirm';
+    if (prompt.kind === 'manual' && prompt.stepId && answers.done.includes(prompt.stepId)) return 'confirm';
+    if (io.stdin.isTTY) return askOnTerminal(io, prompt);
+    if (prompt.kind === 'failure') return answers.onFailure === 'rollback' && prompt.options.includes('rollback') ? 'rollback' : 'cancel';
+    throw new PromptDeferred(
+      prompt.kind === 'manual'
+        ? `Manual step "${prompt.title}" needs you. Do it, then: breakglass resume <run-id> --done ${prompt.stepId ?? '<step>'}`
+        : `"${prompt.title}" needs a confirmation and there is no terminal: resume with --yes.`,
+    );
+  };
+}
+
+async function askOnTerminal(io: CliIo, prompt: Prompt): Promise<Decision> {
+  io.stderr.write(`\n? ${prompt.title}\n  ${prompt.message}\n`);
+  prompt.instructions.forEach((line, index) => io.stderr.write(`  ${index + 1}. ${line}\n`));
+  const reader = createInterface({ input: io.stdin, output: io.stderr, terminal: false });
+  try {
+    for (;;) {
+      const answer = (await reader.question(`  Choose ${prompt.options.join(' / ')}: `)).trim().toLowerCase();
+      const decision = prompt.options.find((option) => option === answer || (answer.length > 0 && option.startsWith(answer)));
+      if (decision) return decision;
+      io.stderr.write(`  Please type one of: ${prompt.options.join(', ')}\n`);
+    }
+  } finally {
+    reader.close();
+  }
+}
