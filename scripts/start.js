@@ -6,6 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { electronBinary, electronUnavailableReason } from './electron-binary.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const built = ['main/index.js', 'main/cli.js', 'preload/index.cjs', 'renderer/index.html'].every((file) => fs.existsSync(path.join(root, 'out', file)));
@@ -19,22 +20,12 @@ if (!built) {
   }
 }
 
-const electron = electronBinary();
-const display = process.platform !== 'linux' || Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
-if (electron && display) {
-  launchElectron(electron);
-} else {
-  console.log(`Electron cannot start here (${electron ? 'no display: DISPLAY and WAYLAND_DISPLAY are unset' : 'no Electron binary installed'}); serving the wizard in your browser instead.`);
+const unavailable = electronUnavailableReason(root);
+if (unavailable) {
+  console.log(`Electron cannot start here (${unavailable}); serving the wizard in your browser instead.`);
   serveInBrowser();
-}
-
-/** The Electron executable when it is installed; never triggers the package's on-demand download. */
-function electronBinary() {
-  const packageDir = path.join(root, 'node_modules', 'electron');
-  const pathFile = path.join(packageDir, 'path.txt');
-  if (!fs.existsSync(pathFile)) return undefined;
-  const binary = path.join(packageDir, 'dist', fs.readFileSync(pathFile, 'utf8').trim());
-  return fs.existsSync(binary) ? binary : undefined;
+} else {
+  launchElectron(electronBinary(root));
 }
 
 function launchElectron(binary) {

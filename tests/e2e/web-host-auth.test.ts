@@ -34,7 +34,7 @@ function connect(options: { token?: string; origin?: string; path?: string; host
   });
 }
 
-function call(socket: WebSocket, message: unknown): Promise<any> {
+function call(socket: WebSocket, message: unknown): Promise<unknown> {
   return new Promise((resolve) => {
     socket.once('message', (data) => resolve(JSON.parse(data.toString())));
     socket.send(typeof message === 'string' ? message : JSON.stringify(message));

@@ -2,8 +2,21 @@ import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
-const config = parse(fs.readFileSync('electron-builder.yml', 'utf8')) as Record<string, any>;
-const targets = (platform: string) => (config[platform].target as Array<{ target: string; arch: string[] }>).map(({ target, arch }) => `${target}:${arch.join(',')}`);
+interface PlatformConfig {
+  target: Array<{ target: string; arch: string[] }>;
+  icon: string;
+  requestedExecutionLevel?: string;
+}
+interface BuilderConfig {
+  asar: boolean;
+  files: string[];
+  electronFuses: Record<string, boolean>;
+  win: PlatformConfig;
+  linux: PlatformConfig;
+}
+
+const config = parse(fs.readFileSync('electron-builder.yml', 'utf8')) as BuilderConfig;
+const targets = (platform: 'win' | 'linux') => config[platform].target.map(({ target, arch }) => `${target}:${arch.join(',')}`);
 
 describe('electron-builder.yml', () => {
   it('sets the security fuses: no RunAsNode, no NODE_OPTIONS, no inspect flags, app only from an integrity-checked asar', () => {
@@ -28,7 +41,7 @@ describe('electron-builder.yml', () => {
 
   it('packages the built output only, with an icon that exists', () => {
     expect(config.files).toContain('out/**');
-    expect(config.files.filter((pattern: string) => pattern.startsWith('src'))).toEqual([]);
+    expect(config.files.filter((pattern) => pattern.startsWith('src'))).toEqual([]);
     expect(fs.existsSync(config.win.icon)).toBe(true);
     const packageJson = JSON.parse(fs.readFileSync('package.json', 'utf8'));
     expect(packageJson.main).toBe('out/main/index.js');
