@@ -1,0 +1,70 @@
+/**
+ * One URL form for every dialect, for test servers and command-line use:
+ *   postgres://user:pw@host:5432/db?sslmode=require
+ *   mssql://user:pw@host[:port]/db?instance=SQLEXPRESS&encrypt=true&trustServerCertificate=true&domain=CORP
+ *   oracle://user:pw@host:1521/SERVICE?tls=true
+ * The server part of an mssql URL may also be a `Server` value: mssql://user:pw@/db?server=HOST%5CINSTANCE,1433
+ */
+import { DbInputError } from './errors.js';
+import { oracleAddress } from './oracle-connect.js';
+import { parsePostgresUrl } from './postgres-conninfo.js';
+import { parseSqlServerServer } from './sqlserver-server.js';
+import type { DbSettings } from './types.js';
+
+const FIELD = 'database URL';
+
+function flag(url: URL, name: string): boolean | undefined {
+  const value = url.searchParams.get(name);
+  if (value === null) return undefined;
+  if (/^(true|yes|1)$/i.test(value)) return true;
+  if (/^(false|no|0)$/i.test(value)) return false;
+  throw new DbInputError(FIELD, `The ${name} option of the ${FIELD} must be true or false.`);
+}
+
+export function dbSettingsFromUrl(text: string): DbSettings {
+  if (/^postgres(ql)?:/i.test(text.trim())) return parsePostgresUrl(text, FIELD);
+  let url: URL;
+  try {
+    url = new URL(text.trim());
+  } catch {
+    throw new DbInputError(FIELD, `The ${FIELD} is not a valid URL (see the forms in the documentation).`);
+  }
+  const user = decodeURIComponent(url.username);
+  const password = decodeURIComponent(url.password);
+  const path = decodeURIComponent(url.pathname.replace(/^\//, ''));
+  if (url.protocol === 'mssql:' || url.protocol === 'sqlserver:') {
+    const serverParam = url.searchParams.get('server');
+    const address = serverParam
+      ? parseSqlServerServer(serverParam)
+      : { host: url.hostname.replace(/^\[(.*)\]$/, '$1'), port: url.port ? Number(url.port) : undefined, instance: url.searchParams.get('instance') ?? undefined };
+    const encrypt = flag(url, 'encrypt') ?? false;
+    const domain = url.searchParams.get('domain') ?? undefined;
+    return {
+      dialect: 'mssql',
+      ...address,
+      database: path || undefined,
+      authentication: domain ? 'windows-ntlm' : 'sql',
+      domain,
+      user,
+      password,
+      tls: { enabled: encrypt, trustServerCertificate: flag(url, 'trustServerCertificate') ?? false },
+    };
+  }
+  if (url.protocol === 'oracle:') {
+    const tls = flag(url, 'tls') ?? false;
+    const address = oracleAddress({ host: url.hostname, port: url.port ? Number(url.port) : undefined, serviceName: path, tls });
+    return {
+      dialect: 'oracle',
+      host: address.host,
+      port: address.port,
+      serviceName: address.serviceName,
+      connectString: address.connectString,
+      schema: url.searchParams.get('schema') ?? undefined,
+      authentication: 'sql',
+      user,
+      password,
+      tls: { enabled: tls, trustServerCertificate: flag(url, 'trustServerCertificate') ?? false },
+    };
+  }
+  throw new DbInputError(FIELD, `The ${FIELD} must start with postgres://, mssql:// or oracle://.`);
+}
