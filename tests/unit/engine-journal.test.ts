@@ -1,0 +1,91 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { GENESIS_HASH, Journal, JournalTampered, readJournal } from '../../src/main/engine/journal.js';
+
+function journalWith(count: number): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'journal-'));
+  const file = path.join(dir, 'run', 'journal.jsonl');
+  const journal = Journal.create(file);
+  for (let index = 1; index <= count; index += 1) journal.append('step-done', { stepId: `step-${index}`, note: `entry ${index}` });
+  journal.close();
+  return file;
+}
+
+function lines(file: string): string[] {
+  return fs.readFileSync(file, 'utf8').trimEnd().split('\n');
+}
+
+function write(file: string, content: string[]): void {
+  fs.writeFileSync(file, `${content.join('\n')}\n`);
+}
+
+function tamperedLine(file: string): number {
+  try {
+    readJournal(file);
+  } catch (error) {
+    expect(error).toBeInstanceOf(JournalTampered);
+    expect((error as Error).message).toContain(file);
+    return (error as JournalTampered).line;
+  }
+  throw new Error('tampering was not detected');
+}
+
+describe('journal', () => {
+  it('chains each entry to the one before, starting from the genesis hash, with 0600/0700 modes', () => {
+    const file = journalWith(3);
+    const entries = readJournal(file);
+    expect(entries.map((entry) => entry.seq)).toEqual([1, 2, 3]);
+    expect(entries[0]?.prev).toBe(GENESIS_HASH);
+    expect(entries[1]?.prev).toBe(entries[0]?.hash);
+    expect(entries[2]?.prev).toBe(entries[1]?.hash);
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    expect(fs.statSync(path.dirname(file)).mode & 0o777).toBe(0o700);
+  });
+
+  it('appends after reopening, continuing the chain', () => {
+    const file = journalWith(2);
+    const { journal, entries } = Journal.open(file);
+    expect(journal.finalHash).toBe(entries[1]?.hash);
+    journal.append('resumed', { by: 'someone' });
+    journal.close();
+    expect(readJournal(file).map((entry) => entry.type)).toEqual(['step-done', 'step-done', 'resumed']);
+  });
+
+  it('refuses to create over an existing journal', () => {
+    const file = journalWith(1);
+    expect(() => Journal.create(file)).toThrow(/EEXIST/);
+  });
+
+  it('detects an edited line, naming it (also the last line)', () => {
+    const file = journalWith(4);
+    const original = lines(file);
+    write(file, original.map((line, index) => (index === 1 ? line.replace('entry 2', 'entry X') : line)));
+    expect(tamperedLine(file)).toBe(2);
+    write(file, original.map((line, index) => (index === 3 ? line.replace('entry 4', 'entry Y') : line)));
+    expect(tamperedLine(file)).toBe(4);
+  });
+
+  it('detects a deleted, an inserted and a reordered line', () => {
+    const file = journalWith(4);
+    const original = lines(file);
+    write(file, [original[0], original[2], original[3]] as string[]);
+    expect(tamperedLine(file)).toBe(2);
+    write(file, [original[0], original[1], original[1], original[2], original[3]] as string[]);
+    expect(tamperedLine(file)).toBe(3);
+    write(file, [original[0], original[2], original[1], original[3]] as string[]);
+    expect(tamperedLine(file)).toBe(2);
+    write(file, original.slice(1));
+    expect(tamperedLine(file)).toBe(1);
+  });
+
+  it('detects a line that is not JSON and a torn last line', () => {
+    const file = journalWith(3);
+    const original = lines(file);
+    write(file, [original[0] as string, 'not json', original[2] as string]);
+    expect(tamperedLine(file)).toBe(2);
+    fs.writeFileSync(file, `${original.join('\n')}`);
+    expect(tamperedLine(file)).toBe(3);
+  });
+});
