@@ -1,5 +1,6 @@
 import type { SystemModule } from '../engine/types.js';
+import { outsystemsSystem } from './outsystems/index.js';
 import { practiceSystem } from './practice/index.js';
 
 /** The one registry of systems: each product adds its module here. */
-export const systems: SystemModule[] = [practiceSystem];
+export const systems: SystemModule[] = [outsystemsSystem, practiceSystem];

@@ -1,0 +1,32 @@
+import type { SystemModule } from '../../engine/types.js';
+import { buildOutSystemsDiscoveryReport } from './discovery-report.js';
+import { discoverOutSystems } from './discovery.js';
+import { adWorkaround } from './procedures/ad-workaround.js';
+import { resetAdminPassword } from './procedures/reset-admin-password.js';
+import { outsystemsSandboxPrograms, seedOutSystemsSandbox } from './sandbox.js';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { DEFAULT_INSTALL_DIR, readInstallFromRegistry } from './registry.js';
+
+/** OutSystems 11 self-managed: admin password reset (seed 000) and the Active Directory workaround (seed 001). */
+export const outsystemsSystem: SystemModule = {
+  id: 'outsystems',
+  title: 'OutSystems 11',
+  procedures: [resetAdminPassword, adWorkaround],
+  async discover(options, env) {
+    const installDir = typeof options.installDir === 'string' && options.installDir ? options.installDir : undefined;
+    return buildOutSystemsDiscoveryReport(await discoverOutSystems({ installDir }, env));
+  },
+  async detectRealInstall(env) {
+    if (process.platform !== 'win32') return false;
+    const installDir = (await readInstallFromRegistry(env.exec)).installDir ?? DEFAULT_INSTALL_DIR;
+    try {
+      await fs.access(path.join(installDir, 'server.hsconf'));
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  seedSandbox: seedOutSystemsSandbox,
+  sandboxPrograms: outsystemsSandboxPrograms,
+};

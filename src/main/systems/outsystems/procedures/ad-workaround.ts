@@ -1,0 +1,318 @@
+/**
+ * Seed 001's workaround for Active Directory: when IT users log in through AD and nobody can reach
+ * Service Center, switch the AD provider off, apply, make sure the built-in admin can log in, apply
+ * settings to all modules, then switch AD back on and apply again. AD is re-enabled on every way
+ * out: resume goes on to the re-enable step, and rollback's undo of the disable step re-enables it.
+ */
+import { z } from 'zod';
+import { InputError, StepFailure, type Environment, type PlanContext, type ProcedureDefinition, type StepDefinition } from '../../../engine/types.js';
+import { renderSql } from '../../../platform/db/sql.js';
+import { AD_PROVIDER_NAME, findProviders, findProvidersSql, setProviderActiveSql, type AuthProvider } from '../auth-providers.js';
+import { configToolStep, type ConfigToolMode } from '../config-tool-step.js';
+import { hashOutSystemsPassword, verifyOutSystemsPassword } from '../hash.js';
+import { connectCheckStep, locateInstallDir, platformDatabaseInput, resolvePlatformDatabase, sqlForDisplay, withPlatformSession, type PlatformDatabase } from '../platform-database.js';
+import { findUsers, findUsersSql, readUserById, TENANTS, updateUserSql, type PlatformUser } from '../users.js';
+import type { DbSession } from '../../../platform/db/types.js';
+
+const ADMIN = 'admin';
+
+export const adWorkaroundInputs = z.object({
+  database: platformDatabaseInput,
+  configurationTool: z
+    .enum(['run', 'guide'])
+    .default('guide')
+    .meta({
+      title: 'Configuration Tool steps',
+      description: 'run: Breakglass runs ConfigurationTool.com /UpgradeInstall /InstallServiceCenter (no password on its command line). guide: you click Apply and Exit yourself and confirm.',
+    }),
+  installDir: z.string().trim().max(1024).optional().meta({ title: 'Platform Server folder (for the Configuration Tool)', description: 'Leave empty to read it from the registry.' }),
+  applySettings: z
+    .enum(['guide', 'factory'])
+    .default('guide')
+    .meta({
+      title: 'Apply Settings to all modules',
+      description: 'guide: you apply settings on an All Components solution in Service Center. factory: ConfigurationTool.com /ApplySettingsFactory (11.10+; not documented as equal to the seed\'s path: check for login failures afterwards).',
+    }),
+  adminPassword: z
+    .string()
+    .max(1024)
+    .optional()
+    .meta({ title: 'New password for the built-in admin (optional)', description: 'Leave empty to keep its current password.', secret: true, passwordPolicy: 'typeable' }),
+});
+
+type Inputs = z.output<typeof adWorkaroundInputs>;
+
+export const adWorkaround: ProcedureDefinition<typeof adWorkaroundInputs> = {
+  id: 'outsystems.ad-workaround',
+  system: 'outsystems',
+  title: 'Log in to Service Center when Active Directory blocks it',
+  summary:
+    'Seed 001\'s Active Directory workaround: disable ADAuthProvider, apply, make sure the built-in admin is active (and optionally set its password), apply settings to all modules, then re-enable AD and apply again. AD is re-enabled even if the run is interrupted.',
+  inputs: adWorkaroundInputs,
+  async plan({ inputs, env }: PlanContext<Inputs>) {
+    if (inputs.adminPassword !== undefined && inputs.adminPassword.trim().length < 6) {
+      throw new InputError('adminPassword', 'use at least 6 characters that are not all spaces, or leave it empty to keep the current password');
+    }
+    const database = await resolvePlatformDatabase(inputs.database, env);
+    const installDir =
+      inputs.installDir || (inputs.database.source === 'hsconf' && inputs.database.installDir) || (await locateInstallDir(env));
+    const secrets = () => [database.settings.password];
+    const tool = (id: string, title: string, instructions: string[]) =>
+      configToolStep({ id, title, mode: inputs.configurationTool as ConfigToolMode, switches: [{ name: 'UpgradeInstall' }, { name: 'InstallServiceCenter' }], instructions, installDir, env, secrets });
+    const applySettings = (id: string, title: string) =>
+      inputs.applySettings === 'factory'
+        ? configToolStep({ id, title, mode: 'run', switches: [{ name: 'ApplySettingsFactory' }], instructions: [], installDir, env, secrets })
+        : applySettingsManualStep(id, title);
+
+    const steps: StepDefinition[] = [
+      connectCheckStep(database),
+      findProviderStep(database),
+      findAdminStep(database),
+      disableAdStep(database),
+      tool('apply-without-ad', 'Apply the configuration and install Service Center (AD off)', [
+        'Open the Configuration Tool on the deployment controller.',
+        'Click Apply and Exit.',
+        'Answer Yes when asked to restart the OutSystems services, and Yes when asked to install Service Center.',
+        'Wait until it finishes, then confirm here.',
+      ]),
+      ensureAdminStep(database, inputs.adminPassword),
+      applySettings('apply-settings-without-ad', 'Apply settings to all modules (logged in as admin)'),
+      enableAdStep(database),
+      tool('apply-with-ad', 'Apply the configuration and install Service Center (AD back on)', [
+        'Open the Configuration Tool on the deployment controller.',
+        'Click Apply and Exit; answer Yes to restart the services and Yes to install Service Center.',
+        'Wait until it finishes, then confirm here.',
+      ]),
+      applySettings('apply-settings-with-ad', 'Apply settings to all modules again'),
+      verifyAdEnabledStep(database),
+    ];
+    return {
+      target: `outsystems:${database.label}`,
+      facts: [...database.facts, { label: 'Platform Server folder', value: installDir, status: 'info' }],
+      warnings: [
+        'Service Center logins through Active Directory stop working from the first change until AD is re-enabled near the end.',
+        'If you rotated database passwords, this is the point of seed 001 where settings are applied to all modules.',
+      ],
+      steps,
+    };
+  },
+};
+
+function applySettingsManualStep(id: string, title: string): StepDefinition {
+  return {
+    id,
+    kind: 'manual',
+    title,
+    describe: () => ({
+      summary: 'In Service Center, apply settings to every module of the environment.',
+      instructions: [
+        'Log in to Service Center with the built-in admin account.',
+        'Create (or open) an "All Components" solution containing every module.',
+        'On that solution click Apply Settings and wait for it to finish.',
+        'If warnings about outdated dependencies appear, republish the All Components solution.',
+      ],
+    }),
+    async run(ctx) {
+      ctx.log('Confirmed by the admin.');
+    },
+  };
+}
+
+async function theAdProvider(session: DbSession, database: PlatformDatabase): Promise<AuthProvider> {
+  const rows = await findProviders(session, database.schema, AD_PROVIDER_NAME);
+  if (rows.length !== 1) {
+    throw new StepFailure(
+      rows.length === 0 ? `There is no ${AD_PROVIDER_NAME} row in OSSYS_AUTHPROVIDER.` : `${rows.length} rows are named ${AD_PROVIDER_NAME} in OSSYS_AUTHPROVIDER.`,
+      rows.length === 0 ? 'IT users do not log in through Active Directory here: the workaround is not needed. Reset the admin password instead.' : 'Check the table by hand: the vendor\'s statement expects exactly one.',
+    );
+  }
+  return rows[0] as AuthProvider;
+}
+
+async function theAdmin(session: DbSession, database: PlatformDatabase): Promise<PlatformUser> {
+  const matches = await findUsers(session, database.schema, TENANTS['it-users'].name, ADMIN);
+  if (matches.length !== 1) {
+    throw new StepFailure(
+      `${matches.length} users named "${ADMIN}" in tenant ${TENANTS['it-users'].name}; the workaround needs exactly one built-in admin.`,
+      'Check OSSYS_USER by hand.',
+    );
+  }
+  return matches[0] as PlatformUser;
+}
+
+function findProviderStep(database: PlatformDatabase): StepDefinition {
+  return {
+    id: 'find-ad-provider',
+    kind: 'check',
+    title: `Find the ${AD_PROVIDER_NAME} row`,
+    describe: () => ({
+      summary: `Reads OSSYS_AUTHPROVIDER; the run stops unless exactly one row is named ${AD_PROVIDER_NAME}.`,
+      sql: sqlForDisplay(database, (dialect) => renderSql(findProvidersSql(dialect, database.schema, AD_PROVIDER_NAME), dialect).display),
+    }),
+    async run(ctx) {
+      ctx.addSecret(database.settings.password);
+      const provider = await withPlatformSession(database, ctx.env, (session) => theAdProvider(session, database));
+      ctx.log(`${AD_PROVIDER_NAME} is ID ${provider.id}, currently ${provider.isActive ? 'active' : 'INACTIVE (an earlier attempt may have left it off; this run switches it back on at the end)'}.`);
+    },
+  };
+}
+
+function findAdminStep(database: PlatformDatabase): StepDefinition {
+  return {
+    id: 'find-it-admin',
+    kind: 'check',
+    title: 'Find the built-in admin of Service Center',
+    describe: () => ({
+      summary: `Looks up user "${ADMIN}" in tenant ${TENANTS['it-users'].name} (exactly one row).`,
+      sql: sqlForDisplay(database, (dialect) => renderSql(findUsersSql(dialect, database.schema, TENANTS['it-users'].name, ADMIN), dialect).display),
+    }),
+    async run(ctx) {
+      ctx.addSecret(database.settings.password);
+      const admin = await withPlatformSession(database, ctx.env, (session) => theAdmin(session, database));
+      ctx.log(`Built-in admin is ID ${admin.id}, ${admin.isActive ? 'active' : 'disabled (it will be activated)'}.`);
+    },
+  };
+}
+
+function setAdSql(database: PlatformDatabase, active: boolean) {
+  return sqlForDisplay(database, (dialect) => renderSql(setProviderActiveSql(dialect, database.schema, 0, active), dialect).display.replace(/= 0$/, `= <ID of ${AD_PROVIDER_NAME}>`));
+}
+
+async function setAdActive(env: Environment, database: PlatformDatabase, active: boolean): Promise<number> {
+  return withPlatformSession(database, env, async (session) => {
+    const provider = await theAdProvider(session, database);
+    await session.guarded([{ sql: renderSql(setProviderActiveSql(session.dialect, database.schema, provider.id, active), session.dialect), expectRows: 1 }]);
+    return provider.id;
+  });
+}
+
+function disableAdStep(database: PlatformDatabase): StepDefinition {
+  return {
+    id: 'disable-ad',
+    kind: 'change',
+    title: `Disable ${AD_PROVIDER_NAME}`,
+    describe: () => ({
+      summary: `Sets ISACTIVE = 0 on the ${AD_PROVIDER_NAME} row (exactly one row, in a transaction). Rollback sets it back to 1.`,
+      sql: setAdSql(database, false),
+      outage: true,
+      warnings: ['Until AD is re-enabled, IT users who log in through Active Directory cannot reach Service Center.'],
+    }),
+    async run(ctx) {
+      ctx.addSecret(database.settings.password);
+      const id = await setAdActive(ctx.env, database, false);
+      ctx.log(`${AD_PROVIDER_NAME} (ID ${id}) is now inactive.`);
+    },
+    async check(ctx) {
+      const provider = await withPlatformSession(database, ctx.env, (session) => theAdProvider(session, database));
+      if (provider.isActive) throw new StepFailure(`${AD_PROVIDER_NAME} is still active.`, 'Retry the step.');
+    },
+    async undo(ctx) {
+      ctx.addSecret(database.settings.password);
+      const id = await setAdActive(ctx.env, database, true);
+      ctx.log(`${AD_PROVIDER_NAME} (ID ${id}) is active again. Apply the configuration (Apply and Exit, install Service Center) so the platform uses it.`);
+    },
+  };
+}
+
+function enableAdStep(database: PlatformDatabase): StepDefinition {
+  return {
+    id: 'enable-ad',
+    kind: 'change',
+    title: `Re-enable ${AD_PROVIDER_NAME}`,
+    describe: () => ({
+      summary: `Sets ISACTIVE = 1 on the ${AD_PROVIDER_NAME} row again (exactly one row, in a transaction).`,
+      sql: setAdSql(database, true),
+    }),
+    async run(ctx) {
+      ctx.addSecret(database.settings.password);
+      const id = await setAdActive(ctx.env, database, true);
+      ctx.log(`${AD_PROVIDER_NAME} (ID ${id}) is active again.`);
+    },
+    async check(ctx) {
+      const provider = await withPlatformSession(database, ctx.env, (session) => theAdProvider(session, database));
+      if (!provider.isActive) throw new StepFailure(`${AD_PROVIDER_NAME} is still inactive.`, 'Retry the step.');
+    },
+  };
+}
+
+interface SavedAdmin {
+  id: number;
+  password: string;
+  isActive: boolean;
+}
+
+function ensureAdminStep(database: PlatformDatabase, newPassword: string | undefined): StepDefinition {
+  const backupKey = 'ossys_user:it-admin';
+  return {
+    id: 'ensure-admin',
+    kind: 'change',
+    title: newPassword ? 'Activate the built-in admin and set its new password' : 'Make sure the built-in admin is active',
+    describe: () => ({
+      summary: newPassword
+        ? 'Sets IS_ACTIVE = 1 and writes an offline $1$ hash of the new password on the admin row (exactly one row, in a transaction).'
+        : 'Sets IS_ACTIVE = 1 on the admin row if it is disabled (exactly one row, in a transaction); its password stays as it is.',
+      sql: sqlForDisplay(database, (dialect) =>
+        renderSql(
+          updateUserSql(dialect, database.schema, { id: 0, expectedPassword: 'current', newPassword: newPassword ? 'new' : 'current', isActive: true }),
+          dialect,
+        ).display.replace(/= 0 AND/, `= <ID of ${ADMIN}> AND`),
+      ),
+      details: ["The admin's old values are kept in this run's backup file (0600); rollback restores them."],
+    }),
+    async run(ctx) {
+      ctx.addSecret(database.settings.password);
+      await withPlatformSession(database, ctx.env, async (session) => {
+        const admin = await theAdmin(session, database);
+        await ctx.backup.saveValues(backupKey, { id: admin.id, password: admin.password, isActive: admin.isActive } satisfies SavedAdmin);
+        const passwordDone = !newPassword || verifyOutSystemsPassword(newPassword, admin.password);
+        if (admin.isActive && passwordDone) {
+          ctx.log('The admin is active' + (newPassword ? ' and already has the new password.' : '.'));
+          return;
+        }
+        const update = updateUserSql(session.dialect, database.schema, {
+          id: admin.id,
+          expectedPassword: admin.password,
+          newPassword: passwordDone ? admin.password : hashOutSystemsPassword(newPassword as string),
+          isActive: true,
+        });
+        await session.guarded([{ sql: renderSql(update, session.dialect), expectRows: 1 }]);
+        ctx.log(`Admin (ID ${admin.id}) is active${passwordDone ? '' : ' with the new password'}.`);
+      });
+    },
+    async check(ctx) {
+      const admin = await withPlatformSession(database, ctx.env, (session) => theAdmin(session, database));
+      if (!admin.isActive) throw new StepFailure('The admin is still disabled.', 'Retry the step.');
+      if (newPassword && !verifyOutSystemsPassword(newPassword, admin.password)) throw new StepFailure('The admin\'s stored hash does not verify against the new password.', 'Retry the step.');
+    },
+    async undo(ctx) {
+      const saved = await ctx.backup.loadValues<SavedAdmin>(backupKey);
+      if (!saved) return;
+      await withPlatformSession(database, ctx.env, async (session) => {
+        const current = await readUserById(session, database.schema, saved.id);
+        if (!current || (current.password === saved.password && current.isActive === saved.isActive)) return;
+        const restore = updateUserSql(session.dialect, database.schema, { id: saved.id, expectedPassword: current.password, newPassword: saved.password, isActive: saved.isActive });
+        await session.guarded([{ sql: renderSql(restore, session.dialect), expectRows: 1 }]);
+        ctx.log(`Restored the admin's previous password value and IS_ACTIVE = ${saved.isActive ? 1 : 0}.`);
+      });
+    },
+  };
+}
+
+function verifyAdEnabledStep(database: PlatformDatabase): StepDefinition {
+  return {
+    id: 'verify-ad-enabled',
+    kind: 'verify',
+    title: 'Active Directory is enabled and the admin can log in',
+    describe: () => ({ summary: `Reads back ${AD_PROVIDER_NAME} (must be active) and the built-in admin (must be active).` }),
+    async run(ctx) {
+      ctx.addSecret(database.settings.password);
+      await withPlatformSession(database, ctx.env, async (session) => {
+        const provider = await theAdProvider(session, database);
+        if (!provider.isActive) throw new StepFailure(`${AD_PROVIDER_NAME} is inactive.`, 'Run the "Re-enable" step again.');
+        const admin = await theAdmin(session, database);
+        if (!admin.isActive) throw new StepFailure('The built-in admin is disabled.');
+        ctx.log(`${AD_PROVIDER_NAME} is active; the built-in admin (ID ${admin.id}) is active.`);
+      });
+    },
+  };
+}

@@ -1,0 +1,273 @@
+/**
+ * Seed 000: reset the `admin` password of IT users (tenant ServiceCenter) and/or the Users
+ * app's end users (tenant users) with an offline `$1$` hash and a guarded one-row UPDATE.
+ */
+import { z } from 'zod';
+import type { Fact } from '../../../../shared/procedure.js';
+import { ProcedureRefusal, StepFailure, type PlanContext, type ProcedureDefinition, type StepDefinition } from '../../../engine/types.js';
+import { renderSql } from '../../../platform/db/sql.js';
+import { detectOutSystemsHashFormat, hashOutSystemsPassword, verifyOutSystemsPassword } from '../hash.js';
+import { connectCheckStep, platformDatabaseInput, resolvePlatformDatabase, sqlForDisplay, withPlatformSession, type PlatformDatabase } from '../platform-database.js';
+import type { DbSession } from '../../../platform/db/types.js';
+import { findUsers, findUsersSql, readUserById, TENANTS, updateUserSql, type PlatformUser, type TenantKey } from '../users.js';
+
+const MAX_PASSWORD_LENGTH = 1024;
+
+export const resetAdminPasswordInputs = z
+  .object({
+    deployment: z
+      .enum(['self-managed', 'cloud'])
+      .default('self-managed')
+      .meta({ title: 'Where does this environment run?', description: 'OutSystems Cloud databases cannot be reached: only support or another admin can reset there.' }),
+    tenants: z
+      .enum(['it-users', 'end-users', 'both'])
+      .default('it-users')
+      .meta({ title: 'Whose password', description: 'IT users log in to Service Center (tenant ServiceCenter); end users to the Users app (tenant users).' }),
+    username: z
+      .string()
+      .trim()
+      .min(1, 'enter the user name (usually admin)')
+      .max(250, 'a user name has at most 250 characters (OSSYS_USER.USERNAME)')
+      .default('admin')
+      .meta({ title: 'User name' }),
+    newPassword: z
+      .string()
+      .min(6, 'the platform requires at least 6 characters')
+      .max(MAX_PASSWORD_LENGTH, `use at most ${MAX_PASSWORD_LENGTH} characters`)
+      .refine((value) => value.trim().length > 0, 'a password of only spaces cannot be typed reliably: choose another')
+      .meta({ title: 'New password', secret: true, passwordPolicy: 'typeable' }),
+    reactivate: z.boolean().default(true).meta({ title: 'Reactivate the user if it is disabled (IS_ACTIVE = 1)' }),
+    database: platformDatabaseInput,
+  })
+  .refine((inputs) => !inputs.newPassword.toLowerCase().includes(inputs.username.toLowerCase()), {
+    path: ['newPassword'],
+    message: 'the platform refuses a password that contains the user name: choose another',
+  });
+
+type Inputs = z.output<typeof resetAdminPasswordInputs>;
+
+function tenantKeys(choice: Inputs['tenants']): TenantKey[] {
+  return choice === 'both' ? ['it-users', 'end-users'] : [choice];
+}
+
+export const resetAdminPassword: ProcedureDefinition<typeof resetAdminPasswordInputs> = {
+  id: 'outsystems.reset-admin-password',
+  system: 'outsystems',
+  title: 'Reset the admin password (IT users / end users)',
+  summary:
+    'Seed 000 without the online hash page: finds exactly one user in the tenant, writes an offline $1$ hash in a guarded one-row UPDATE, reactivates it if asked, and proves the new password against the stored row.',
+  inputs: resetAdminPasswordInputs,
+  async plan({ inputs, env }: PlanContext<Inputs>) {
+    if (inputs.deployment === 'cloud') throw new ProcedureRefusal(cloudExplanation(inputs.tenants));
+    const database = await resolvePlatformDatabase(inputs.database, env);
+    const facts: Fact[] = [...database.facts];
+    const warnings: string[] = [];
+    const keys = tenantKeys(inputs.tenants);
+    if (keys.includes('end-users')) {
+      warnings.push(
+        'For end users, if you can still log in to Service Center (Platform Server Jul.2019 or later), the vendor prefers configuring the Users administrator there; this procedure is the database path for when you cannot.',
+      );
+    }
+    if (keys.includes('it-users')) {
+      warnings.push(
+        'The Configuration Tool can also reset the IT admin (/SetPlatformServerAdminPassword), but that puts the password on a command line where the process list shows it; this procedure writes the hash directly instead.',
+      );
+    }
+    const previews = await previewUsers(database, env, keys, inputs.username);
+    facts.push(...previews.map((preview) => preview.fact));
+
+    const steps: StepDefinition[] = [connectCheckStep(database)];
+    for (const [index, key] of keys.entries()) {
+      steps.push(findUserStep(database, key, inputs.username));
+      steps.push(setPasswordStep(database, key, inputs, previews[index]?.user));
+      steps.push(verifyPasswordStep(database, key, inputs));
+    }
+    return { target: `outsystems:${database.label}`, facts, warnings, steps };
+  },
+};
+
+function cloudExplanation(tenants: Inputs['tenants']): string {
+  const lines = [
+    'On OutSystems Cloud the platform database is not yours to change, so this procedure cannot run there.',
+    'IT users: ask another administrator to reset your password; if no administrator has access, open a case at the OutSystems Support Portal (support resets only users with the administrator role in LifeTime).',
+  ];
+  if (tenants !== 'it-users') {
+    lines.push(
+      'End users (Users app): on Platform Server Jul.2019 or later, reset it in Service Center by configuring the Users administrator; on older versions open a support case.',
+    );
+  }
+  return lines.join(' ');
+}
+
+interface UserPreview {
+  fact: Fact;
+  /** The one matching user, when exactly one matched while planning. */
+  user?: PlatformUser;
+}
+
+/** Read-only look at the users while planning, so the plan can name the row it will change. */
+async function previewUsers(database: PlatformDatabase, env: PlanContext<Inputs>['env'], keys: TenantKey[], username: string): Promise<UserPreview[]> {
+  try {
+    return await withPlatformSession(database, env, async (session) => {
+      const previews: UserPreview[] = [];
+      for (const key of keys) {
+        const matches = await findUsers(session, database.schema, TENANTS[key].name, username);
+        previews.push({ fact: describeMatches(key, username, matches), user: matches.length === 1 ? matches[0] : undefined });
+      }
+      return previews;
+    });
+  } catch (error) {
+    return [{ fact: { label: 'Platform database', value: `not reachable while planning: ${(error as Error).message}`, status: 'error' } }];
+  }
+}
+
+/** The one user the tenant holds under that name; anything else stops the run before a change. */
+async function findTheUser(session: DbSession, database: PlatformDatabase, key: TenantKey, username: string): Promise<PlatformUser> {
+  const tenant = TENANTS[key];
+  const matches = await findUsers(session, database.schema, tenant.name, username);
+  if (matches.length === 1) return matches[0] as PlatformUser;
+  if (matches.length === 0) {
+    throw new StepFailure(
+      `No user "${username}" in tenant ${tenant.name}.`,
+      'Check the user name and the tenant (IT users or end users), and that this is the right Platform database.',
+    );
+  }
+  throw new StepFailure(
+    `${matches.length} users match "${username}" in tenant ${tenant.name} (IDs ${matches.map((m) => m.id).join(', ')}); the vendor's UPDATE would change them all.`,
+    'Rename or remove the duplicates first, or enter the exact user name.',
+  );
+}
+
+function describeMatches(key: TenantKey, username: string, matches: PlatformUser[]): Fact {
+  const label = `User "${username}" among ${TENANTS[key].label}`;
+  if (matches.length === 0) return { label, value: 'not found', status: 'error' };
+  if (matches.length > 1) return { label, value: `${matches.length} matching rows (IDs ${matches.map((m) => m.id).join(', ')})`, status: 'error' };
+  const [user] = matches as [PlatformUser];
+  const format = detectOutSystemsHashFormat(user.password);
+  const formatText = format === 'v1' ? 'current $1$ hash' : format === 'legacy-md5' ? 'legacy MD5 hash (will be replaced by $1$)' : 'unrecognised password value';
+  return {
+    label,
+    value: `ID ${user.id}, ${user.isActive ? 'active' : 'DISABLED'}, ${formatText}`,
+    status: user.isActive && format === 'v1' ? 'ok' : 'warn',
+  };
+}
+
+function findUserStep(database: PlatformDatabase, key: TenantKey, username: string): StepDefinition {
+  const tenant = TENANTS[key];
+  return {
+    id: `find-user-${key}`,
+    kind: 'check',
+    title: `Find exactly one "${username}" among ${tenant.label}`,
+    describe: () => ({
+      summary: `Looks up user "${username}" in tenant ${tenant.name}; the run stops unless exactly one row matches.`,
+      sql: sqlForDisplay(database, (dialect) => renderSql(findUsersSql(dialect, database.schema, tenant.name, username), dialect).display),
+    }),
+    async run(ctx) {
+      ctx.addSecret(database.settings.password);
+      const user = await withPlatformSession(database, ctx.env, (session) => findTheUser(session, database, key, username));
+      const format = detectOutSystemsHashFormat(user.password);
+      ctx.log(`Found ID ${user.id} (${user.isActive ? 'active' : 'disabled'}); stored password format: ${format}.`);
+      if (format === 'legacy-md5') ctx.log('The stored value is a legacy MD5 hash; the new value will be a $1$ hash.');
+    },
+  };
+}
+
+interface SavedUser {
+  id: number;
+  password: string;
+  isActive: boolean;
+}
+
+function setPasswordStep(database: PlatformDatabase, key: TenantKey, inputs: Inputs, preview: PlatformUser | undefined): StepDefinition {
+  const tenant = TENANTS[key];
+  const backupKey = `ossys_user:${key}`;
+  const activation = inputs.reactivate ? true : undefined;
+  return {
+    id: `set-password-${key}`,
+    kind: 'change',
+    title: `Write the new password hash for "${inputs.username}" (${tenant.label})`,
+    describe: () => ({
+      summary: `Computes an offline $1$ hash (SHA-512 over UTF-16LE, random 32-byte salt) and updates exactly one OSSYS_USER row in one transaction${inputs.reactivate ? ', setting IS_ACTIVE = 1' : ''}.`,
+      details: [
+        'The row is chosen by its ID, and only while it still holds the password value read just before; any other row count rolls the transaction back.',
+        "The old value is kept in this run's backup file (mode 0600) so the change can be undone.",
+      ],
+      sql: preview
+        ? sqlForDisplay(database, (dialect) =>
+            renderSql(updateUserSql(dialect, database.schema, { id: preview.id, expectedPassword: preview.password, newPassword: 'new', isActive: activation }), dialect).display,
+          )
+        : [],
+      warnings: preview ? [] : ['The user could not be looked up while planning; the exact statement is fixed once preflight finds the row.'],
+    }),
+    async run(ctx) {
+      ctx.addSecret(database.settings.password);
+      await withPlatformSession(database, ctx.env, async (session) => {
+        const user = await findTheUser(session, database, key, inputs.username);
+        await ctx.backup.saveValues(backupKey, { id: user.id, password: user.password, isActive: user.isActive } satisfies SavedUser);
+        if (verifyOutSystemsPassword(inputs.newPassword, user.password) && (!inputs.reactivate || user.isActive)) {
+          ctx.log('The row already holds the new password (an earlier attempt of this run wrote it); nothing to do.');
+          return;
+        }
+        const update = updateUserSql(session.dialect, database.schema, {
+          id: user.id,
+          expectedPassword: user.password,
+          newPassword: hashOutSystemsPassword(inputs.newPassword),
+          isActive: activation,
+        });
+        await session.guarded([{ sql: renderSql(update, session.dialect), expectRows: 1 }]);
+        ctx.log(`Updated 1 row (ID ${user.id}).`);
+      });
+    },
+    async check(ctx) {
+      const row = await withPlatformSession(database, ctx.env, (session) => findTheUser(session, database, key, inputs.username));
+      if (detectOutSystemsHashFormat(row.password) !== 'v1' || !verifyOutSystemsPassword(inputs.newPassword, row.password)) {
+        throw new StepFailure('The stored value does not verify against the new password.', 'Retry the step; if it fails again, roll back.');
+      }
+      if (inputs.reactivate && !row.isActive) throw new StepFailure(`User ID ${row.id} is still disabled.`, 'Retry the step.');
+    },
+    async undo(ctx) {
+      const saved = await ctx.backup.loadValues<SavedUser>(backupKey);
+      if (!saved) {
+        ctx.log('Nothing was changed for this tenant; nothing to undo.');
+        return;
+      }
+      await withPlatformSession(database, ctx.env, async (session) => {
+        const current = await readUserById(session, database.schema, saved.id);
+        if (!current) throw new StepFailure(`User ID ${saved.id} no longer exists; its old password cannot be restored.`);
+        if (current.password === saved.password && current.isActive === saved.isActive) {
+          ctx.log('The row already holds its original values.');
+          return;
+        }
+        const restore = updateUserSql(session.dialect, database.schema, {
+          id: saved.id,
+          expectedPassword: current.password,
+          newPassword: saved.password,
+          isActive: current.isActive === saved.isActive ? undefined : saved.isActive,
+        });
+        await session.guarded([{ sql: renderSql(restore, session.dialect), expectRows: 1 }]);
+        ctx.log(`Restored the previous password value of ID ${saved.id}${current.isActive === saved.isActive ? '' : ` and IS_ACTIVE = ${saved.isActive ? 1 : 0}`}.`);
+      });
+    },
+  };
+}
+
+function verifyPasswordStep(database: PlatformDatabase, key: TenantKey, inputs: Inputs): StepDefinition {
+  const tenant = TENANTS[key];
+  return {
+    id: `verify-password-${key}`,
+    kind: 'verify',
+    title: `Prove the new password against the stored row (${tenant.label})`,
+    describe: () => ({
+      summary: `Reads the row back in a fresh connection and checks its $1$ hash against the new password${inputs.reactivate ? ' and that the user is active' : ''}.`,
+    }),
+    async run(ctx) {
+      ctx.addSecret(database.settings.password);
+      const row = await withPlatformSession(database, ctx.env, (session) => findTheUser(session, database, key, inputs.username));
+      if (detectOutSystemsHashFormat(row.password) !== 'v1' || !verifyOutSystemsPassword(inputs.newPassword, row.password)) {
+        throw new StepFailure('The stored hash does not verify against the new password.', 'Roll back, then run the procedure again.');
+      }
+      if (inputs.reactivate && !row.isActive) throw new StepFailure(`User ID ${row.id} is disabled.`, 'Run again with reactivation on.');
+      ctx.log(`"${row.username}" (ID ${row.id}) can log in with the new password${row.isActive ? '' : ' once the account is activated'}.`);
+    },
+  };
+}
