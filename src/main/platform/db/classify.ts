@@ -162,9 +162,6 @@ function mssqlFailure(error: unknown, settings: DbSettings): ClassifiedFailure {
       message: `Instance "${settings.instance ?? ''}" was not found on ${settings.host}: the SQL Server Browser service (UDP 1434) did not answer or does not know it. Give the instance's TCP port (HOST,PORT) instead, or start SQL Server Browser.`,
     };
   }
-  if (codes.has('ETIMEOUT') && !messages.some((text) => /Failed to connect/i.test(text))) {
-    return { kind: 'timeout', message: `SQL Server ${where(settings)} did not answer in time. Check that the host and port are right and that no firewall drops the connection.` };
-  }
   return socketFailure(codes, messages, settings) ?? { kind: 'unknown', message: `Could not connect to SQL Server ${where(settings)}: ${driverText(error, settings)}` };
 }
 
