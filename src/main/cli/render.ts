@@ -43,7 +43,10 @@ export function renderRunOutcome(run: RunView): string {
   if (run.error) lines.push(run.error);
   if (run.prompt) lines.push(`Waiting on: ${run.prompt.title}`);
   lines.push(`Journal: ${run.journalPath} (final hash ${run.journalHash})`);
-  if (run.state !== 'succeeded' && run.state !== 'rolled-back') lines.push(`Continue with: breakglass resume ${run.runId}`);
+  if (run.state !== 'succeeded' && run.state !== 'rolled-back') {
+    const flag = run.prompt?.kind === 'manual' ? ` --done ${run.prompt.stepId ?? ''}` : run.prompt ? ' --yes' : '';
+    lines.push(`Continue with: breakglass resume ${run.runId}${flag}`);
+  }
   lines.push(`Report: breakglass report ${run.runId} --format md`);
   return `${lines.join('\n')}\n`;
 }

@@ -70,6 +70,8 @@ export class Engine {
   /** Validates inputs and builds the plan; changes nothing. */
   async plan(procedureId: string, inputs: unknown, kind: EnvironmentKind): Promise<PreparedPlan> {
     const { procedure } = this.registry.get(procedureId);
+    // A plan reads the sandbox's files and services, so its seed must exist first.
+    if (kind === 'sandbox') await this.sandbox.databaseUrl(this.registry.system(procedure.system));
     return preparePlan(procedure, inputs, this.environment(kind, procedure.system));
   }
 
@@ -105,9 +107,11 @@ export class Engine {
     return this.launch(new Run({ runId, prepared, journal, backups: new RunBackupStore(runDir), actor, hooks, lock }));
   }
 
-  /** The secret fields a resume of this run needs re-entered. */
-  secretsNeeded(runId: string): string[] {
-    return Object.keys(this.record(runId).created.secretVerifiers);
+  /** What resuming this run needs (its procedure, the secret fields to re-enter); refuses a run that is over. */
+  resumeNeeds(runId: string): { procedureId: string; secretFields: string[] } {
+    const record = this.record(runId);
+    assertResumable(record);
+    return { procedureId: record.created.procedureId, secretFields: Object.keys(record.created.secretVerifiers) };
   }
 
   /** Verifies the journal, checks the re-entered secrets, rebuilds the same plan and continues where the run stopped. */
@@ -115,7 +119,7 @@ export class Engine {
     if (this.active.has(runId)) throw new ProcedureRefusal(`Run ${runId} is still going in this window; answer its prompt instead of resuming it.`);
     const record = this.record(runId);
     const { created } = record;
-    if (!isResumable(record.state)) throw new ProcedureRefusal(`Run ${runId} is over (${record.state}); there is nothing to resume. Start a new run if needed.`);
+    assertResumable(record);
     for (const [field, verifier] of Object.entries(created.secretVerifiers)) {
       const value = secrets[field];
       if (value === undefined) throw new InputError(field, 'this run was started with a secret here; re-enter the same value to resume.');
@@ -204,4 +208,8 @@ export class Engine {
   private journalPath(runId: string): string {
     return path.join(this.runDir(runId), JOURNAL_FILE);
   }
+}
+
+function assertResumable(record: RunRecord): void {
+  if (!isResumable(record.state)) throw new ProcedureRefusal(`Run ${record.created.runId} is over (${record.state}); there is nothing to resume. Start a new run if needed.`);
 }

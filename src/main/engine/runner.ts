@@ -94,7 +94,7 @@ export class Run {
       const outcome = this.rollingBack ? 'rollback' : await this.forward();
       if (outcome === 'rollback') await this.rollback();
     } catch (error) {
-      if (error instanceof PromptDeferred) this.stop('awaiting', undefined, this.prompt);
+      if (error instanceof PromptDeferred) this.stop('awaiting', error.message, this.prompt);
       else this.stop('failed', redactedError(error, this.options.prepared.redactor).message);
     } finally {
       this.lock?.release();

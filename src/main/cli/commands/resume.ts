@@ -15,9 +15,9 @@ export async function resumeCommand(args: string[], context: CommandContext): Pr
   const answers = answersFrom(values);
   const engine = new Engine(context.dataDir, systems);
   try {
-    const procedureId = engine.view(runId).procedureId;
-    const { procedure } = engine.registry.get(procedureId);
-    const secrets = await resumeSecrets(engine.secretsNeeded(runId), procedure, values.input, context.io);
+    const needs = engine.resumeNeeds(runId);
+    const { procedure } = engine.registry.get(needs.procedureId);
+    const secrets = await resumeSecrets(needs.secretFields, procedure, values.input, context.io);
     const handle = await engine.resume(runId, secrets, { onEvent: printEvents(context, values.json), decide: cliDecider(context.io, answers) });
     return await finish(handle, context, values.json);
   } finally {

