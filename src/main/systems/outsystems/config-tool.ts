@@ -117,9 +117,8 @@ export class ConfigurationToolRun {
 
   /** The step's description: the exact command with passwords masked, and why it may be risky. */
   describe(): StepDescriptionInput {
-    const names = this.invocation.switches.map((entry) => `/${entry.name}`).join(' ');
     return {
-      summary: `Run the Configuration Tool: ${names}`,
+      summary: `Run the Configuration Tool: ${this.switchNames()}`,
       command: { program: this.program, args: this.args.map((arg) => this.redactor.redact(arg)), cwd: this.invocation.installDir },
       details: [`Exit code 0 means success; on failure the last ${LOG_TAIL_LINES} lines of ${this.logPath} are shown.`],
       warnings: this.warnings(),
@@ -129,7 +128,7 @@ export class ConfigurationToolRun {
   async run(exec: Exec): Promise<ConfigToolOutcome> {
     if (this.exposesPasswordOnCommandLine && !this.invocation.acceptPasswordOnCommandLine) {
       throw new ConfigToolError(
-        `Refusing to run ${this.describe().summary}: ${PASSWORD_WARNING} To run it anyway, accept the command-line exposure explicitly.`,
+        `Refusing to run ${CONFIG_TOOL_PROGRAM} ${this.switchNames()}: ${PASSWORD_WARNING} To run it anyway, accept the command-line exposure explicitly.`,
         null,
         [],
       );
@@ -154,7 +153,7 @@ export class ConfigurationToolRun {
     const output = this.redactor.redact(`${result.stdout}\n${result.stderr}`.trim());
     throw new ConfigToolError(
       [
-        `The Configuration Tool (${this.describe().summary.replace('Run the Configuration Tool: ', '')}) ${outcome}.`,
+        `The Configuration Tool (${this.switchNames()}) ${outcome}.`,
         ...(output ? [`Its output: ${output}`] : []),
         tail.length > 0 ? `Last lines of ${this.logPath}:` : `${this.logPath} could not be read.`,
         ...tail,
@@ -162,6 +161,10 @@ export class ConfigurationToolRun {
       result.exitCode,
       tail,
     );
+  }
+
+  private switchNames(): string {
+    return this.invocation.switches.map((entry) => `/${entry.name}`).join(' ');
   }
 
   private async logTail(): Promise<string[]> {
