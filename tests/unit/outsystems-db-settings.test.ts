@@ -4,7 +4,6 @@ import { describe, expect, it } from 'vitest';
 import { HsConf } from '../../src/main/systems/outsystems/hsconf.js';
 import { dbSettingsFromHsconf } from '../../src/main/systems/outsystems/hsconf-db-settings.js';
 import { parsePrivateKey } from '../../src/main/systems/outsystems/private-key.js';
-import { parseSqlServerServer } from '../../src/main/systems/outsystems/sqlserver-server-string.js';
 import { FIXTURES_DIR } from '../support/scripted-exec.js';
 
 const dir = path.join(FIXTURES_DIR, 'outsystems/hsconf');
@@ -76,24 +75,7 @@ describe('dbSettingsFromHsconf', () => {
     expect(() => dbSettingsFromHsconf(load('sqlserver.hsconf'), otherKey, 'platform-admin')).toThrow(/different private.key than the controller/);
     const db2 = load('sqlserver.hsconf').set('PlatformDatabaseConfiguration', 'ProviderKey', 'DB2', { encrypted: false });
     expect(() => dbSettingsFromHsconf(db2, key, 'platform-admin')).toThrow(/ProviderKey is "DB2"; Breakglass knows SqlServer and Oracle/);
+    const pipe = load('sqlserver.hsconf').set('PlatformDatabaseConfiguration', 'Server', 'np:\\\\db01\\pipe\\sql\\query', { encrypted: false });
+    expect(() => dbSettingsFromHsconf(pipe, key, 'platform-admin')).toThrow(/^PlatformDatabaseConfiguration\/Server: .*"np:" protocol.* Fix it in the Configuration Tool\.$/);
   });
-});
-
-describe('parseSqlServerServer', () => {
-  it.each([
-    ['db01', { host: 'db01' }],
-    ['db01\\INST', { host: 'db01', instance: 'INST' }],
-    ['db01,1533', { host: 'db01', port: 1533 }],
-    ['tcp:db01.corp\\INST,1533', { host: 'db01.corp', instance: 'INST', port: 1533 }],
-    ['.', { host: 'localhost' }],
-    ['(local)\\SQLEXPRESS', { host: 'localhost', instance: 'SQLEXPRESS' }],
-  ])('%s', (value, expected) => expect(parseSqlServerServer(value)).toEqual(expected));
-
-  it.each([
-    ['', /is empty/],
-    ['db01,port', /invalid port "port"/],
-    ['db01,1,2', /more than one comma/],
-    ['np:\\\\db01\\pipe\\sql\\query', /np: connection/],
-    ['a\\b\\c', /not a server name/],
-  ])('refuses %j', (value, message) => expect(() => parseSqlServerServer(value, 'Server')).toThrow(message));
 });

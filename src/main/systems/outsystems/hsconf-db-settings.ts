@@ -2,7 +2,7 @@
 import type { DbSettings } from '../../platform/db/types.js';
 import { HsConf, HsConfError } from './hsconf.js';
 import { requireHsconfSecret } from './hsconf-secrets.js';
-import { parseSqlServerServer } from './sqlserver-server-string.js';
+import { parseSqlServerServer } from '../../platform/db/sqlserver-server.js';
 
 export type OutSystemsDbRole = 'platform-admin' | 'platform-runtime' | 'log-admin' | 'log-runtime' | 'session';
 
@@ -112,9 +112,9 @@ function oracleSettings(doc: HsConf, definition: DbRoleDefinition, user: string,
 
 function parseServer(value: string, field: string) {
   try {
-    return parseSqlServerServer(value, field);
+    return parseSqlServerServer(value);
   } catch (error) {
-    throw new HsConfError((error as Error).message);
+    throw new HsConfError(`${field}: ${(error as Error).message} Fix it in the Configuration Tool.`);
   }
 }
 
