@@ -46,6 +46,11 @@ function equalText(a: string, b: string): boolean {
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
+/** A legacy MD5 value: never written to a real platform; the practice sandbox seeds one so a trainee sees it reported. */
+export function legacyOutSystemsHash(password: string): string {
+  return createHash('md5').update(utf16le(password + LEGACY_MD5_CONSTANT)).digest('hex').toUpperCase();
+}
+
 /** True when `password` matches a `$1$` or legacy MD5 value; false for any other or malformed value. */
 export function verifyOutSystemsPassword(password: string, stored: string): boolean {
   switch (detectOutSystemsHashFormat(stored)) {
@@ -53,10 +58,8 @@ export function verifyOutSystemsPassword(password: string, stored: string): bool
       const saltText = stored.slice(PREFIX.length, stored.length - HASH_HEX_CHARS);
       return equalText(sha512HexUpper(password, saltText), stored.slice(-HASH_HEX_CHARS));
     }
-    case 'legacy-md5': {
-      const digest = createHash('md5').update(utf16le(password + LEGACY_MD5_CONSTANT)).digest('hex').toUpperCase();
-      return equalText(digest, stored);
-    }
+    case 'legacy-md5':
+      return equalText(legacyOutSystemsHash(password), stored);
     default:
       return false;
   }

@@ -4,14 +4,14 @@
  * a server.hsconf + private.key in `<root>/Platform Server`, the OutSystems services, and a
  * simulated Configuration Tool.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import type { SandboxSeedContext, SimulatedProgram } from '../../engine/types.js';
 import { writeFileAtomic } from '../../platform/files/atomic-write.js';
 import { CONFIG_TOOL_PROGRAM } from './config-tool.js';
-import { hashOutSystemsPassword } from './hash.js';
+import { hashOutSystemsPassword, legacyOutSystemsHash } from './hash.js';
 import { encryptSetting } from './settings-crypto.js';
 
 export const SANDBOX_INSTALL_DIR_NAME = 'Platform Server';
@@ -55,11 +55,6 @@ CREATE TABLE ossys_authprovider (
   isactive boolean NOT NULL
 );`;
 
-/** The platform's legacy format: MD5 over UTF-16LE of password + a fixed suffix, upper-case hex. */
-function legacyMd5(password: string): string {
-  return createHash('md5').update(Buffer.from(`${password}cdjnes3h4w`, 'utf16le')).digest('hex').toUpperCase();
-}
-
 export async function seedOutSystemsSandbox(sandbox: SandboxSeedContext): Promise<void> {
   const client = new pg.Client({ connectionString: sandbox.databaseUrl });
   await client.connect();
@@ -71,7 +66,7 @@ export async function seedOutSystemsSandbox(sandbox: SandboxSeedContext): Promis
     const users: Array<[number, number, string, string, string, boolean]> = [
       [1, 1, 'Administrator', 'admin', hashOutSystemsPassword(SANDBOX_PASSWORDS.itAdmin), true],
       [2, 1, 'Second admin (look-alike)', 'admin2', hashOutSystemsPassword('admin2-practice-pw'), true],
-      [3, 1, 'Jane Developer', 'jane.dev', legacyMd5(SANDBOX_PASSWORDS.legacy), true],
+      [3, 1, 'Jane Developer', 'jane.dev', legacyOutSystemsHash(SANDBOX_PASSWORDS.legacy), true],
       [4, 2, 'Users administrator', 'admin', hashOutSystemsPassword(SANDBOX_PASSWORDS.endUserAdmin), false],
       [5, 2, 'Bob End-User', 'bob', hashOutSystemsPassword('bob-practice-pw'), true],
       [6, 2, 'Administrator (look-alike)', 'administrator', hashOutSystemsPassword('administrator-practice'), true],
