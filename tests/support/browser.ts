@@ -1,5 +1,12 @@
 import { chromium, type BrowserServer } from 'playwright-core';
 
+/**
+ * Flags @sparticuz/chromium adds for AWS Lambda that are wrong for a browser shared by test files:
+ * --single-process takes the whole browser down when any one client closes a context or disconnects,
+ * and the other two switch off the same-origin and mixed-content protections the web host's tests rely on.
+ */
+const LAMBDA_ONLY_ARGS = new Set(['--single-process', '--disable-web-security', '--allow-running-insecure-content']);
+
 export interface BrowserServerHandle {
   wsEndpoint: string;
   close(): Promise<void>;
@@ -27,7 +34,7 @@ export async function launchBrowserServer(): Promise<BrowserServerHandle> {
     server = await chromium.launchServer({
       executablePath: await packaged.executablePath(),
       headless: true,
-      args: [...packaged.args, ...offline],
+      args: [...packaged.args.filter((arg) => !LAMBDA_ONLY_ARGS.has(arg)), ...offline],
     });
   }
   return { wsEndpoint: server.wsEndpoint(), close: () => server.close() };
