@@ -28,7 +28,6 @@ export function createMainWindow<W>(BrowserWindow: WindowConstructor<W>, preload
       webSecurity: true,
       allowRunningInsecureContent: false,
       experimentalFeatures: false,
-      enableBlinkFeatures: '',
       disableBlinkFeatures: 'Auxclick',
       navigateOnDragDrop: false,
       safeDialogs: true,

@@ -9,6 +9,14 @@ const LABELS: Record<Decision, string> = {
   continue: 'I fixed it by hand — continue',
 };
 
+/** "Confirm" means something different at each kind of question. */
+const CONFIRM_LABELS: Record<Prompt['kind'], string> = {
+  'confirm-changes': 'Go ahead',
+  'confirm-outage': 'Take it out of service and go ahead',
+  manual: 'Done — check it',
+  failure: 'Go ahead',
+};
+
 /** The question the run is waiting on, with one button per decision it allows. */
 export function PromptPanel({ prompt }: { prompt: Prompt }) {
   const respond = useWizard((state) => state.respond);
@@ -34,7 +42,7 @@ export function PromptPanel({ prompt }: { prompt: Prompt }) {
             data-testid={`prompt-${decision}`}
             onClick={() => void respond(decision)}
           >
-            {LABELS[decision]}
+            {decision === 'confirm' ? CONFIRM_LABELS[prompt.kind] : LABELS[decision]}
           </button>
         ))}
       </div>
