@@ -74,7 +74,7 @@ describe('NodeExec', () => {
       const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
       require('fs').writeFileSync(${JSON.stringify(pidFile)}, String(child.pid));
       setInterval(() => {}, 1000);`;
-    const result = await exec.run({ program: node, args: ['-e', script], timeoutMs: 1500 });
+    const result = await exec.run({ program: node, args: ['-e', script], timeoutMs: 2500 });
     expect(result.timedOut).toBe(true);
     expect(result.exitCode).toBeNull();
     expect(result.signal).toBe('SIGKILL');
