@@ -1,8 +1,8 @@
 import type { EnvironmentKind } from '../../shared/procedure.js';
-import { createDbConnector } from '../platform/db/connector.js';
 import { NodeExec } from '../platform/exec/node-exec.js';
 import { SystemdServiceController } from '../platform/services/systemd.js';
 import { WindowsServiceController } from '../platform/services/windows.js';
+import { lazyDbConnector } from './lazy-db-connector.js';
 import type { Sandbox } from './sandbox/sandbox.js';
 import type { Environment, SystemModule } from './types.js';
 
@@ -13,7 +13,7 @@ export function createEnvironment(kind: EnvironmentKind, system: SystemModule, s
   return {
     kind: 'real',
     exec,
-    db: createDbConnector(),
+    db: lazyDbConnector(),
     services: process.platform === 'win32' ? new WindowsServiceController(exec) : new SystemdServiceController(exec),
   };
 }

@@ -1,9 +1,9 @@
-import { createDbConnector } from '../../platform/db/connector.js';
+import { lazyDbConnector } from '../lazy-db-connector.js';
 import type { ConnectionTestResult, DbConnector, DbSession, DbSettings } from '../../platform/db/types.js';
 
 /** Connects to this system's sandbox database whatever settings a procedure passes (dialect postgres). */
 export class SandboxDbConnector implements DbConnector {
-  private readonly inner = createDbConnector();
+  private readonly inner = lazyDbConnector();
 
   constructor(private readonly databaseUrl: () => Promise<string>) {}
 
