@@ -1,4 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { z } from 'zod';
+import { createApi } from '../../src/main/api/create-api.js';
 import { EventHub } from '../../src/main/api/event-hub.js';
 import type { Handlers } from '../../src/main/api/types.js';
 import { ApiError } from '../../src/main/api/api-error.js';
@@ -121,4 +126,61 @@ describe('IPC router contract', () => {
     const result = await route('password.generate', {});
     expect(result).toEqual({ ok: true, value: { password: 'abcdefghijkl', entropyBits: 60 } });
   });
+});
+
+describe('IPC router over the real API (practice sandbox)', () => {
+  let dataDir: string;
+  let api: Awaited<ReturnType<typeof createApi>>;
+  let route: ReturnType<typeof createRouter>;
+  const internal: unknown[] = [];
+
+  beforeAll(async () => {
+    process.env.BREAKGLASS_SANDBOX_PG_URL = inject('pgAdminUrl');
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bg-router-api-'));
+    api = await createApi({ dataDir, transport: 'electron', emit: () => undefined });
+    route = createRouter(api.handlers, (error) => internal.push(error));
+  }, 120_000);
+  afterAll(async () => {
+    await api?.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  async function ok<C extends Channel>(channel: C, request: unknown) {
+    const result = await route(channel, request);
+    if (!result.ok) throw new Error(`${channel}: ${result.code}: ${result.message}`);
+    expect(channels[channel].response.safeParse(result.value).success, channel).toBe(true);
+    return result.value as z.output<(typeof channels)[C]['response']>;
+  }
+
+  it('answers every channel with a value of its response schema or a typed, non-internal error', async () => {
+    expect(await ok('app.info', {})).toMatchObject({ transport: 'electron', dataDir });
+    expect((await ok('procedures.list', {})).procedures.map((procedure) => procedure.id)).toContain('practice.drill');
+    expect((await ok('password.generate', { policy: 'sqlserver' })).password.length).toBeGreaterThanOrEqual(12);
+    expect((await ok('discover.run', { system: 'outsystems' })).system).toBe('outsystems');
+
+    const password = (await ok('password.generate', {})).password;
+    const plan = await ok('plan.create', { procedureId: 'practice.drill', inputs: { newPassword: password }, environment: 'sandbox' });
+    const started = await ok('run.start', { planId: plan.planId });
+    await expect.poll(async () => (await ok('run.get', { runId: started.runId })).prompt?.kind, { timeout: 30_000 }).toBe('confirm-changes');
+    const waiting = await ok('run.get', { runId: started.runId });
+    await ok('run.respond', { runId: started.runId, promptId: waiting.prompt?.id, decision: 'cancel' });
+    await expect.poll(async () => (await ok('run.get', { runId: started.runId })).state, { timeout: 30_000 }).toBe('cancelled');
+    expect((await ok('runs.list', {})).runs.map((run) => run.runId)).toContain(started.runId);
+    expect((await ok('report.export', { runId: started.runId, format: 'json' })).content).not.toContain(password);
+
+    const resumed = await route('run.resume', { runId: started.runId });
+    if (!resumed.ok) expect(resumed.code).not.toBe('internal');
+    expect(internal).toEqual([]);
+  }, 120_000);
+
+  it('turns the engine\'s own errors into typed results: unknown procedure, bad inputs, refusal, unknown run', async () => {
+    expect(await route('plan.create', { procedureId: 'nope.nothing', inputs: {}, environment: 'sandbox' })).toMatchObject({ ok: false, code: 'not-found' });
+    const weak = await route('plan.create', { procedureId: 'practice.drill', inputs: { newPassword: 'short' }, environment: 'sandbox' });
+    expect(weak).toMatchObject({ ok: false, code: 'invalid-input' });
+    if (!weak.ok) expect(weak.message).toContain('newPassword');
+    const real = await route('plan.create', { procedureId: 'practice.drill', inputs: { newPassword: 'a-long-enough-password' }, environment: 'real' });
+    expect(real).toMatchObject({ ok: false, code: 'refused' });
+    expect(await route('run.get', { runId: 'no-such-run' })).toMatchObject({ ok: false });
+    expect(internal).toEqual([]);
+  }, 120_000);
 });
