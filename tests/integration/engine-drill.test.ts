@@ -1,10 +1,12 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import type { Engine } from '../../src/main/engine/engine.js';
 import { ProcedureRefusal } from '../../src/main/engine/types.js';
-import { RunConflict } from '../../src/main/engine/run-lock.js';
+import { RunConflict, RunLock } from '../../src/main/engine/run-lock.js';
 import { InputError } from '../../src/main/engine/types.js';
 import { verifyPracticePassword } from '../../src/main/systems/practice/password-hash.js';
 import { freshDataDir, practiceEngine, practiceState, scriptedHooks } from '../support/engine-harness.js';
@@ -135,6 +137,34 @@ describe('practice.drill on the engine (real PostgreSQL, real files)', () => {
     const report = e.report(stopped.runId, 'json');
     expect(JSON.parse(report.content)).toMatchObject({ outcome: 'succeeded', journal: { finalHash: resumed.journalHash } });
     await expect(e.resume(stopped.runId, { newPassword: NEW_PASSWORD }, scriptedHooks())).rejects.toThrow(/over \(succeeded\)/);
+  });
+
+  it('refuses to resume a tampered journal, naming the line; lists it as not verifying', async () => {
+    const e = engine('tamper');
+    const stopped = await e.start(await e.plan('practice.drill', { newPassword: NEW_PASSWORD, rehearseFailureAt: 'start-app' }, 'sandbox'), scriptedHooks({ failure: 'cancel' })).done;
+    const lines = fs.readFileSync(stopped.journalPath, 'utf8').split('\n');
+    lines[4] = (lines[4] as string).replace('"attempt":1', '"attempt":2');
+    fs.writeFileSync(stopped.journalPath, lines.join('\n'));
+    await expect(e.resume(stopped.runId, { newPassword: NEW_PASSWORD }, scriptedHooks())).rejects.toThrow(/altered at line 5: its content does not match its hash/);
+    expect(e.list()[0]).toMatchObject({ runId: stopped.runId, title: expect.stringMatching(/^Journal does not verify/) });
+  });
+
+  it('asks before taking over a stale lock left by a dead process, and journals the takeover', async () => {
+    const e = engine('stale');
+    const prepared = await e.plan('practice.drill', { newPassword: NEW_PASSWORD }, 'sandbox');
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout.toString();
+    const lockPath = RunLock.pathFor(path.join(e.dataDir, 'locks'), prepared.plan.target);
+    fs.mkdirSync(path.dirname(lockPath), { recursive: true });
+    fs.writeFileSync(lockPath, JSON.stringify({ runId: 'ghost-run', target: prepared.plan.target, host: os.hostname(), user: 'ghost', pid: Number(dead), startedAt: 'earlier' }));
+    const declined = await e.start(prepared, scriptedHooks({ 'confirm-changes': 'cancel' })).done;
+    expect(declined.state).toBe('cancelled');
+    expect(JSON.parse(fs.readFileSync(lockPath, 'utf8'))).toMatchObject({ runId: 'ghost-run' });
+    const hooks = scriptedHooks();
+    const view = await e.start(await e.plan('practice.drill', { newPassword: NEW_PASSWORD }, 'sandbox'), hooks).done;
+    expect(hooks.prompts[0]).toMatchObject({ title: 'Take over a stale run lock?', message: expect.stringContaining('ghost-run') });
+    expect(view.state).toBe('succeeded');
+    expect(fs.readFileSync(view.journalPath, 'utf8')).toContain('"type":"lock-taken-over"');
+    expect(fs.existsSync(lockPath)).toBe(false);
   });
 
   it('resets the sandbox: the next use seeds it afresh', async () => {
