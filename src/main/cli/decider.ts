@@ -1,4 +1,4 @@
-import { createInterface } from 'node:readline/promises';
+import { createInterface } from 'node:readline';
 import type { Decision, Prompt } from '../../shared/procedure.js';
 import { PromptDeferred } from '../engine/runner.js';
 import type { CliIo } from './io.js';
@@ -33,15 +33,19 @@ export function cliDecider(io: CliIo, answers: CliAnswers): (prompt: Prompt) => 
 async function askOnTerminal(io: CliIo, prompt: Prompt): Promise<Decision> {
   io.stderr.write(`\n? ${prompt.title}\n  ${prompt.message}\n`);
   prompt.instructions.forEach((line, index) => io.stderr.write(`  ${index + 1}. ${line}\n`));
-  const reader = createInterface({ input: io.stdin, output: io.stderr, terminal: false });
+  const question = `  Choose ${prompt.options.join(' / ')}: `;
+  io.stderr.write(question);
+  const reader = createInterface({ input: io.stdin, terminal: false });
   try {
-    for (;;) {
-      const answer = (await reader.question(`  Choose ${prompt.options.join(' / ')}: `)).trim().toLowerCase();
-      const decision = prompt.options.find((option) => option === answer || (answer.length > 0 && option.startsWith(answer)));
+    for await (const line of reader) {
+      const answer = line.trim().toLowerCase();
+      const matches = prompt.options.filter((option) => answer.length > 0 && option.startsWith(answer));
+      const decision = prompt.options.find((option) => option === answer) ?? (matches.length === 1 ? matches[0] : undefined);
       if (decision) return decision;
-      io.stderr.write(`  Please type one of: ${prompt.options.join(', ')}\n`);
+      io.stderr.write(`  Please type one of: ${prompt.options.join(', ')}\n${question}`);
     }
   } finally {
     reader.close();
   }
+  throw new PromptDeferred(`The terminal closed before "${prompt.title}" was answered.`);
 }

@@ -1,4 +1,4 @@
-import { ProcedureRegistry } from '../engine/registry.js';
+import path from 'node:path';
 import { JournalTampered } from '../engine/journal.js';
 import { NotFound } from '../engine/registry.js';
 import { RunConflict } from '../engine/run-lock.js';
@@ -75,7 +75,7 @@ function takeDataDir(argv: readonly string[], io: CliIo): { dataDir: string; res
       rest.push(arg);
     }
   }
-  return { dataDir: dataDir ? new URL(dataDir, `file://${io.cwd}/`).pathname : defaultDataDir(io.env), rest };
+  return { dataDir: dataDir ? path.resolve(io.cwd, dataDir) : defaultDataDir(io.env), rest };
 }
 
 async function serveCommand(args: string[], { io, dataDir }: CommandContext): Promise<number> {
@@ -88,9 +88,8 @@ async function serveCommand(args: string[], { io, dataDir }: CommandContext): Pr
 
 function secretFieldNames(): Set<string> {
   const names = new Set<string>();
-  for (const procedure of new ProcedureRegistry(systems).summaries().map((summary) => summary.id)) {
-    const { procedure: definition } = new ProcedureRegistry(systems).get(procedure);
-    for (const pattern of secretFieldPatterns(definition.inputs)) names.add(String(pattern.at(-1)));
+  for (const system of systems) {
+    for (const procedure of system.procedures) for (const pattern of secretFieldPatterns(procedure.inputs)) names.add(String(pattern.at(-1)));
   }
   return names;
 }
