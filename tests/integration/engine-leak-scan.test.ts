@@ -37,7 +37,7 @@ describe('secret leak scan', () => {
     expect(rolledBack.state).toBe('rolled-back');
     const stopped = await engine.start(await engine.plan('practice.drill', { newPassword: SECRET, rehearseFailureAt: 'verify-login' }, 'sandbox'), scriptedHooks({ failure: 'cancel' })).done;
     const wrong = await engine.resume(stopped.runId, { newPassword: `${SECRET}x` }, scriptedHooks()).catch((error: Error) => error.message);
-    const resumed = await (await engine.resume(stopped.runId, { newPassword: SECRET }, scriptedHooks())).done;
+    const resumed = await (await engine.resume(stopped.runId, { newPassword: SECRET }, scriptedHooks({ failure: 'retry' }))).done;
     expect(resumed.state).toBe('succeeded');
     const badInput = await engine.plan('practice.drill', { newPassword: SECRET, account: SECRET }, 'sandbox').catch((error: Error) => error.message);
     const reports = [success, rolledBack, resumed].flatMap((run) => (['md', 'html', 'json'] as const).map((format) => engine.report(run.runId, format).content));

@@ -137,8 +137,14 @@ export class Engine {
     }
     const actor = currentActor();
     const lock = this.lockFor(created.target, runId);
-    const { journal } = Journal.open(this.journalPath(runId));
-    journal.append('resumed', { actor });
+    let journal: Journal;
+    try {
+      journal = Journal.open(this.journalPath(runId)).journal;
+      journal.append('resumed', { actor });
+    } catch (error) {
+      if (lock instanceof RunLock) lock.release();
+      throw error;
+    }
     const run = new Run({ runId, prepared, journal, backups: new RunBackupStore(this.runDir(runId)), actor, hooks, lock, record });
     return this.launch(run);
   }

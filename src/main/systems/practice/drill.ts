@@ -28,7 +28,7 @@ const inputs = z
     rehearseFailureAt: z
       .enum(STEP_IDS.filter((id) => !id.startsWith('check-')) as [string, ...string[]])
       .optional()
-      .meta({ description: 'Practise failure handling: this step fails on its first attempt in each session.' }),
+      .meta({ description: 'Practise failure handling: this step fails on its first attempt (again after a resume).' }),
   })
   .strict();
 
@@ -36,7 +36,6 @@ type DrillInputs = z.output<typeof inputs>;
 
 /** Placeholder settings: the sandbox's connector always reaches the practice database. */
 const SANDBOX_DB: DbSettings = { dialect: 'postgres', host: 'practice-sandbox', database: 'practice', authentication: 'sql', user: 'practice', password: '' };
-const rehearsedFailures = new Set<string>();
 
 export const practiceDrill: ProcedureDefinition<typeof inputs> = {
   id: 'practice.drill',
@@ -66,6 +65,7 @@ export const practiceDrill: ProcedureDefinition<typeof inputs> = {
 };
 
 function drillSteps(given: DrillInputs, env: Environment, configPath: string, configText: string): StepDefinition[] {
+  const rehearsedFailures = new Set<string>();
   const rehearse = async (stepId: string): Promise<void> => {
     if (given.rehearseFailureAt !== stepId || rehearsedFailures.has(stepId)) return;
     rehearsedFailures.add(stepId);
