@@ -41,7 +41,7 @@ export const channels = {
     response: z.object({ password: z.string(), entropyBits: z.number() }),
   },
   'discover.run': {
-    request: z.object({ system: z.string(), options: z.record(z.string(), z.unknown()).default({}) }),
+    request: z.object({ system: z.string(), options: z.record(z.string(), z.unknown()).default({}), environment: EnvironmentKind.default('real') }),
     response: DiscoveryReport,
   },
   'plan.create': {

@@ -4,11 +4,12 @@ import path from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import type { Engine } from '../../src/main/engine/engine.js';
 import type { SandboxExec } from '../../src/main/engine/sandbox/sandbox-exec.js';
+import { cliCommand } from '../support/cli-process.js';
 import { freshDataDir, practiceEngine, scriptedHooks } from '../support/engine-harness.js';
 import { adProviderActive, independentlyVerifiesV1, ossysUsers, sandboxQuery } from '../support/outsystems-sandbox.js';
 
 const PROCEDURE = 'outsystems.ad-workaround';
-const CLI = path.resolve('out/main/cli.js');
+const CLI = cliCommand();
 const engines: Engine[] = [];
 
 function engine(label: string): Engine {
@@ -105,7 +106,7 @@ describe('outsystems.ad-workaround killed by the operating system (kill -9 of th
     const input = path.join(dataDir, 'input.json');
     fs.writeFileSync(input, JSON.stringify({ configurationTool: 'run' }));
     const marker = path.join(dataDir, 'paused');
-    const child = spawn(process.execPath, [CLI, 'run', PROCEDURE, '--input', input, '--sandbox', '--yes'], {
+    const child = spawn(process.execPath, [...CLI, 'run', PROCEDURE, '--input', input, '--sandbox', '--yes'], {
       env: { ...env, BREAKGLASS_TEST_PAUSE: 'disable-ad:after', BREAKGLASS_TEST_PAUSE_MARKER: marker },
       stdio: 'ignore',
     });
@@ -117,7 +118,7 @@ describe('outsystems.ad-workaround killed by the operating system (kill -9 of th
     child.kill('SIGKILL');
     await exited;
 
-    const runs = JSON.parse(execFileSync(process.execPath, [CLI, 'runs', '--json'], { env, encoding: 'utf8' })) as { runs: Array<{ runId: string; state: string }> };
+    const runs = JSON.parse(execFileSync(process.execPath, [...CLI, 'runs', '--json'], { env, encoding: 'utf8' })) as { runs: Array<{ runId: string; state: string }> };
     const killed = runs.runs[0];
     expect(killed?.state).toBe('interrupted');
     const check = practiceEngine(dataDir);
@@ -125,7 +126,7 @@ describe('outsystems.ad-workaround killed by the operating system (kill -9 of th
     expect(await adProviderActive(check)).toBe(false);
 
     // The admin did the two manual Apply Settings steps and says so with --done.
-    execFileSync(process.execPath, [CLI, 'resume', killed?.runId ?? '', '--yes', '--done', 'apply-settings-without-ad', '--done', 'apply-settings-with-ad'], {
+    execFileSync(process.execPath, [...CLI, 'resume', killed?.runId ?? '', '--yes', '--done', 'apply-settings-without-ad', '--done', 'apply-settings-with-ad'], {
       env,
       encoding: 'utf8',
     });

@@ -151,7 +151,10 @@ describe('breakglass discover outsystems', () => {
     let err = '';
     stdout.on('data', (chunk) => (out += chunk));
     stderr.on('data', (chunk) => (err += chunk));
-    const code = await discoverCommand(args, { stdin: new PassThrough(), stdout, stderr, env: {}, cwd: scratch }, { env: envFor(exec), options: windows });
+    const io = { stdin: new PassThrough(), stdout, stderr, env: {}, cwd: scratch };
+    const code = await discoverCommand(args, io, async (_system, options) =>
+      buildOutSystemsDiscoveryReport(await discoverOutSystems({ ...windows, ...options }, envFor(exec))),
+    );
     return { code, out, err };
   }
 
@@ -169,10 +172,10 @@ describe('breakglass discover outsystems', () => {
     }
   });
 
-  it('refuses unknown systems and options with usage', async () => {
-    const result = await run(['synapse'], new ScriptedExec());
+  it('refuses a missing system and unknown options with usage', async () => {
+    const result = await run([], new ScriptedExec());
     expect(result.code).toBe(2);
-    expect(result.err).toMatch(/discovery is available for outsystems, not "synapse"/);
+    expect(result.err).toMatch(/name the system to discover/);
     expect((await run(['outsystems', '--password', 'x'], new ScriptedExec())).err).toMatch(/unknown option --password/);
   });
 });

@@ -42,12 +42,7 @@ export async function createApi(options: { dataDir: string; transport: 'electron
     }),
     'procedures.list': async () => ({ procedures: engine.summaries() }),
     'password.generate': async (request) => generatePassword({ policy: request.policy, length: request.length }),
-    'discover.run': (request) =>
-      mapErrors(async () => {
-        const system = engine.registry.system(request.system);
-        if (!system.discover) throw new NotFound(`System "${system.id}" has no discovery.`);
-        return system.discover(request.options, engine.environment('real', system.id));
-      }),
+    'discover.run': (request) => mapErrors(() => engine.discover(request.system, request.options, request.environment)),
     'plan.create': (request) =>
       mapErrors(async () => {
         const prepared = await engine.plan(request.procedureId, request.inputs, request.environment);

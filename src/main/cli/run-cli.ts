@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { Engine } from '../engine/engine.js';
 import { JournalTampered } from '../engine/journal.js';
 import { NotFound } from '../engine/registry.js';
 import { RunConflict } from '../engine/run-lock.js';
@@ -33,7 +34,7 @@ const COMMANDS: Record<string, Command> = {
   report: reportCommand,
   sandbox: sandboxCommand,
   hash: (args, { io }) => hashCommand(args, io),
-  discover: (args, { io }) => discoverCommand(args, io),
+  discover: discoverWithEngine,
   serve: serveCommand,
 };
 
@@ -76,6 +77,15 @@ function takeDataDir(argv: readonly string[], io: CliIo): { dataDir: string; res
     }
   }
   return { dataDir: dataDir ? path.resolve(io.cwd, dataDir) : defaultDataDir(io.env), rest };
+}
+
+async function discoverWithEngine(args: string[], { io, dataDir }: CommandContext): Promise<number> {
+  const engine = new Engine(dataDir, systems);
+  try {
+    return await discoverCommand(args, io, (systemId, options, kind) => engine.discover(systemId, options, kind));
+  } finally {
+    await engine.close();
+  }
 }
 
 async function serveCommand(args: string[], { io, dataDir }: CommandContext): Promise<number> {

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { EnvironmentKind, ProcedureSummary, ReportFormat, RunSummary, RunView } from '../../shared/procedure.js';
+import type { DiscoveryReport, EnvironmentKind, ProcedureSummary, ReportFormat, RunSummary, RunView } from '../../shared/procedure.js';
 import { Redactor } from '../../shared/redact.js';
 import { currentActor } from './actor.js';
 import { RunBackupStore } from './backups.js';
@@ -65,6 +65,14 @@ export class Engine {
       this.environments.set(key, env);
     }
     return env;
+  }
+
+  /** What a system finds on this machine (or in its practice sandbox); reads only. */
+  async discover(systemId: string, options: Record<string, unknown>, kind: EnvironmentKind): Promise<DiscoveryReport> {
+    const system = this.registry.system(systemId);
+    if (!system.discover) throw new NotFound(`System "${system.id}" has no discovery.`);
+    if (kind === 'sandbox') await this.sandbox.databaseUrl(system);
+    return system.discover(options, this.environment(kind, system.id));
   }
 
   /** Validates inputs and builds the plan; changes nothing. */

@@ -1,51 +1,47 @@
-/** `breakglass discover outsystems [--install-dir DIR] [--json]`: what is on this machine, read only, secrets never shown. */
-import type { DiscoveryReport } from '../../../shared/procedure.js';
-import { NodeExec } from '../../platform/exec/node-exec.js';
-import { SystemdServiceController } from '../../platform/services/systemd.js';
-import { WindowsServiceController } from '../../platform/services/windows.js';
-import { discoverOutSystems, type DiscoveryEnvironment, type OutSystemsDiscoveryOptions } from '../../systems/outsystems/discovery.js';
-import { buildOutSystemsDiscoveryReport } from '../../systems/outsystems/discovery-report.js';
+/** `breakglass discover <system> [--install-dir DIR] [--sandbox] [--json]`: what is on this machine, read only, secrets never shown. */
+import type { DiscoveryReport, EnvironmentKind } from '../../../shared/procedure.js';
 import { ExitCode, type CliIo } from '../io.js';
 
-const USAGE = `usage: breakglass discover outsystems [--install-dir DIR] [--json]
-  --install-dir  the Platform Server folder (default: from the registry, else C:\\Program Files\\OutSystems\\Platform Server)
+const USAGE = `usage: breakglass discover <system> [--install-dir DIR] [--sandbox] [--json]
+  <system>       e.g. outsystems
+  --install-dir  the product's folder (OutSystems: the Platform Server folder; default from the registry,
+                 else C:\\Program Files\\OutSystems\\Platform Server)
+  --sandbox      look at the practice sandbox instead of this machine
   --json         print the report as JSON
 Reads only: nothing is changed, and no password is shown.`;
 
 const STATUS_MARK: Record<string, string> = { ok: 'ok  ', info: '    ', warn: 'WARN', error: 'FAIL' };
 
-export interface DiscoverCommandDependencies {
-  env?: DiscoveryEnvironment;
-  /** Extra discovery options (tests use them to play a Windows machine). */
-  options?: Omit<OutSystemsDiscoveryOptions, 'installDir'>;
-}
+/** Runs a system's discovery; the dispatcher passes the engine's, tests their own. */
+export type Discover = (systemId: string, options: Record<string, unknown>, kind: EnvironmentKind) => Promise<DiscoveryReport>;
 
-export async function discoverCommand(args: string[], io: CliIo, dependencies: DiscoverCommandDependencies = {}): Promise<number> {
+export async function discoverCommand(args: string[], io: CliIo, discover: Discover): Promise<number> {
   if (args.includes('--help') || args.includes('-h')) {
     io.stdout.write(`${USAGE}\n`);
     return ExitCode.ok;
   }
-  let parsed: { system: string; installDir?: string; json: boolean };
+  let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs(args);
   } catch (error) {
     io.stderr.write(`breakglass discover: ${(error as Error).message}\n${USAGE}\n`);
     return ExitCode.badInput;
   }
-  const env = dependencies.env ?? realEnvironment();
-  const discovery = await discoverOutSystems({ ...dependencies.options, installDir: parsed.installDir }, env);
-  const report = buildOutSystemsDiscoveryReport(discovery);
+  const options = parsed.installDir ? { installDir: parsed.installDir } : {};
+  const report = await discover(parsed.system, options, parsed.sandbox ? 'sandbox' : 'real');
   io.stdout.write(parsed.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
   return ExitCode.ok;
 }
 
-function parseArgs(args: string[]): { system: string; installDir?: string; json: boolean } {
+function parseArgs(args: string[]): { system: string; installDir?: string; json: boolean; sandbox: boolean } {
   let system: string | undefined;
   let installDir: string | undefined;
   let json = false;
+  let sandbox = false;
   for (let index = 0; index < args.length; index += 1) {
     const arg = args[index] ?? '';
     if (arg === '--json') json = true;
+    else if (arg === '--sandbox') sandbox = true;
     else if (arg === '--install-dir' || arg.startsWith('--install-dir=')) {
       installDir = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : args[++index];
       if (!installDir) throw new Error('--install-dir needs a folder');
@@ -53,19 +49,8 @@ function parseArgs(args: string[]): { system: string; installDir?: string; json:
     else if (system === undefined) system = arg;
     else throw new Error(`unexpected argument ${arg}`);
   }
-  if (system !== 'outsystems') {
-    throw new Error(system === undefined ? 'name the system to discover' : `discovery is available for outsystems, not "${system}"`);
-  }
-  return { system, installDir, json };
-}
-
-function realEnvironment(): DiscoveryEnvironment {
-  const exec = new NodeExec();
-  return {
-    kind: 'real',
-    exec,
-    services: process.platform === 'win32' ? new WindowsServiceController(exec) : new SystemdServiceController(exec),
-  };
+  if (system === undefined) throw new Error('name the system to discover');
+  return { system, installDir, json, sandbox };
 }
 
 function formatReport(report: DiscoveryReport): string {
