@@ -267,7 +267,7 @@ function verifyPasswordStep(database: PlatformDatabase, key: TenantKey, inputs: 
         throw new StepFailure('The stored hash does not verify against the new password.', 'Roll back, then run the procedure again.');
       }
       if (inputs.reactivate && !row.isActive) throw new StepFailure(`User ID ${row.id} is disabled.`, 'Run again with reactivation on.');
-      ctx.log(`"${row.username}" (ID ${row.id}) can log in with the new password${row.isActive ? '' : ' once the account is activated'}.`);
+      ctx.log(`"${row.username}" (ID ${row.id}): its stored hash accepts the new password${row.isActive ? '' : ' (the account is still disabled)'}.`);
     },
   };
 }
