@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDbConnector } from '../../src/main/platform/db/connector.js';
 import { parsePostgresUrl } from '../../src/main/platform/db/postgres-conninfo.js';
 import type { DbSettings, Dialect } from '../../src/main/platform/db/types.js';
-import { freePort } from '../support/embedded-postgres.js';
+import { freePort } from '../../src/main/platform/net/free-port.js';
 
 const PASSWORD = 'Wr0ng-Pa55word-For-Test';
 const connector = createDbConnector();

