@@ -49,6 +49,7 @@ describe('OutSystems admin reset in a real browser, through the web host, on the
     await page.waitForSelector(testId('screen-inputs'));
     expect(await page.isChecked(testId('environment-sandbox'))).toBe(true);
     await page.click(testId('input-tenants-both'));
+    expect(await page.textContent(testId('input-tenants'))).toContain('IT users (Service Center)');
     await page.fill(testId('input-newPassword'), NEW_PASSWORD);
     await page.screenshot({ path: 'test-results/outsystems-reset-inputs.png', fullPage: true });
 

@@ -6,6 +6,7 @@ import { fieldLabel, humanize } from './json-schema.js';
 export function ChoiceField({ name, path, schema, value, required, onChange, options }: FieldProps & { options: string[] }) {
   const id = fieldId(path);
   const label = fieldLabel(name, schema);
+  const optionLabel = (option: string) => schema.optionLabels?.[option] ?? humanize(option);
   if (options.length <= 4) {
     return (
       <fieldset className="field choice" data-testid={`input-${path}`} aria-describedby={schema.description ? `${id}-help` : undefined}>
@@ -13,7 +14,7 @@ export function ChoiceField({ name, path, schema, value, required, onChange, opt
         {options.map((option) => (
           <label key={option} className="radio">
             <input type="radio" name={path} value={option} checked={value === option} onChange={() => onChange(option)} data-testid={`input-${path}-${option}`} />
-            {humanize(option)}
+            {optionLabel(option)}
           </label>
         ))}
         <FieldHelp id={`${id}-help`} text={schema.description} />
@@ -27,7 +28,7 @@ export function ChoiceField({ name, path, schema, value, required, onChange, opt
         {value === undefined ? <option value="">Choose…</option> : null}
         {options.map((option) => (
           <option key={option} value={option}>
-            {humanize(option)}
+            {optionLabel(option)}
           </option>
         ))}
       </select>

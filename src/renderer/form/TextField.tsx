@@ -6,7 +6,7 @@ const INPUT_TYPES: Record<string, string> = { email: 'email', uri: 'url', url: '
 
 export function TextField({ name, path, schema, value, required, onChange }: FieldProps) {
   const id = fieldId(path);
-  const long = (schema.maxLength ?? 0) > 200 || schema.format === 'multiline';
+  const long = schema.format === 'multiline';
   const common = {
     id,
     name: path,

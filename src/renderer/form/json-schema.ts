@@ -26,6 +26,8 @@ export interface JsonSchema {
   secret?: boolean;
   /** Breakglass metadata: the generator policy for this secret's "Generate" button. */
   passwordPolicy?: string;
+  /** Breakglass metadata: how each `enum` value reads (e.g. `{ "it-users": "IT users (Service Center)" }`). */
+  optionLabels?: Record<string, string>;
 }
 
 export interface Variant {

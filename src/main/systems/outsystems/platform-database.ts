@@ -31,7 +31,7 @@ const hsconfSource = z
 const manualSource = z
   .object({
     source: z.literal('manual'),
-    provider: z.enum(['SqlServer', 'Oracle']).meta({ title: 'Database provider' }),
+    provider: z.enum(['SqlServer', 'Oracle']).meta({ title: 'Database provider', optionLabels: { SqlServer: 'SQL Server', Oracle: 'Oracle' } }),
     server: z
       .string()
       .trim()

@@ -23,6 +23,7 @@ export const adWorkaroundInputs = z.object({
     .default('guide')
     .meta({
       title: 'Configuration Tool steps',
+      optionLabels: { run: 'Breakglass runs the Configuration Tool', guide: 'I click Apply and Exit myself' },
       description: 'run: Breakglass runs ConfigurationTool.com /UpgradeInstall /InstallServiceCenter (no password on its command line). guide: you click Apply and Exit yourself and confirm.',
     }),
   installDir: z.string().trim().max(1024).optional().meta({ title: 'Platform Server folder (for the Configuration Tool)', description: 'Leave empty to read it from the registry.' }),
@@ -31,6 +32,7 @@ export const adWorkaroundInputs = z.object({
     .default('guide')
     .meta({
       title: 'Apply Settings to all modules',
+      optionLabels: { guide: 'I apply settings in Service Center', factory: 'Breakglass runs /ApplySettingsFactory' },
       description: 'guide: you apply settings on an All Components solution in Service Center. factory: ConfigurationTool.com /ApplySettingsFactory (11.10+; not documented as equal to the seed\'s path: check for login failures afterwards).',
     }),
   adminPassword: z

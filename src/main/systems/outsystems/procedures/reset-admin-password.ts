@@ -18,11 +18,19 @@ export const resetAdminPasswordInputs = z
     deployment: z
       .enum(['self-managed', 'cloud'])
       .default('self-managed')
-      .meta({ title: 'Where does this environment run?', description: 'OutSystems Cloud databases cannot be reached: only support or another admin can reset there.' }),
+      .meta({
+        title: 'Where does this environment run?',
+        description: 'OutSystems Cloud databases cannot be reached: only support or another admin can reset there.',
+        optionLabels: { 'self-managed': 'Self-managed (your own servers)', cloud: 'OutSystems Cloud' },
+      }),
     tenants: z
       .enum(['it-users', 'end-users', 'both'])
       .default('it-users')
-      .meta({ title: 'Whose password', description: 'IT users log in to Service Center (tenant ServiceCenter); end users to the Users app (tenant users).' }),
+      .meta({
+        title: 'Whose password',
+        description: 'IT users log in to Service Center (tenant ServiceCenter); end users to the Users app (tenant users).',
+        optionLabels: { 'it-users': 'IT users (Service Center)', 'end-users': 'End users (Users app)', both: 'Both' },
+      }),
     username: z
       .string()
       .trim()
