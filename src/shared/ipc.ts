@@ -14,6 +14,7 @@ import {
   RunEvent,
   RunSummary,
   RunView,
+  SystemSummary,
 } from './procedure.js';
 
 export const PasswordPolicyName = z.enum(['default', 'sqlserver', 'oracle', 'typeable']);
@@ -34,7 +35,7 @@ export const channels = {
   },
   'procedures.list': {
     request: z.object({}),
-    response: z.object({ procedures: z.array(ProcedureSummary) }),
+    response: z.object({ procedures: z.array(ProcedureSummary), systems: z.array(SystemSummary) }),
   },
   'password.generate': {
     request: z.object({ policy: PasswordPolicyName.default('default'), length: z.number().int().min(8).max(256).optional() }),

@@ -67,6 +67,14 @@ export const ProcedureSummary = z.object({
 });
 export type ProcedureSummary = z.infer<typeof ProcedureSummary>;
 
+export const SystemSummary = z.object({
+  id: z.string(),
+  title: z.string(),
+  /** True when the system can report what is installed on this machine (channel `discover.run`). */
+  hasDiscovery: z.boolean(),
+});
+export type SystemSummary = z.infer<typeof SystemSummary>;
+
 export const RunState = z.enum([
   'preflight',
   'awaiting',

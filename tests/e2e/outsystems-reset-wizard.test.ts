@@ -45,6 +45,12 @@ afterAll(async () => {
 describe('OutSystems admin reset in a real browser, through the web host, on the practice sandbox', () => {
   it('picks the procedure, fills the form, reads the plan, confirms, succeeds and downloads the report', async () => {
     await page.goto(host.url);
+    await page.click(testId('discover-outsystems-sandbox'));
+    await page.waitForSelector(testId('discovery-report-outsystems'));
+    const discovery = await page.textContent(testId('discovery-report-outsystems'));
+    expect(discovery).toContain('OSADMIN');
+    expect(discovery).toContain('SqlServer');
+    await page.screenshot({ path: 'test-results/outsystems-discovery.png', fullPage: true });
     await page.click(testId('procedure-outsystems.reset-admin-password'));
     await page.waitForSelector(testId('screen-inputs'));
     expect(await page.isChecked(testId('environment-sandbox'))).toBe(true);

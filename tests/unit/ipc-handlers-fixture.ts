@@ -44,7 +44,13 @@ export function createFixtureHandlers(emit: Emit, options: { transport?: 'electr
 
   const handlers: Handlers = {
     'app.info': async () => ({ name: 'breakglass', version: '0.1.0', platform: process.platform, transport: options.transport ?? 'web', dataDir: '/tmp/fixture', sandboxSuggested: true }),
-    'procedures.list': async () => ({ procedures: [fixtureProcedure, fixtureSecondProcedure] }),
+    'procedures.list': async () => ({
+      procedures: [fixtureProcedure, fixtureSecondProcedure],
+      systems: [
+        { id: 'outsystems', title: 'OutSystems 11', hasDiscovery: true },
+        { id: 'synapse', title: 'Matrix Synapse', hasDiscovery: false },
+      ],
+    }),
     'password.generate': async ({ policy, length }) => ({ password: `${policy}-${randomBytes(12).toString('base64url')}`.slice(0, length ?? 28), entropyBits: 96 }),
     'discover.run': async ({ system }) => ({ system, title: `Discovery: ${system}`, sections: [{ title: 'Install', facts: [{ label: 'Found', value: 'no', status: 'warn' }] }] }),
     'plan.create': async ({ procedureId, inputs, environment }) => {

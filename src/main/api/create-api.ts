@@ -40,7 +40,7 @@ export async function createApi(options: { dataDir: string; transport: 'electron
       dataDir: options.dataDir,
       sandboxSuggested: !(await anyRealInstall(engine)),
     }),
-    'procedures.list': async () => ({ procedures: engine.summaries() }),
+    'procedures.list': async () => ({ procedures: engine.summaries(), systems: engine.registry.systemSummaries() }),
     'password.generate': async (request) => generatePassword({ policy: request.policy, length: request.length }),
     'discover.run': (request) => mapErrors(() => engine.discover(request.system, request.options, request.environment)),
     'plan.create': (request) =>

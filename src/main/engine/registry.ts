@@ -1,4 +1,4 @@
-import type { ProcedureSummary } from '../../shared/procedure.js';
+import type { ProcedureSummary, SystemSummary } from '../../shared/procedure.js';
 import { inputJsonSchema } from './input-secrets.js';
 import type { ProcedureDefinition, SystemModule } from './types.js';
 
@@ -33,6 +33,10 @@ export class ProcedureRegistry {
     const system = this.systems.find((candidate) => candidate.id === systemId);
     if (!system) throw new NotFound(`No system "${systemId}". Known: ${this.systems.map((s) => s.id).join(', ')}.`);
     return system;
+  }
+
+  systemSummaries(): SystemSummary[] {
+    return this.systems.map((system) => ({ id: system.id, title: system.title, hasDiscovery: system.discover !== undefined }));
   }
 
   summaries(): ProcedureSummary[] {

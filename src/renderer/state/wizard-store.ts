@@ -4,7 +4,7 @@
  */
 import { create } from 'zustand';
 import type { Channel, Request, Response, Transport } from '../../shared/ipc.js';
-import type { Decision, EnvironmentKind, PlanView, ProcedureSummary, ReportFormat, RunSummary, RunView } from '../../shared/procedure.js';
+import type { Decision, DiscoveryReport, EnvironmentKind, PlanView, ProcedureSummary, ReportFormat, RunSummary, RunView, SystemSummary } from '../../shared/procedure.js';
 import { initialValue, withoutEmpty, type JsonSchema } from '../form/json-schema.js';
 
 export type Screen = 'choose' | 'inputs' | 'plan' | 'run' | 'report' | 'runs';
@@ -16,6 +16,9 @@ export interface WizardState {
   connectError?: string;
   appInfo?: AppInfo;
   procedures?: ProcedureSummary[];
+  systems?: SystemSummary[];
+  /** The last discovery report asked for on the first screen, per system. */
+  discoveries: Record<string, DiscoveryReport>;
   screen: Screen;
   procedure?: ProcedureSummary;
   environment: EnvironmentKind;
@@ -28,6 +31,7 @@ export interface WizardState {
 
   connect(transport: Transport): Promise<void>;
   failConnect(message: string): void;
+  discover(systemId: string, environment: EnvironmentKind): Promise<void>;
   choose(procedure: ProcedureSummary): void;
   setEnvironment(environment: EnvironmentKind): void;
   setInputs(inputs: Record<string, unknown>): void;
@@ -63,6 +67,7 @@ export const useWizard = create<WizardState>()((set, get) => {
     screen: 'choose',
     environment: 'sandbox',
     inputs: {},
+    discoveries: {},
     busy: false,
 
     async connect(transport) {
@@ -75,11 +80,16 @@ export const useWizard = create<WizardState>()((set, get) => {
       set({
         appInfo: info,
         procedures: list?.procedures ?? [],
+        systems: list?.systems ?? [],
         environment: info && !info.sandboxSuggested ? 'real' : 'sandbox',
       });
     },
     failConnect(message) {
       set({ connectError: message });
+    },
+    async discover(systemId, environment) {
+      const report = await call('discover.run', { system: systemId, options: {}, environment });
+      if (report) set({ discoveries: { ...get().discoveries, [systemId]: report } });
     },
     choose(procedure) {
       const inputs = initialValue(procedure.inputSchema as JsonSchema, procedure.inputSchema as JsonSchema);
