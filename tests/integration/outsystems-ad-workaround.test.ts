@@ -54,6 +54,9 @@ describe('outsystems.ad-workaround on the practice sandbox', () => {
     const prepared = await e.plan(PROCEDURE, { configurationTool: 'run', adminPassword }, 'sandbox');
     const command = prepared.view.steps.find((step) => step.id === 'apply-without-ad')?.description.command;
     expect(command?.args).toEqual(['/UpgradeInstall', '/InstallServiceCenter']);
+    const disable = prepared.view.steps.find((step) => step.id === 'disable-ad')?.description.sql.map((block) => block.text);
+    expect(disable).toContain('UPDATE [dbo].[OSSYS_AUTHPROVIDER] SET [ISACTIVE] = 0 WHERE [ID] = 1');
+    expect(prepared.view.facts).toContainEqual({ label: 'ADAuthProvider', value: 'ID 1, active', status: 'ok' });
     const view = await e.start(prepared, scriptedHooks()).done;
     expect(view.state).toBe('succeeded');
     const requests = (e.environment('sandbox', 'outsystems').exec as SandboxExec).requests;

@@ -5,6 +5,7 @@
  * out: resume goes on to the re-enable step, and rollback's undo of the disable step re-enables it.
  */
 import { z } from 'zod';
+import type { Fact } from '../../../../shared/procedure.js';
 import { InputError, StepFailure, type Environment, type PlanContext, type ProcedureDefinition, type StepDefinition } from '../../../engine/types.js';
 import { renderSql } from '../../../platform/db/sql.js';
 import { AD_PROVIDER_NAME, findProviders, findProvidersSql, setProviderActiveSql, type AuthProvider } from '../auth-providers.js';
@@ -56,6 +57,7 @@ export const adWorkaround: ProcedureDefinition<typeof adWorkaroundInputs> = {
       throw new InputError('adminPassword', 'use at least 6 characters that are not all spaces, or leave it empty to keep the current password');
     }
     const database = await resolvePlatformDatabase(inputs.database, env);
+    const found = await previewRows(database, env);
     const installDir =
       inputs.installDir || (inputs.database.source === 'hsconf' && inputs.database.installDir) || (await locateInstallDir(env));
     const secrets = () => [database.settings.password];
@@ -70,16 +72,16 @@ export const adWorkaround: ProcedureDefinition<typeof adWorkaroundInputs> = {
       connectCheckStep(database),
       findProviderStep(database),
       findAdminStep(database),
-      disableAdStep(database),
+      disableAdStep(database, found.provider),
       tool('apply-without-ad', 'Apply the configuration and install Service Center (AD off)', [
         'Open the Configuration Tool on the deployment controller.',
         'Click Apply and Exit.',
         'Answer Yes when asked to restart the OutSystems services, and Yes when asked to install Service Center.',
         'Wait until it finishes, then confirm here.',
       ]),
-      ensureAdminStep(database, inputs.adminPassword),
+      ensureAdminStep(database, inputs.adminPassword, found.admin),
       applySettings('apply-settings-without-ad', 'Apply settings to all modules (logged in as admin)'),
-      enableAdStep(database),
+      enableAdStep(database, found.provider),
       tool('apply-with-ad', 'Apply the configuration and install Service Center (AD back on)', [
         'Open the Configuration Tool on the deployment controller.',
         'Click Apply and Exit; answer Yes to restart the services and Yes to install Service Center.',
@@ -90,7 +92,7 @@ export const adWorkaround: ProcedureDefinition<typeof adWorkaroundInputs> = {
     ];
     return {
       target: `outsystems:${database.label}`,
-      facts: [...database.facts, { label: 'Platform Server folder', value: installDir, status: 'info' }],
+      facts: [...database.facts, ...found.facts, { label: 'Platform Server folder', value: installDir, status: 'info' }],
       warnings: [
         'Service Center logins through Active Directory stop working from the first change until AD is re-enabled near the end.',
         'If you rotated database passwords, this is the point of seed 001 where settings are applied to all modules.',
@@ -99,6 +101,40 @@ export const adWorkaround: ProcedureDefinition<typeof adWorkaroundInputs> = {
     };
   },
 };
+
+interface FoundRows {
+  provider?: AuthProvider;
+  admin?: PlatformUser;
+  facts: Fact[];
+}
+
+/** Read-only look while planning, so the plan can name the rows it will change. */
+async function previewRows(database: PlatformDatabase, env: Environment): Promise<FoundRows> {
+  try {
+    return await withPlatformSession(database, env, async (session) => {
+      const providers = await findProviders(session, database.schema, AD_PROVIDER_NAME);
+      const admins = await findUsers(session, database.schema, TENANTS['it-users'].name, ADMIN);
+      const provider = providers.length === 1 ? providers[0] : undefined;
+      const admin = admins.length === 1 ? admins[0] : undefined;
+      return {
+        provider,
+        admin,
+        facts: [
+          provider
+            ? { label: AD_PROVIDER_NAME, value: `ID ${provider.id}, ${provider.isActive ? 'active' : 'INACTIVE'}`, status: provider.isActive ? 'ok' : 'warn' }
+            : { label: AD_PROVIDER_NAME, value: `${providers.length} rows (exactly one expected)`, status: 'error' },
+          admin
+            ? { label: 'Built-in admin', value: `ID ${admin.id}, ${admin.isActive ? 'active' : 'DISABLED'}`, status: admin.isActive ? 'ok' : 'warn' }
+            : { label: 'Built-in admin', value: `${admins.length} users named "${ADMIN}" in tenant ${TENANTS['it-users'].name} (exactly one expected)`, status: 'error' },
+        ],
+      };
+    });
+  } catch (error) {
+    return { facts: [{ label: 'Platform database', value: `not reachable while planning: ${(error as Error).message}`, status: 'error' }] };
+  }
+}
+
+const NOT_FOUND_WHILE_PLANNING = 'The row could not be looked up while planning; the exact statement is fixed once preflight finds it.';
 
 function applySettingsManualStep(id: string, title: string): StepDefinition {
   return {
@@ -176,8 +212,8 @@ function findAdminStep(database: PlatformDatabase): StepDefinition {
   };
 }
 
-function setAdSql(database: PlatformDatabase, active: boolean) {
-  return sqlForDisplay(database, (dialect) => renderSql(setProviderActiveSql(dialect, database.schema, 0, active), dialect).display.replace(/= 0$/, `= <ID of ${AD_PROVIDER_NAME}>`));
+function setAdSql(database: PlatformDatabase, provider: AuthProvider | undefined, active: boolean) {
+  return provider ? sqlForDisplay(database, (dialect) => renderSql(setProviderActiveSql(dialect, database.schema, provider.id, active), dialect).display) : [];
 }
 
 async function setAdActive(env: Environment, database: PlatformDatabase, active: boolean): Promise<number> {
@@ -188,16 +224,16 @@ async function setAdActive(env: Environment, database: PlatformDatabase, active:
   });
 }
 
-function disableAdStep(database: PlatformDatabase): StepDefinition {
+function disableAdStep(database: PlatformDatabase, provider: AuthProvider | undefined): StepDefinition {
   return {
     id: 'disable-ad',
     kind: 'change',
     title: `Disable ${AD_PROVIDER_NAME}`,
     describe: () => ({
       summary: `Sets ISACTIVE = 0 on the ${AD_PROVIDER_NAME} row (exactly one row, in a transaction). Rollback sets it back to 1.`,
-      sql: setAdSql(database, false),
+      sql: setAdSql(database, provider, false),
       outage: true,
-      warnings: ['Until AD is re-enabled, IT users who log in through Active Directory cannot reach Service Center.'],
+      warnings: ['Until AD is re-enabled, IT users who log in through Active Directory cannot reach Service Center.', ...(provider ? [] : [NOT_FOUND_WHILE_PLANNING])],
     }),
     async run(ctx) {
       ctx.addSecret(database.settings.password);
@@ -216,14 +252,15 @@ function disableAdStep(database: PlatformDatabase): StepDefinition {
   };
 }
 
-function enableAdStep(database: PlatformDatabase): StepDefinition {
+function enableAdStep(database: PlatformDatabase, provider: AuthProvider | undefined): StepDefinition {
   return {
     id: 'enable-ad',
     kind: 'change',
     title: `Re-enable ${AD_PROVIDER_NAME}`,
     describe: () => ({
       summary: `Sets ISACTIVE = 1 on the ${AD_PROVIDER_NAME} row again (exactly one row, in a transaction).`,
-      sql: setAdSql(database, true),
+      sql: setAdSql(database, provider, true),
+      warnings: provider ? [] : [NOT_FOUND_WHILE_PLANNING],
     }),
     async run(ctx) {
       ctx.addSecret(database.settings.password);
@@ -243,7 +280,7 @@ interface SavedAdmin {
   isActive: boolean;
 }
 
-function ensureAdminStep(database: PlatformDatabase, newPassword: string | undefined): StepDefinition {
+function ensureAdminStep(database: PlatformDatabase, newPassword: string | undefined, admin: PlatformUser | undefined): StepDefinition {
   const backupKey = 'ossys_user:it-admin';
   return {
     id: 'ensure-admin',
@@ -253,13 +290,13 @@ function ensureAdminStep(database: PlatformDatabase, newPassword: string | undef
       summary: newPassword
         ? 'Sets IS_ACTIVE = 1 and writes an offline $1$ hash of the new password on the admin row (exactly one row, in a transaction).'
         : 'Sets IS_ACTIVE = 1 on the admin row if it is disabled (exactly one row, in a transaction); its password stays as it is.',
-      sql: sqlForDisplay(database, (dialect) =>
-        renderSql(
-          updateUserSql(dialect, database.schema, { id: 0, expectedPassword: 'current', newPassword: newPassword ? 'new' : 'current', isActive: true }),
-          dialect,
-        ).display.replace(/= 0 AND/, `= <ID of ${ADMIN}> AND`),
-      ),
+      sql: admin
+        ? sqlForDisplay(database, (dialect) =>
+            renderSql(updateUserSql(dialect, database.schema, { id: admin.id, expectedPassword: admin.password, newPassword: 'masked', isActive: true }), dialect).display,
+          )
+        : [],
       details: ["The admin's old values are kept in this run's backup file (0600); rollback restores them."],
+      warnings: admin ? [] : [NOT_FOUND_WHILE_PLANNING],
     }),
     async run(ctx) {
       ctx.addSecret(database.settings.password);
