@@ -1,12 +1,12 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
 import type { SystemModule } from '../../engine/types.js';
 import { buildOutSystemsDiscoveryReport } from './discovery-report.js';
 import { discoverOutSystems } from './discovery.js';
 import { adWorkaround } from './procedures/ad-workaround.js';
 import { resetAdminPassword } from './procedures/reset-admin-password.js';
-import { outsystemsSandboxPrograms, seedOutSystemsSandbox } from './sandbox.js';
-import fs from 'node:fs/promises';
-import path from 'node:path';
 import { DEFAULT_INSTALL_DIR, readInstallFromRegistry } from './registry.js';
+import { outsystemsSandboxPrograms, seedOutSystemsSandbox } from './sandbox.js';
 
 /** OutSystems 11 self-managed: admin password reset (seed 000) and the Active Directory workaround (seed 001). */
 export const outsystemsSystem: SystemModule = {

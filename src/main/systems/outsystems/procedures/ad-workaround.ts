@@ -8,12 +8,12 @@ import { z } from 'zod';
 import type { Fact } from '../../../../shared/procedure.js';
 import { InputError, StepFailure, type Environment, type PlanContext, type ProcedureDefinition, type StepDefinition } from '../../../engine/types.js';
 import { renderSql } from '../../../platform/db/sql.js';
+import type { DbSession } from '../../../platform/db/types.js';
 import { AD_PROVIDER_NAME, findProviders, findProvidersSql, setProviderActiveSql, type AuthProvider } from '../auth-providers.js';
 import { configToolStep, type ConfigToolMode } from '../config-tool-step.js';
 import { hashOutSystemsPassword, verifyOutSystemsPassword } from '../hash.js';
 import { connectCheckStep, locateInstallDir, platformDatabaseInput, resolvePlatformDatabase, sqlForDisplay, withPlatformSession, type PlatformDatabase } from '../platform-database.js';
 import { findUsers, findUsersSql, readUserById, TENANTS, updateUserSql, type PlatformUser } from '../users.js';
-import type { DbSession } from '../../../platform/db/types.js';
 
 const ADMIN = 'admin';
 

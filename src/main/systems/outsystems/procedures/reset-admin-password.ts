@@ -6,9 +6,9 @@ import { z } from 'zod';
 import type { Fact } from '../../../../shared/procedure.js';
 import { ProcedureRefusal, StepFailure, type PlanContext, type ProcedureDefinition, type StepDefinition } from '../../../engine/types.js';
 import { renderSql } from '../../../platform/db/sql.js';
+import type { DbSession } from '../../../platform/db/types.js';
 import { detectOutSystemsHashFormat, hashOutSystemsPassword, verifyOutSystemsPassword } from '../hash.js';
 import { connectCheckStep, platformDatabaseInput, resolvePlatformDatabase, sqlForDisplay, withPlatformSession, type PlatformDatabase } from '../platform-database.js';
-import type { DbSession } from '../../../platform/db/types.js';
 import { findUsers, findUsersSql, readUserById, TENANTS, updateUserSql, type PlatformUser, type TenantKey } from '../users.js';
 
 const MAX_PASSWORD_LENGTH = 1024;
