@@ -121,6 +121,8 @@ export type StepProgress = z.infer<typeof StepProgress>;
 
 export const RunView = z.object({
   runId: z.string(),
+  /** Grows with every change to the run (journal entries so far): a view with a lower revision is older and must not replace a newer one. */
+  revision: z.number().int().nonnegative(),
   procedureId: z.string(),
   title: z.string(),
   environment: EnvironmentKind,

@@ -70,6 +70,8 @@ export interface Plan {
 export interface PlanContext<I> {
   inputs: I;
   env: Environment;
+  /** Registers a secret found while planning (e.g. a password read from a config file), masked in the plan and in everything the run writes. */
+  addSecret(value: string): void;
 }
 
 export interface ProcedureDefinition<Schema extends z.ZodType = z.ZodType> {
