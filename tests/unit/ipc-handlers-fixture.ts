@@ -41,6 +41,9 @@ export function createFixtureHandlers(emit: Emit, options: { transport?: 'electr
   const plans = new Map<string, PlanView>();
   const runs = new Map<string, RunView>();
   const state: { lastInputs?: unknown } = {};
+  /** RunView.revision: grows with every change to any run, as a journal's entry count would. */
+  let revision = 0;
+  const nextRevision = (): number => (revision += 1);
 
   const handlers: Handlers = {
     'app.info': async () => ({ name: 'breakglass', version: '0.1.0', platform: process.platform, transport: options.transport ?? 'web', dataDir: '/tmp/fixture', sandboxSuggested: true }),
@@ -103,6 +106,7 @@ export function createFixtureHandlers(emit: Emit, options: { transport?: 'electr
       if (!plan) throw new InputError('planId', 'no such plan; create the plan again.');
       const run: RunView = {
         runId: `run-${runs.size + 1}`,
+        revision: nextRevision(),
         procedureId: plan.procedureId,
         title: plan.title,
         environment: plan.environment,
@@ -122,8 +126,8 @@ export function createFixtureHandlers(emit: Emit, options: { transport?: 'electr
       if (!run || run.prompt?.id !== promptId) throw new InputError('promptId', 'that question is no longer open; reload the run.');
       const next: RunView =
         decision === 'cancel'
-          ? { ...run, state: 'cancelled', prompt: undefined, finishedAt: new Date().toISOString() }
-          : { ...run, state: 'running', prompt: undefined };
+          ? { ...run, revision: nextRevision(), state: 'cancelled', prompt: undefined, finishedAt: new Date().toISOString() }
+          : { ...run, revision: nextRevision(), state: 'running', prompt: undefined };
       runs.set(runId, next);
       if (decision !== 'cancel') setTimeout(() => finish(runId), 50);
       return next;
@@ -151,9 +155,9 @@ export function createFixtureHandlers(emit: Emit, options: { transport?: 'electr
     const run = runs.get(runId);
     if (!run) return;
     const steps = run.steps.map((step) => ({ ...step, state: 'done' as const, logs: step.id === 'set-password' ? [...step.logs, '1 row updated.'] : step.logs }));
-    const running: RunView = { ...run, steps };
+    const running: RunView = { ...run, revision: nextRevision(), steps };
     emit('run.event', { type: 'log', runId, stepId: 'set-password', line: '1 row updated.', run: running });
-    const done: RunView = { ...running, state: 'succeeded', finishedAt: new Date().toISOString() };
+    const done: RunView = { ...running, revision: nextRevision(), state: 'succeeded', finishedAt: new Date().toISOString() };
     runs.set(runId, done);
     emit('run.event', { type: 'finished', runId, run: done });
   }

@@ -111,8 +111,8 @@ export class Engine {
       warnings: prepared.view.warnings,
       actor,
     };
-    journal.append('run-created', prepared.redactor.redactValue(created));
-    return this.launch(new Run({ runId, prepared, journal, backups: new RunBackupStore(runDir), actor, hooks, lock }));
+    const first = journal.append('run-created', prepared.redactor.redactValue(created));
+    return this.launch(new Run({ runId, prepared, journal, backups: new RunBackupStore(runDir), actor, hooks, lock, journalEntries: first.seq }));
   }
 
   /** What resuming this run needs (its procedure, the secret fields to re-enter); refuses a run that is over. */
@@ -146,14 +146,15 @@ export class Engine {
     const actor = currentActor();
     const lock = this.lockFor(created.target, runId);
     let journal: Journal;
+    let journalEntries: number;
     try {
       journal = Journal.open(this.journalPath(runId)).journal;
-      journal.append('resumed', { actor });
+      journalEntries = journal.append('resumed', { actor }).seq;
     } catch (error) {
       if (lock instanceof RunLock) lock.release();
       throw error;
     }
-    const run = new Run({ runId, prepared, journal, backups: new RunBackupStore(this.runDir(runId)), actor, hooks, lock, record });
+    const run = new Run({ runId, prepared, journal, backups: new RunBackupStore(this.runDir(runId)), actor, hooks, lock, record, journalEntries });
     return this.launch(run);
   }
 

@@ -16,6 +16,7 @@ export interface PreparedPlan {
   /** What the journal keeps: the raw inputs without their secret fields. */
   journalInputs: unknown;
   secrets: SecretValue[];
+  /** Masks the secret inputs and every secret the procedure registered while planning; the Run uses this same instance. */
   redactor: Redactor;
   plan: Plan;
   view: PlanView;
@@ -29,7 +30,9 @@ export async function preparePlan(procedure: ProcedureDefinition, rawInputs: unk
   let plan: Plan;
   try {
     inputs = validateInputs(procedure.inputs, rawInputs);
-    plan = await procedure.plan({ inputs, env });
+    // A secret the procedure finds while planning (e.g. read from a config file) joins the run's
+    // Redactor: the plan view below, the journal, events, errors and reports all mask it.
+    plan = await procedure.plan({ inputs, env, addSecret: (value: string) => redactor.add(value) });
   } catch (error) {
     throw redactedError(error, redactor);
   }

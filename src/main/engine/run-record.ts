@@ -106,6 +106,7 @@ export function foldJournal(entries: JournalEntry[]): RunRecord {
 export function recordView(record: RunRecord, journalPath: string): RunView {
   return {
     runId: record.created.runId,
+    revision: record.entries.length,
     procedureId: record.created.procedureId,
     title: record.created.title,
     environment: record.created.environment,

@@ -36,6 +36,8 @@ export interface RunOptions {
   lock: RunLock | RunConflict;
   /** When resuming: the run as its journal tells it. */
   record?: RunRecord;
+  /** Entries already in the journal when this Run takes over (`run-created`, or the old ones plus `resumed`): the revision views start from. */
+  journalEntries: number;
 }
 
 type Outcome = 'done' | 'skipped' | 'rollback' | 'stopped';
@@ -52,6 +54,8 @@ export class Run {
   private finishedAt?: string;
   private readonly startedAt: string;
   private lock?: RunLock;
+  /** Journal entries so far (read and appended): `RunView.revision`, monotonic across resumes. */
+  private revision: number;
 
   constructor(private readonly options: RunOptions) {
     const { record, prepared } = options;
@@ -62,6 +66,7 @@ export class Run {
     this.rollingBack = record?.rollingBack ?? false;
     this.startedAt = record?.startedAt ?? new Date().toISOString();
     this.state = 'preflight';
+    this.revision = options.journalEntries;
   }
 
   get runId(): string {
@@ -72,6 +77,7 @@ export class Run {
     const { prepared, journal } = this.options;
     return {
       runId: this.options.runId,
+      revision: this.revision,
       procedureId: prepared.procedure.id,
       title: prepared.procedure.title,
       environment: prepared.env.kind,
@@ -360,7 +366,8 @@ export class Run {
   }
 
   private append<T extends EntryType>(type: T, data: JournalEntryData[T]): void {
-    this.options.journal.append(type, this.options.prepared.redactor.redactValue(JSON.parse(JSON.stringify(data)) as object));
+    const entry = this.options.journal.append(type, this.options.prepared.redactor.redactValue(JSON.parse(JSON.stringify(data)) as object));
+    this.revision = entry.seq;
   }
 
   private emit(type: RunEvent['type'], stepId?: string, line?: string): void {
