@@ -7,7 +7,7 @@ import { createApi } from '../../src/main/api/create-api.js';
 import { EventHub } from '../../src/main/api/event-hub.js';
 import type { Handlers } from '../../src/main/api/types.js';
 import { ApiError } from '../../src/main/api/api-error.js';
-import { createRouter } from '../../src/main/app/ipc-router.js';
+import { createRouter, internalErrorLogger } from '../../src/main/api/ipc-router.js';
 import { InputError, ProcedureRefusal, StepFailure } from '../../src/main/engine/types.js';
 import { channelNames, channels, type Channel } from '../../src/shared/ipc.js';
 import { createFixtureHandlers, fixtureProcedure } from './ipc-handlers-fixture.js';
@@ -125,6 +125,16 @@ describe('IPC router contract', () => {
     const { route } = routerWith({ 'password.generate': async () => ({ password: 'abcdefghijkl', entropyBits: 60, debug: 'internal state' }) as never });
     const result = await route('password.generate', {});
     expect(result).toEqual({ ok: true, value: { password: 'abcdefghijkl', entropyBits: 60 } });
+  });
+});
+
+describe('the internal-error logger both transports use', () => {
+  it('writes the error\'s class and the surface, never its message', () => {
+    const lines: string[] = [];
+    const log = internalErrorLogger('the web wizard', (line) => lines.push(line));
+    log(new TypeError('password=hunter2'));
+    log('raw string with a secret');
+    expect(lines).toEqual(['breakglass: internal error (TypeError) while answering the web wizard\n', 'breakglass: internal error (string) while answering the web wizard\n']);
   });
 });
 

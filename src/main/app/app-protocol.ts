@@ -1,6 +1,6 @@
 import type { Protocol } from 'electron';
 import { APP_HOST, APP_SCHEME } from './app-url.js';
-import { contentSecurityPolicy } from './content-security-policy.js';
+import { contentSecurityPolicy } from '../host/content-security-policy.js';
 import { readStaticFile } from '../host/static-files.js';
 
 /** Must run before the app is ready: the scheme behaves like https (secure, standard origin). */

@@ -7,7 +7,7 @@ import type { EventHub } from '../api/event-hub.js';
 import { EVENT_IPC, INVOKE_IPC, type EventMessage } from '../../shared/transport-wire.js';
 import type { Result } from '../../shared/ipc.js';
 import { isAppPageUrl } from './app-url.js';
-import { failure, type Route } from './ipc-router.js';
+import { failure, type Route } from '../api/ipc-router.js';
 
 /** Only the app's own top-level page may call; an iframe or a navigated-away page gets `forbidden`. */
 export function senderIsAppPage(event: Pick<IpcMainInvokeEvent, 'senderFrame'>): boolean {

@@ -2,6 +2,7 @@
 import { app, BrowserWindow, ipcMain, protocol, session } from 'electron';
 import { fileURLToPath } from 'node:url';
 import { createApi } from '../api/create-api.js';
+import { createRouter, internalErrorLogger } from '../api/ipc-router.js';
 import { defaultDataDir } from '../api/data-dir.js';
 import { EventHub } from '../api/event-hub.js';
 import { builtRendererDir } from '../host/renderer-dir.js';
@@ -9,8 +10,11 @@ import { APP_ENTRY_URL } from './app-url.js';
 import { serveAppScheme, registerAppScheme } from './app-protocol.js';
 import { forwardEvents, registerIpc } from './electron-ipc.js';
 import { applySessionPolicy, applyWebContentsPolicy } from './harden.js';
-import { createRouter } from './ipc-router.js';
 import { createMainWindow } from './main-window.js';
+import { closeBeforeQuit } from './quit.js';
+
+/** The error's kind only: its message may carry a value the engine did not get to redact. */
+const logInternalError = internalErrorLogger('the window');
 
 registerAppScheme(protocol);
 app.enableSandbox();
@@ -30,7 +34,7 @@ async function start(): Promise<void> {
   const hub = new EventHub();
   const api = await createApi({ dataDir: defaultDataDir(), transport: 'electron', emit: hub.emit });
   registerIpc(ipcMain, createRouter(api.handlers, logInternalError));
-  app.on('will-quit', () => void api.close());
+  app.on('will-quit', closeBeforeQuit(() => api.close(), (code) => app.exit(code), logInternalError));
 
   const preloadPath = fileURLToPath(new URL('../preload/index.cjs', import.meta.url));
   const window = createMainWindow(BrowserWindow, preloadPath);
@@ -38,12 +42,6 @@ async function start(): Promise<void> {
   window.on('closed', stopForwarding);
   window.once('ready-to-show', () => window.show());
   await window.loadURL(APP_ENTRY_URL);
-}
-
-/** The error's kind only: its message may carry a value the engine did not get to redact. */
-function logInternalError(error: unknown): void {
-  const name = error instanceof Error ? error.name : typeof error;
-  process.stderr.write(`breakglass: internal error (${name}) while answering the window\n`);
 }
 
 function fail(error: unknown): void {

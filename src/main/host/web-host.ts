@@ -10,9 +10,9 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { EventHub } from '../api/event-hub.js';
 import type { Handlers } from '../api/types.js';
-import { contentSecurityPolicy } from '../app/content-security-policy.js';
-import { createRouter, failure, type Route } from '../app/ipc-router.js';
+import { createRouter, failure, internalErrorLogger, type Route } from '../api/ipc-router.js';
 import { TOKEN_SUBPROTOCOL_PREFIX, WEB_SOCKET_PATH, type EventMessage, type ResultMessage } from '../../shared/transport-wire.js';
+import { contentSecurityPolicy } from './content-security-policy.js';
 import { readStaticFile } from './static-files.js';
 
 const LOOPBACK = '127.0.0.1';
@@ -28,7 +28,7 @@ export interface WebHost {
 
 export async function startWebHost(options: { handlers: Handlers; hub: EventHub; rendererDir: string; port?: number }): Promise<WebHost> {
   const token = randomBytes(32).toString('base64url');
-  const route = createRouter(options.handlers, logInternalError);
+  const route = createRouter(options.handlers, internalErrorLogger('the web wizard'));
   const server = http.createServer();
   await listen(server, options.port ?? 0);
   const port = (server.address() as AddressInfo).port;
@@ -171,9 +171,4 @@ function parseEnvelope(text: string | undefined): Envelope {
   const { id, channel, request } = message as Record<string, unknown>;
   if (typeof id !== 'number' || !Number.isSafeInteger(id)) return { ok: false, id: 0, message: 'id: must be a whole number chosen by the client.' };
   return { ok: true, id, channel, request };
-}
-
-function logInternalError(error: unknown): void {
-  const name = error instanceof Error ? error.name : typeof error;
-  process.stderr.write(`breakglass: internal error (${name}) while answering the web wizard\n`);
 }

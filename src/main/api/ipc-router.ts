@@ -1,13 +1,14 @@
 /**
  * The one router both transports use: it checks the channel, validates the request, calls the
  * handler, validates the response, and turns every failure into `{ ok: false, code, message }`.
- * No stack trace ever leaves it. It does not import electron, so it is tested without Electron.
+ * No stack trace ever leaves it. It does not import electron: the Electron shell (`app/`) and the
+ * web host (`host/`) both use it, and it is tested without Electron.
  */
 import type { z } from 'zod';
 import { channels, channelNames, type Channel, type ErrorCode, type Result } from '../../shared/ipc.js';
 import { InputError, ProcedureRefusal, StepFailure } from '../engine/types.js';
-import { ApiError } from '../api/api-error.js';
-import type { Handlers } from '../api/types.js';
+import { ApiError } from './api-error.js';
+import type { Handlers } from './types.js';
 
 export type Route = (channel: unknown, request: unknown) => Promise<Result<unknown>>;
 
@@ -65,4 +66,15 @@ function describeIssues(channel: string, issues: readonly z.core.$ZodIssue[]): s
 function describeValue(value: unknown): string {
   if (typeof value !== 'string') return `(${typeof value})`;
   return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
+}
+
+/**
+ * The one internal-error logger for both transports: the error's kind only (its message may carry a
+ * value the engine did not get to redact), and which surface was answering, e.g. "the window".
+ */
+export function internalErrorLogger(surface: string, write: (line: string) => void = (line) => void process.stderr.write(line)): (error: unknown) => void {
+  return (error) => {
+    const name = error instanceof Error ? error.name : typeof error;
+    write(`breakglass: internal error (${name}) while answering ${surface}\n`);
+  };
 }
