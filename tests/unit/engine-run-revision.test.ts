@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { Engine } from '../../src/main/engine/engine.js';
 import { JOURNAL_FILE } from '../../src/main/engine/journal.js';
-import { StepFailure, type ProcedureDefinition, type SystemModule } from '../../src/main/engine/types.js';
+import { ProcedureRefusal, StepFailure, type ProcedureDefinition, type SystemModule } from '../../src/main/engine/types.js';
 import type { Decision, Prompt, RunEvent } from '../../src/shared/procedure.js';
 
 const PLAN_SECRET = 'Found-In-Config-9f3#kq';
@@ -115,5 +115,33 @@ describe('engine: plan-time secrets, revisions, concurrent resumes', () => {
     expect(revisions[0]).toBeGreaterThan(0);
     for (let i = 1; i < revisions.length; i += 1) expect(revisions[i]).toBeGreaterThanOrEqual(revisions[i - 1] as number);
     expect(revisions.at(-1)).toBe(done.revision);
+  });
+
+  it('refuses a resume prepared on a record that another resume has since finished, running no step again', async () => {
+    const { dataDir, configPath, target } = setup('double-resume');
+    const engineA = new Engine(dataDir, [tinySystem]);
+    const engineB = new Engine(dataDir, [tinySystem]);
+    control.failOnce.add('change-one');
+    const stopped = await engineA.start(await engineA.plan('tiny.rotate', { configPath, target }, 'real'), hooks({ failure: 'cancel' })).done;
+    expect(stopped.state).toBe('failed');
+
+    // B reads the stopped record, then plans slowly; meanwhile A resumes and finishes the run.
+    let openGate!: () => void;
+    control.planGate = new Promise<void>((resolve) => (openGate = resolve));
+    const late = engineB.resume(stopped.runId, {}, hooks());
+    control.planGate = undefined;
+    const finished = await (await engineA.resume(stopped.runId, {}, hooks())).done;
+    expect(finished.state).toBe('succeeded');
+    const before = { one: count('change-one'), two: count('change-two'), check: count('check') };
+    const linesBefore = journalLines(dataDir, stopped.runId).length;
+
+    openGate();
+    await expect(late).rejects.toThrow(ProcedureRefusal);
+    await expect(late).rejects.toThrow(/is over \(succeeded\)/);
+    expect({ one: count('change-one'), two: count('change-two'), check: count('check') }).toEqual(before);
+    expect(journalLines(dataDir, stopped.runId)).toHaveLength(linesBefore);
+    // The lock was released: a new run on the same target can start.
+    const next = await engineB.start(await engineB.plan('tiny.rotate', { configPath, target }, 'real'), hooks()).done;
+    expect(next.state).toBe('succeeded');
   });
 });

@@ -13,7 +13,7 @@ import { NotFound, ProcedureRegistry } from './registry.js';
 import { buildReportData } from './report/report-data.js';
 import { renderReport, type RenderedReport } from './report/index.js';
 import { isRunId, newRunId } from './run-id.js';
-import { currentHolder, RunLock } from './run-lock.js';
+import { currentHolder, RunLock, type RunConflict } from './run-lock.js';
 import { foldJournal, isResumable, recordSummary, recordView, type RunRecord } from './run-record.js';
 import { Run, type RunHooks } from './runner.js';
 import { Sandbox } from './sandbox/sandbox.js';
@@ -144,17 +144,32 @@ export class Engine {
       throw new ProcedureRefusal(`Run ${runId} cannot be resumed: its target was ${created.target}, the same inputs now give ${prepared.plan.target}.`);
     }
     const actor = currentActor();
-    const lock = this.lockFor(created.target, runId);
+    let lock = this.lockFor(created.target, runId);
+    // This run's own lock, left by a crash: take it back now, before touching the journal, so a
+    // second resume racing this one loses here (RunConflict) instead of appending beside it.
+    const takenOver = !(lock instanceof RunLock) && lock.holder.runId === runId ? lock.holder : undefined;
+    if (takenOver) lock = RunLock.takeOver(lock as RunConflict, runId, actor);
     let journal: Journal;
     let journalEntries: number;
+    let current = record;
     try {
-      journal = Journal.open(this.journalPath(runId)).journal;
+      const opened = Journal.open(this.journalPath(runId));
+      journal = opened.journal;
+      // Planning took time: another resume may have run (and finished) the run since the record was read.
+      if (opened.entries.length !== record.entries.length || opened.entries.at(-1)?.hash !== record.finalHash) {
+        current = foldJournal(opened.entries);
+        if (!isResumable(current.state)) {
+          journal.close();
+          throw new ProcedureRefusal(`Run ${runId} is over (${current.state}): another resume finished it while this one was being prepared. There is nothing to resume.`);
+        }
+      }
       journalEntries = journal.append('resumed', { actor }).seq;
+      if (takenOver) journalEntries = journal.append('lock-taken-over', { previous: takenOver, actor }).seq;
     } catch (error) {
       if (lock instanceof RunLock) lock.release();
       throw error;
     }
-    const run = new Run({ runId, prepared, journal, backups: new RunBackupStore(this.runDir(runId)), actor, hooks, lock, record, journalEntries });
+    const run = new Run({ runId, prepared, journal, backups: new RunBackupStore(this.runDir(runId)), actor, hooks, lock, record: current, journalEntries });
     return this.launch(run);
   }
 
