@@ -1,10 +1,10 @@
 import { SchemaField } from './SchemaField.js';
-import type { FieldProps } from './field-props.js';
+import { applyChange, asRecord, type FieldProps } from './field-props.js';
 import { fieldLabel } from './json-schema.js';
 
 /** An object: a fieldset of its properties (the form's root object, and a variant's fields, have no legend of their own). */
 export function ObjectFields({ name, path, schema, root, value, onChange, bare }: FieldProps & { bare?: boolean }) {
-  const current = value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  const current = asRecord(value);
   const required = new Set(schema.required ?? []);
   const fields = Object.entries(schema.properties ?? {}).map(([key, property]) => (
     <SchemaField
@@ -15,7 +15,12 @@ export function ObjectFields({ name, path, schema, root, value, onChange, bare }
       root={root}
       value={current[key]}
       required={required.has(key)}
-      onChange={(next) => onChange({ ...current, [key]: next })}
+      onChange={(change) =>
+        onChange((previous: unknown) => {
+          const latest = asRecord(previous);
+          return { ...latest, [key]: applyChange(change, latest[key]) };
+        })
+      }
     />
   ));
   if (!path || bare) return <div className="fields">{fields}</div>;

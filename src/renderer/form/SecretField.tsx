@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { PasswordPolicyName } from '../../shared/ipc.js';
 import { useWizard } from '../state/wizard-store.js';
 import { FieldHelp } from './FieldHelp.js';
@@ -9,6 +9,14 @@ import { fieldLabel } from './json-schema.js';
 export function SecretField({ name, path, schema, value, required, onChange }: FieldProps) {
   const id = fieldId(path);
   const [visible, setVisible] = useState(false);
+  // A password that arrives after the field is gone (another procedure, another variant) is not written anywhere.
+  const mounted = useRef(true);
+  useEffect(() => {
+    mounted.current = true;
+    return () => {
+      mounted.current = false;
+    };
+  }, []);
   const generatePassword = useWizard((state) => state.generatePassword);
   // The router checks the policy name; a wrong one comes back as an error naming the field.
   const policy = (schema.passwordPolicy ?? 'default') as PasswordPolicyName;
@@ -42,7 +50,8 @@ export function SecretField({ name, path, schema, value, required, onChange }: F
           data-testid={`generate-${path}`}
           onClick={async () => {
             const password = await generatePassword(policy);
-            if (password !== undefined) {
+            // onChange applies to the latest inputs (see ObjectFields), so fields edited during the wait keep their edits.
+            if (password !== undefined && mounted.current) {
               onChange(password);
               setVisible(true);
             }

@@ -1,6 +1,6 @@
 import { ObjectFields } from './ObjectFields.js';
 import { FieldHelp } from './FieldHelp.js';
-import { fieldId, type FieldProps } from './field-props.js';
+import { applyChange, asRecord, fieldId, type FieldProps } from './field-props.js';
 import { fieldLabel, initialValue, type Variants } from './json-schema.js';
 
 /** A discriminated union: first the choice, then the chosen variant's own fields. */
@@ -37,7 +37,14 @@ export function VariantField(props: FieldProps & { variants: Variants }) {
           bare
           schema={{ ...selected.schema, properties: ownFields }}
           value={current}
-          onChange={(next) => onChange({ ...(next as Record<string, unknown>), [variants.discriminator]: selected.value })}
+          onChange={(change) =>
+            onChange((previous: unknown) => {
+              const latest = asRecord(previous);
+              // Another variant was chosen meanwhile: this field is gone, so its late change (e.g. a generated password) is dropped.
+              if (variants.discriminator in latest && latest[variants.discriminator] !== selected.value) return previous;
+              return { ...asRecord(applyChange(change, latest)), [variants.discriminator]: selected.value };
+            })
+          }
         />
       ) : null}
     </fieldset>

@@ -1,4 +1,5 @@
 import { SchemaField } from '../form/SchemaField.js';
+import { applyChange, asRecord } from '../form/field-props.js';
 import type { JsonSchema } from '../form/json-schema.js';
 import { useWizard } from '../state/wizard-store.js';
 import { EnvironmentChoice } from './EnvironmentChoice.js';
@@ -24,7 +25,7 @@ export function InputsScreen() {
         }}
       >
         <EnvironmentChoice />
-        <SchemaField name="" path="" schema={schema} root={schema} value={inputs} required onChange={(value) => setInputs((value as Record<string, unknown>) ?? {})} />
+        <SchemaField name="" path="" schema={schema} root={schema} value={inputs} required onChange={(change) => setInputs((previous) => asRecord(applyChange(change, previous)))} />
         <div className="actions">
           <button type="submit" className="primary" disabled={busy} data-testid="review-plan">
             Review the plan

@@ -3,12 +3,17 @@ import { secretFieldPaths, type JsonSchema } from '../form/json-schema.js';
 import { useWizard } from '../state/wizard-store.js';
 import { ResumeForm } from './ResumeForm.js';
 
-const RESUMABLE = new Set(['interrupted', 'failed', 'awaiting', 'running', 'preflight']);
+/** Still going in this app (the engine refuses to resume them): Open shows them again, prompt included. */
+const ACTIVE = new Set(['awaiting', 'running', 'preflight']);
+/** Stopped part-way: Resume continues them (re-entering the secrets). A failed run may still be waiting on its failure prompt, so it gets Open too. */
+const RESUMABLE = new Set(['interrupted', 'failed']);
+const OPENABLE = new Set([...ACTIVE, 'failed']);
 
-/** Every run in the data folder, newest first, with Resume for the ones that did not finish. */
+/** Every run in the data folder, newest first: Open for the ones still going, Resume for the ones that stopped part-way. */
 export function RunsScreen() {
   const runs = useWizard((state) => state.runs);
   const procedures = useWizard((state) => state.procedures);
+  const openRun = useWizard((state) => state.openRun);
   const [resuming, setResuming] = useState<string>();
   if (!runs) return <p className="loading">Loading runs…</p>;
   return (
@@ -44,15 +49,22 @@ export function RunsScreen() {
                     {run.user}@{run.host}
                   </td>
                   <td>
-                    {RESUMABLE.has(run.state) ? (
-                      resuming === run.runId ? (
-                        <ResumeForm runId={run.runId} secretPaths={schema ? secretFieldPaths(schema, schema) : []} />
-                      ) : (
-                        <button type="button" className="secondary" data-testid={`resume-${run.runId}`} onClick={() => setResuming(run.runId)}>
-                          Resume
+                    <div className="row-actions">
+                      {OPENABLE.has(run.state) ? (
+                        <button type="button" className="secondary" data-testid={`open-${run.runId}`} onClick={() => void openRun(run.runId)}>
+                          Open
                         </button>
-                      )
-                    ) : null}
+                      ) : null}
+                      {RESUMABLE.has(run.state) ? (
+                        resuming === run.runId ? (
+                          <ResumeForm runId={run.runId} secretPaths={schema ? secretFieldPaths(schema, schema) : []} />
+                        ) : (
+                          <button type="button" className="secondary" data-testid={`resume-${run.runId}`} onClick={() => setResuming(run.runId)}>
+                            Resume
+                          </button>
+                        )
+                      ) : null}
+                    </div>
                   </td>
                 </tr>
               );

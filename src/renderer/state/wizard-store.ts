@@ -24,7 +24,10 @@ export interface WizardState {
   environment: EnvironmentKind;
   inputs: Record<string, unknown>;
   plan?: PlanView;
+  /** The run on the run screen: always the newest view of it seen (highest `revision`). */
   run?: RunView;
+  /** The newest view of every run heard of in this session, by run id: events can arrive before the reply that names the run. */
+  runViews: Record<string, RunView>;
   runs?: RunSummary[];
   busy: boolean;
   error?: string;
@@ -34,7 +37,8 @@ export interface WizardState {
   discover(systemId: string, environment: EnvironmentKind): Promise<void>;
   choose(procedure: ProcedureSummary): void;
   setEnvironment(environment: EnvironmentKind): void;
-  setInputs(inputs: Record<string, unknown>): void;
+  /** A value, or an update of the latest inputs (so an edit made while a Generate was awaited is kept). */
+  setInputs(inputs: Record<string, unknown> | ((previous: Record<string, unknown>) => Record<string, unknown>)): void;
   createPlan(): Promise<void>;
   startRun(): Promise<void>;
   respond(decision: Decision): Promise<void>;
@@ -42,6 +46,8 @@ export interface WizardState {
   exportReport(format: ReportFormat): Promise<ExportedReport | undefined>;
   generatePassword(policy: Request<'password.generate'>['policy']): Promise<string | undefined>;
   openRuns(): Promise<void>;
+  /** Shows a run again (e.g. one still waiting on a prompt after New recovery or Runs) through `run.get`. */
+  openRun(runId: string): Promise<void>;
   resume(runId: string, secrets: Record<string, string>): Promise<void>;
   restart(): void;
   dismissError(): void;
@@ -63,8 +69,21 @@ export const useWizard = create<WizardState>()((set, get) => {
     }
   }
 
+  /** Records a view and returns the newest one known for its run (an older view never replaces a newer one). */
+  function remember(view: RunView): RunView {
+    const newest = newerRunView(get().runViews[view.runId], view);
+    if (newest === view) set({ runViews: { ...get().runViews, [view.runId]: view } });
+    return newest;
+  }
+
+  /** Shows a run (from a reply): the newest view known for it, which may be an event that overtook the reply. */
+  function show(view: RunView, extra: Partial<WizardState> = {}): void {
+    set({ ...extra, run: remember(view) });
+  }
+
   return {
     screen: 'choose',
+    runViews: {},
     environment: 'sandbox',
     inputs: {},
     discoveries: {},
@@ -73,7 +92,8 @@ export const useWizard = create<WizardState>()((set, get) => {
     async connect(transport) {
       set({ transport });
       transport.on('run.event', (payload) => {
-        if (get().run?.runId === payload.runId) set({ run: payload.run });
+        const newest = remember(payload.run);
+        if (get().run?.runId === newest.runId && newest !== get().run) set({ run: newest });
       });
       const info = await call('app.info', {});
       const list = await call('procedures.list', {});
@@ -99,7 +119,7 @@ export const useWizard = create<WizardState>()((set, get) => {
       set({ environment });
     },
     setInputs(inputs) {
-      set({ inputs });
+      set({ inputs: typeof inputs === 'function' ? inputs(get().inputs) : inputs });
     },
     async createPlan() {
       const { procedure, inputs, environment } = get();
@@ -111,13 +131,14 @@ export const useWizard = create<WizardState>()((set, get) => {
       const plan = get().plan;
       if (!plan) return;
       const run = await call('run.start', { planId: plan.planId });
-      if (run) set({ run, screen: 'run' });
+      if (run) show(run, { screen: 'run' });
     },
     async respond(decision) {
       const run = get().run;
       if (!run?.prompt) return;
       const next = await call('run.respond', { runId: run.runId, promptId: run.prompt.id, decision });
-      if (next) set({ run: next });
+      if (next && get().run?.runId === next.runId) show(next);
+      else if (next) remember(next);
     },
     showReport() {
       set({ screen: 'report' });
@@ -134,9 +155,13 @@ export const useWizard = create<WizardState>()((set, get) => {
       const list = await call('runs.list', {});
       if (list) set({ runs: list.runs });
     },
+    async openRun(runId) {
+      const run = await call('run.get', { runId });
+      if (run) show(run, { screen: 'run', procedure: get().procedures?.find((item) => item.id === run.procedureId) });
+    },
     async resume(runId, secrets) {
       const run = await call('run.resume', { runId, secrets });
-      if (run) set({ run, screen: 'run', procedure: get().procedures?.find((item) => item.id === run.procedureId) });
+      if (run) show(run, { screen: 'run', procedure: get().procedures?.find((item) => item.id === run.procedureId) });
     },
     restart() {
       set({ screen: 'choose', procedure: undefined, inputs: {}, plan: undefined, run: undefined, error: undefined });
@@ -146,6 +171,11 @@ export const useWizard = create<WizardState>()((set, get) => {
     },
   };
 });
+
+/** The newer of two views of the same run: the higher `revision`; on a tie the later one (it cannot be older). */
+export function newerRunView(current: RunView | undefined, incoming: RunView): RunView {
+  return current && current.runId === incoming.runId && current.revision > incoming.revision ? current : incoming;
+}
 
 /** A run in one of these states will not change any more. */
 export function isFinished(run: RunView): boolean {
