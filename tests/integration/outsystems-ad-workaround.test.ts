@@ -92,6 +92,28 @@ describe('outsystems.ad-workaround on the practice sandbox', () => {
     expect((await ossysUsers(e)).find((row) => row.id === 1)).toEqual(adminBefore);
   });
 
+  it('AD that was already off before the run is put back off by a rollback (and the plan says so)', async () => {
+    const e = engine('was-off');
+    await sandboxQuery(e, "UPDATE ossys_authprovider SET isactive = false WHERE name = 'ADAuthProvider'");
+    const prepared = await e.plan(PROCEDURE, {}, 'sandbox');
+    expect(prepared.view.warnings.join('\n')).toMatch(/inactive now.*rollback puts it back as it is now/);
+    const stopped = await e.start(prepared, scriptedHooks({ manual: 'cancel' })).done;
+    await sandboxQuery(e, "INSERT INTO ossys_user (id, tenant_id, name, username, password, is_active) VALUES (201, 1, 'dup', 'Admin', 'x', true)");
+    const rolled = await (await e.resume(stopped.runId, {}, scriptedHooks({ failure: 'rollback' }))).done;
+    expect(rolled.state).toBe('rolled-back');
+    expect(await adProviderActive(e)).toBe(false);
+  });
+
+  it('run mode checks the Configuration Tool is there before changing anything', async () => {
+    const e = engine('no-tool');
+    const hooks = scriptedHooks({ failure: 'cancel' });
+    const view = await e.start(await e.plan(PROCEDURE, { configurationTool: 'run', installDir: '/nonexistent/Platform Server' }, 'sandbox'), hooks).done;
+    expect(view.state).not.toBe('succeeded');
+    expect(hooks.prompts.map((prompt) => prompt.kind)).toEqual(['failure']);
+    expect(hooks.prompts[0]?.message).toMatch(/ConfigurationTool\.com was not found/);
+    expect(await adProviderActive(e)).toBe(true);
+  });
+
   it('refuses when there is no ADAuthProvider row: nothing to work around', async () => {
     const e = engine('no-ad');
     await sandboxQuery(e, "DELETE FROM ossys_authprovider WHERE name = 'ADAuthProvider'");

@@ -50,11 +50,15 @@ describe('dbSettingsFromHsconf', () => {
       password: 'Runt1me-Pässwörd-€',
       schema: 'OSADMIN',
     });
-    expect(dbSettingsFromHsconf(doc, key, 'log-admin')).toEqual({
+    // A TNS alias needs tnsnames.ora, which the thin driver does not read: refused with the way out.
+    expect(() => dbSettingsFromHsconf(doc, key, 'log-admin')).toThrow(/LoggingDatabaseConfiguration\/TNSName.*looks like a TNS alias.*tnsnames\.ora/);
+    const descriptor = '(DESCRIPTION=(ADDRESS=(PROTOCOL=TCP)(HOST=oralog.corp.example)(PORT=1522))(CONNECT_DATA=(SERVICE_NAME=OSLOG)))';
+    expect(dbSettingsFromHsconf(doc.set('LoggingDatabaseConfiguration', 'TNSName', descriptor, { encrypted: false }), key, 'log-admin')).toMatchObject({
       dialect: 'oracle',
-      authentication: 'sql',
-      host: '',
-      connectString: 'OSLOG_TNS',
+      host: 'oralog.corp.example',
+      port: 1522,
+      serviceName: 'OSLOG',
+      connectString: descriptor,
       user: 'OSADMIN_LOG',
       password: 'LogAdmin#2024',
       schema: 'OSADMIN_LOG',

@@ -37,6 +37,10 @@ describe('OutSystems statements per dialect (golden)', () => {
     expect(mssql.params).toEqual(['$1$new', true, 42, '$1$old']);
     expect(mssql.display).toBe('UPDATE [dbo].[OSSYS_USER] SET [PASSWORD] = ********, [IS_ACTIVE] = 1 WHERE [ID] = 42 AND [PASSWORD] = ********');
 
+    const activateOnly = renderSql(updateUserSql('mssql', undefined, { ...update, newPassword: undefined }), 'mssql');
+    expect(activateOnly.text).toBe('UPDATE [dbo].[OSSYS_USER] SET [IS_ACTIVE] = @p1 WHERE [ID] = @p2 AND [PASSWORD] = @p3');
+    expect(() => updateUserSql('mssql', undefined, { id: 1, expectedPassword: 'x' })).toThrow(/nothing to set/);
+
     const oracle = renderSql(updateUserSql('oracle', undefined, { ...update, isActive: undefined }), 'oracle');
     expect(oracle.text).toBe('UPDATE "OSSYS_USER" SET "PASSWORD" = :1 WHERE "ID" = :2 AND "PASSWORD" = :3');
     expect(oracle.params).toEqual(['$1$new', 42, '$1$old']);

@@ -1,4 +1,6 @@
 /** The database connection settings of each of the five OutSystems database users, from server.hsconf. */
+import { DbInputError } from '../../platform/db/errors.js';
+import { oracleAddress, parseOracleConnectString } from '../../platform/db/oracle-connect.js';
 import type { DbSettings } from '../../platform/db/types.js';
 import { HsConf, HsConfError } from './hsconf.js';
 import { requireHsconfSecret } from './hsconf-secrets.js';
@@ -95,7 +97,8 @@ function oracleSettings(doc: HsConf, definition: DbRoleDefinition, user: string,
   const tnsName = value('TNSName');
   if (value('NamingType').toLowerCase().startsWith('tns') || (tnsName && !value('Host'))) {
     if (!tnsName) throw new HsConfError(`${section}/TNSName is empty while NamingType is TNS. Set the TNS name in the Configuration Tool.`);
-    return { ...base, host: '', connectString: tnsName };
+    const address = asHsConfError(() => parseOracleConnectString(tnsName, `${section}/TNSName`));
+    return { ...base, host: address.host, port: address.port, ...(address.serviceName ? { serviceName: address.serviceName } : {}), connectString: address.connectString };
   }
   const host = value('Host');
   const serviceName = value('ServiceName');
@@ -107,7 +110,18 @@ function oracleSettings(doc: HsConf, definition: DbRoleDefinition, user: string,
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
     throw new HsConfError(`${section}/Port is "${portText}", not a port number. Fix it in the Configuration Tool.`);
   }
+  asHsConfError(() => oracleAddress({ host, port, serviceName }));
   return { ...base, host, port, serviceName };
+}
+
+/** The database layer's parsers name the field and the fix; in server.hsconf terms they are HsConf errors. */
+function asHsConfError<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    const field = error instanceof DbInputError ? `${error.field}: ` : '';
+    throw new HsConfError(`${field}${(error as Error).message} Fix it in the Configuration Tool, or enter the connection by hand.`);
+  }
 }
 
 function parseServer(value: string, field: string) {

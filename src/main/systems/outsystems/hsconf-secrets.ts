@@ -1,5 +1,6 @@
 /** Reading and writing the secret values of server.hsconf (passwords) with private.key. */
 import { HsConf, HsConfError } from './hsconf.js';
+import { isSecretEntry } from './hsconf-preview.js';
 import { decryptSetting, encryptSetting, SettingsCryptoError, storedValueKind } from './settings-crypto.js';
 
 export type SecretReadStatus = 'missing' | 'plaintext' | 'decrypted' | 'no-key' | 'builtin-key' | 'wrong-key' | 'malformed';
@@ -58,4 +59,13 @@ export function setHsconfSecret(
 ): HsConf {
   if (!options.privateKey) return doc.set(section, key, plaintext, { encrypted: false });
   return doc.set(section, key, encryptSetting(plaintext, options.privateKey, options.iv), { encrypted: true });
+}
+
+/** Every secret server.hsconf holds that can be read (plaintext, or decrypted with privateKey): what a run must mask. */
+export function readableHsconfSecrets(doc: HsConf, privateKey: Buffer | undefined): string[] {
+  return doc
+    .entries()
+    .filter(isSecretEntry)
+    .map((entry) => readHsconfSecret(doc, entry.section, entry.key, privateKey).value)
+    .filter((value): value is string => value !== undefined && value !== '');
 }

@@ -13,6 +13,7 @@ import { parseSqlServerServer } from '../../platform/db/sqlserver-server.js';
 import type { DbSession, DbSettings, Dialect } from '../../platform/db/types.js';
 import { HsConf } from './hsconf.js';
 import { dbSettingsFromHsconf } from './hsconf-db-settings.js';
+import { readableHsconfSecrets } from './hsconf-secrets.js';
 import { loadPrivateKey } from './private-key.js';
 import { DEFAULT_INSTALL_DIR, readInstallFromRegistry } from './registry.js';
 
@@ -86,7 +87,7 @@ function hostLabel(settings: DbSettings): string {
 }
 
 async function settingsFromServer(installDirInput: string | undefined, env: Environment): Promise<DbSettings> {
-  const installDir = installDirInput || (await locateInstallDir(env));
+  const installDir = installDirInput || (await locateInstallDir(env, 'database.installDir'));
   const hsconfPath = path.join(installDir, 'server.hsconf');
   let doc: HsConf;
   try {
@@ -108,11 +109,11 @@ async function settingsFromServer(installDirInput: string | undefined, env: Envi
   }
 }
 
-/** The Platform Server folder: the sandbox's practice tree, else the registry's answer, else the default. */
-export async function locateInstallDir(env: Environment): Promise<string> {
+/** The Platform Server folder: the sandbox's practice tree, else the registry's answer, else the default. `field` names the input to fill when it cannot be found. */
+export async function locateInstallDir(env: Environment, field: string): Promise<string> {
   if (env.kind === 'sandbox' && env.sandboxRoot) return path.join(env.sandboxRoot, 'Platform Server');
   if (process.platform !== 'win32') {
-    throw new InputError('database.installDir', 'This is not Windows, so there is no registry to find the Platform Server in: give its folder, or enter the connection by hand.');
+    throw new InputError(field, 'This is not Windows, so there is no registry to find the Platform Server in: give its folder.');
   }
   const registry = await readInstallFromRegistry(env.exec);
   return registry.installDir ?? DEFAULT_INSTALL_DIR;
@@ -150,6 +151,20 @@ function settingsFromManualInput(input: Extract<PlatformDatabaseInput, { source:
     };
   } catch (error) {
     throw new InputError('database.server', (error as Error).message);
+  }
+}
+
+/** Every password the install's server.hsconf holds that can be read: for masking, never for showing. Nothing when it cannot be read. */
+export async function readInstallSecrets(installDir: string): Promise<string[]> {
+  try {
+    const doc = await HsConf.load(path.join(installDir, 'server.hsconf'));
+    const key = await loadPrivateKey(path.join(installDir, 'private.key')).then(
+      (loaded) => loaded.key,
+      () => undefined,
+    );
+    return readableHsconfSecrets(doc, key);
+  } catch {
+    return [];
   }
 }
 

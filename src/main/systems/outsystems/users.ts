@@ -1,6 +1,7 @@
 /** Reading and writing OSSYS_USER rows: the platform's users, found by tenant and user name. */
 import type { Dialect, DbSession } from '../../platform/db/types.js';
 import { renderSql, secret, sql, type SqlFragment } from '../../platform/db/sql.js';
+import { StepFailure } from '../../engine/types.js';
 import { flagValue, lowerKeys, platformColumn, platformTable, readFlag } from './tables.js';
 
 /** The tenants of seed 000: IT users (Service Center) and the Users app's end users. */
@@ -84,14 +85,67 @@ export interface UserUpdate {
   id: number;
   /** The stored value the row must still hold; the update touches nothing if someone changed it meanwhile. */
   expectedPassword: string;
-  newPassword: string;
+  /** The new stored value; undefined leaves PASSWORD alone. */
+  newPassword?: string;
   /** Set IS_ACTIVE to this value; undefined leaves it alone. */
   isActive?: boolean;
 }
 
-/** `UPDATE OSSYS_USER SET PASSWORD = <masked> [, IS_ACTIVE = n] WHERE ID = id AND PASSWORD = <masked>` — exactly one row. */
+/** `UPDATE OSSYS_USER SET [PASSWORD = <masked>][, IS_ACTIVE = n] WHERE ID = id AND PASSWORD = <masked>` — exactly one row. */
 export function updateUserSql(dialect: Dialect, schema: string | undefined, update: UserUpdate): SqlFragment {
   const col = (name: string) => platformColumn(dialect, name);
-  const activation = update.isActive === undefined ? sql`` : sql`, ${col('IS_ACTIVE')} = ${flagValue(dialect, update.isActive)}`;
-  return sql`UPDATE ${platformTable(dialect, 'OSSYS_USER', schema)} SET ${col('PASSWORD')} = ${secret(update.newPassword)}${activation} WHERE ${col('ID')} = ${update.id} AND ${col('PASSWORD')} = ${secret(update.expectedPassword)}`;
+  const assignments: SqlFragment[] = [];
+  if (update.newPassword !== undefined) assignments.push(sql`${col('PASSWORD')} = ${secret(update.newPassword)}`);
+  if (update.isActive !== undefined) assignments.push(sql`${col('IS_ACTIVE')} = ${flagValue(dialect, update.isActive)}`);
+  const [first, ...rest] = assignments;
+  if (!first) throw new Error('updateUserSql: nothing to set');
+  const set = rest.reduce((joined, assignment) => sql`${joined}, ${assignment}`, first);
+  return sql`UPDATE ${platformTable(dialect, 'OSSYS_USER', schema)} SET ${set} WHERE ${col('ID')} = ${update.id} AND ${col('PASSWORD')} = ${secret(update.expectedPassword)}`;
+}
+
+/** The one user a tenant holds under that name; none or several stop the run before any change. */
+export async function findOneUser(session: DbSession, schema: string | undefined, key: TenantKey, username: string): Promise<PlatformUser> {
+  const tenant = TENANTS[key];
+  const matches = await findUsers(session, schema, tenant.name, username);
+  if (matches.length === 1) return matches[0] as PlatformUser;
+  if (matches.length === 0) {
+    throw new StepFailure(
+      `No user "${username}" in tenant ${tenant.name}.`,
+      'Check the user name and the tenant (IT users or end users), and that this is the right Platform database.',
+    );
+  }
+  throw new StepFailure(
+    `${matches.length} users match "${username}" in tenant ${tenant.name} (IDs ${matches.map((m) => m.id).join(', ')}); the vendor's UPDATE would change them all.`,
+    'Rename or remove the duplicates first, or enter the exact user name.',
+  );
+}
+
+/** What a step keeps of a user row before changing it, so its undo can put the row back. */
+export interface SavedUser {
+  id: number;
+  password: string;
+  isActive: boolean;
+}
+
+export function savedUser(user: PlatformUser): SavedUser {
+  return { id: user.id, password: user.password, isActive: user.isActive };
+}
+
+/** Puts a saved row back (guarded, one row); returns what it did, for the step's log. */
+export async function restoreUser(session: DbSession, schema: string | undefined, saved: SavedUser): Promise<string> {
+  const current = await readUserById(session, schema, saved.id);
+  if (!current) throw new StepFailure(`User ID ${saved.id} no longer exists; its old values cannot be restored.`);
+  if (current.password === saved.password && current.isActive === saved.isActive) return `User ID ${saved.id} already holds its original values.`;
+  const restore = updateUserSql(session.dialect, schema, {
+    id: saved.id,
+    expectedPassword: current.password,
+    newPassword: current.password === saved.password ? undefined : saved.password,
+    isActive: current.isActive === saved.isActive ? undefined : saved.isActive,
+  });
+  await session.guarded([{ sql: renderSql(restore, session.dialect), expectRows: 1 }]);
+  const restored = [
+    ...(current.password === saved.password ? [] : ['its password value']),
+    ...(current.isActive === saved.isActive ? [] : [`IS_ACTIVE = ${saved.isActive ? 1 : 0}`]),
+  ];
+  return `Restored ${restored.join(' and ')} of user ID ${saved.id}.`;
 }

@@ -10,10 +10,19 @@ import { InputError, StepFailure, type Environment, type PlanContext, type Proce
 import { renderSql } from '../../../platform/db/sql.js';
 import type { DbSession } from '../../../platform/db/types.js';
 import { AD_PROVIDER_NAME, findProviders, findProvidersSql, setProviderActiveSql, type AuthProvider } from '../auth-providers.js';
-import { configToolStep, type ConfigToolMode } from '../config-tool-step.js';
+import { configToolPresentStep, configToolStep, type ConfigToolMode } from '../config-tool-step.js';
 import { hashOutSystemsPassword, verifyOutSystemsPassword } from '../hash.js';
-import { connectCheckStep, locateInstallDir, platformDatabaseInput, resolvePlatformDatabase, sqlForDisplay, withPlatformSession, type PlatformDatabase } from '../platform-database.js';
-import { findUsers, findUsersSql, readUserById, TENANTS, updateUserSql, type PlatformUser } from '../users.js';
+import {
+  connectCheckStep,
+  locateInstallDir,
+  platformDatabaseInput,
+  readInstallSecrets,
+  resolvePlatformDatabase,
+  sqlForDisplay,
+  withPlatformSession,
+  type PlatformDatabase,
+} from '../platform-database.js';
+import { findOneUser, findUsers, findUsersSql, restoreUser, savedUser, TENANTS, updateUserSql, type PlatformUser, type SavedUser } from '../users.js';
 
 const ADMIN = 'admin';
 
@@ -52,15 +61,19 @@ export const adWorkaround: ProcedureDefinition<typeof adWorkaroundInputs> = {
   summary:
     'Seed 001\'s Active Directory workaround: disable ADAuthProvider, apply, make sure the built-in admin is active (and optionally set its password), apply settings to all modules, then re-enable AD and apply again. AD is re-enabled even if the run is interrupted.',
   inputs: adWorkaroundInputs,
-  async plan({ inputs, env }: PlanContext<Inputs>) {
+  async plan({ inputs, env, addSecret }: PlanContext<Inputs>) {
     if (inputs.adminPassword !== undefined && inputs.adminPassword.trim().length < 6) {
       throw new InputError('adminPassword', 'use at least 6 characters that are not all spaces, or leave it empty to keep the current password');
     }
     const database = await resolvePlatformDatabase(inputs.database, env);
+    addSecret(database.settings.password);
     const found = await previewRows(database, env);
-    const installDir =
-      inputs.installDir || (inputs.database.source === 'hsconf' && inputs.database.installDir) || (await locateInstallDir(env));
-    const secrets = () => [database.settings.password];
+    const runsTheTool = inputs.configurationTool === 'run' || inputs.applySettings === 'factory';
+    const installDir = runsTheTool
+      ? inputs.installDir || (inputs.database.source === 'hsconf' && inputs.database.installDir) || (await locateInstallDir(env, 'installDir'))
+      : undefined;
+    const secrets = [database.settings.password, ...(installDir ? await readInstallSecrets(installDir) : [])];
+    for (const secret of secrets) addSecret(secret);
     const tool = (id: string, title: string, instructions: string[]) =>
       configToolStep({ id, title, mode: inputs.configurationTool as ConfigToolMode, switches: [{ name: 'UpgradeInstall' }, { name: 'InstallServiceCenter' }], instructions, installDir, env, secrets });
     const applySettings = (id: string, title: string) =>
@@ -70,6 +83,7 @@ export const adWorkaround: ProcedureDefinition<typeof adWorkaroundInputs> = {
 
     const steps: StepDefinition[] = [
       connectCheckStep(database),
+      ...(installDir ? [configToolPresentStep(installDir)] : []),
       findProviderStep(database),
       findAdminStep(database),
       disableAdStep(database, found.provider),
@@ -88,14 +102,17 @@ export const adWorkaround: ProcedureDefinition<typeof adWorkaroundInputs> = {
         'Wait until it finishes, then confirm here.',
       ]),
       applySettings('apply-settings-with-ad', 'Apply settings to all modules again'),
-      verifyAdEnabledStep(database),
+      verifyAdEnabledStep(database, inputs.adminPassword),
     ];
     return {
       target: `outsystems:${database.label}`,
-      facts: [...database.facts, ...found.facts, { label: 'Platform Server folder', value: installDir, status: 'info' }],
+      facts: [...database.facts, ...found.facts, ...(installDir ? [{ label: 'Platform Server folder', value: installDir, status: 'info' as const }] : [])],
       warnings: [
         'Service Center logins through Active Directory stop working from the first change until AD is re-enabled near the end.',
         'If you rotated database passwords, this is the point of seed 001 where settings are applied to all modules.',
+        ...(found.provider && !found.provider.isActive
+          ? [`${AD_PROVIDER_NAME} is inactive now (an earlier attempt may have left it off). The workaround ends with it active, as the seed's last steps do; a rollback puts it back as it is now.`]
+          : []),
       ],
       steps,
     };
@@ -168,14 +185,7 @@ async function theAdProvider(session: DbSession, database: PlatformDatabase): Pr
 }
 
 async function theAdmin(session: DbSession, database: PlatformDatabase): Promise<PlatformUser> {
-  const matches = await findUsers(session, database.schema, TENANTS['it-users'].name, ADMIN);
-  if (matches.length !== 1) {
-    throw new StepFailure(
-      `${matches.length} users named "${ADMIN}" in tenant ${TENANTS['it-users'].name}; the workaround needs exactly one built-in admin.`,
-      'Check OSSYS_USER by hand.',
-    );
-  }
-  return matches[0] as PlatformUser;
+  return findOneUser(session, database.schema, 'it-users', ADMIN);
 }
 
 function findProviderStep(database: PlatformDatabase): StepDefinition {
@@ -224,30 +234,38 @@ async function setAdActive(env: Environment, database: PlatformDatabase, active:
   });
 }
 
+const PROVIDER_BACKUP = 'ossys_authprovider:ad';
+
 function disableAdStep(database: PlatformDatabase, provider: AuthProvider | undefined): StepDefinition {
   return {
     id: 'disable-ad',
     kind: 'change',
     title: `Disable ${AD_PROVIDER_NAME}`,
     describe: () => ({
-      summary: `Sets ISACTIVE = 0 on the ${AD_PROVIDER_NAME} row (exactly one row, in a transaction). Rollback sets it back to 1.`,
+      summary: `Sets ISACTIVE = 0 on the ${AD_PROVIDER_NAME} row (exactly one row, in a transaction). Rollback puts back the value it had before.`,
       sql: setAdSql(database, provider, false),
       outage: true,
       warnings: ['Until AD is re-enabled, IT users who log in through Active Directory cannot reach Service Center.', ...(provider ? [] : [NOT_FOUND_WHILE_PLANNING])],
     }),
     async run(ctx) {
       ctx.addSecret(database.settings.password);
+      const before = await withPlatformSession(database, ctx.env, (session) => theAdProvider(session, database));
+      await ctx.backup.saveValues(PROVIDER_BACKUP, before);
       const id = await setAdActive(ctx.env, database, false);
       ctx.log(`${AD_PROVIDER_NAME} (ID ${id}) is now inactive.`);
     },
     async check(ctx) {
-      const provider = await withPlatformSession(database, ctx.env, (session) => theAdProvider(session, database));
-      if (provider.isActive) throw new StepFailure(`${AD_PROVIDER_NAME} is still active.`, 'Retry the step.');
+      const current = await withPlatformSession(database, ctx.env, (session) => theAdProvider(session, database));
+      if (current.isActive) throw new StepFailure(`${AD_PROVIDER_NAME} is still active.`, 'Retry the step.');
     },
     async undo(ctx) {
       ctx.addSecret(database.settings.password);
-      const id = await setAdActive(ctx.env, database, true);
-      ctx.log(`${AD_PROVIDER_NAME} (ID ${id}) is active again. Apply the configuration (Apply and Exit, install Service Center) so the platform uses it.`);
+      const before = await ctx.backup.loadValues<AuthProvider>(PROVIDER_BACKUP);
+      if (!before) return;
+      const id = await setAdActive(ctx.env, database, before.isActive);
+      ctx.log(
+        `${AD_PROVIDER_NAME} (ID ${id}) is ${before.isActive ? 'active' : 'inactive'} again, as before the run. Apply the configuration (Configuration Tool: Apply and Exit, install Service Center) so the platform uses it.`,
+      );
     },
   };
 }
@@ -268,16 +286,10 @@ function enableAdStep(database: PlatformDatabase, provider: AuthProvider | undef
       ctx.log(`${AD_PROVIDER_NAME} (ID ${id}) is active again.`);
     },
     async check(ctx) {
-      const provider = await withPlatformSession(database, ctx.env, (session) => theAdProvider(session, database));
-      if (!provider.isActive) throw new StepFailure(`${AD_PROVIDER_NAME} is still inactive.`, 'Retry the step.');
+      const current = await withPlatformSession(database, ctx.env, (session) => theAdProvider(session, database));
+      if (!current.isActive) throw new StepFailure(`${AD_PROVIDER_NAME} is still inactive.`, 'Retry the step.');
     },
   };
-}
-
-interface SavedAdmin {
-  id: number;
-  password: string;
-  isActive: boolean;
 }
 
 function ensureAdminStep(database: PlatformDatabase, newPassword: string | undefined, admin: PlatformUser | undefined): StepDefinition {
@@ -292,7 +304,8 @@ function ensureAdminStep(database: PlatformDatabase, newPassword: string | undef
         : 'Sets IS_ACTIVE = 1 on the admin row if it is disabled (exactly one row, in a transaction); its password stays as it is.',
       sql: admin
         ? sqlForDisplay(database, (dialect) =>
-            renderSql(updateUserSql(dialect, database.schema, { id: admin.id, expectedPassword: admin.password, newPassword: 'masked', isActive: true }), dialect).display,
+            renderSql(updateUserSql(dialect, database.schema, { id: admin.id, expectedPassword: admin.password, newPassword: newPassword ? 'masked' : undefined, isActive: true }), dialect)
+              .display,
           )
         : [],
       details: ["The admin's old values are kept in this run's backup file (0600); rollback restores them."],
@@ -301,56 +314,57 @@ function ensureAdminStep(database: PlatformDatabase, newPassword: string | undef
     async run(ctx) {
       ctx.addSecret(database.settings.password);
       await withPlatformSession(database, ctx.env, async (session) => {
-        const admin = await theAdmin(session, database);
-        await ctx.backup.saveValues(backupKey, { id: admin.id, password: admin.password, isActive: admin.isActive } satisfies SavedAdmin);
-        const passwordDone = !newPassword || verifyOutSystemsPassword(newPassword, admin.password);
-        if (admin.isActive && passwordDone) {
+        const current = await theAdmin(session, database);
+        await ctx.backup.saveValues(backupKey, savedUser(current));
+        const passwordDone = !newPassword || verifyOutSystemsPassword(newPassword, current.password);
+        if (current.isActive && passwordDone) {
           ctx.log('The admin is active' + (newPassword ? ' and already has the new password.' : '.'));
           return;
         }
         const update = updateUserSql(session.dialect, database.schema, {
-          id: admin.id,
-          expectedPassword: admin.password,
-          newPassword: passwordDone ? admin.password : hashOutSystemsPassword(newPassword as string),
+          id: current.id,
+          expectedPassword: current.password,
+          newPassword: passwordDone ? undefined : hashOutSystemsPassword(newPassword as string),
           isActive: true,
         });
         await session.guarded([{ sql: renderSql(update, session.dialect), expectRows: 1 }]);
-        ctx.log(`Admin (ID ${admin.id}) is active${passwordDone ? '' : ' with the new password'}.`);
+        ctx.log(`Admin (ID ${current.id}) is active${passwordDone ? '' : ' with the new password'}.`);
       });
     },
     async check(ctx) {
-      const admin = await withPlatformSession(database, ctx.env, (session) => theAdmin(session, database));
-      if (!admin.isActive) throw new StepFailure('The admin is still disabled.', 'Retry the step.');
-      if (newPassword && !verifyOutSystemsPassword(newPassword, admin.password)) throw new StepFailure('The admin\'s stored hash does not verify against the new password.', 'Retry the step.');
+      await withPlatformSession(database, ctx.env, async (session) => assertAdminReady(await theAdmin(session, database), newPassword));
     },
     async undo(ctx) {
-      const saved = await ctx.backup.loadValues<SavedAdmin>(backupKey);
+      const saved = await ctx.backup.loadValues<SavedUser>(backupKey);
       if (!saved) return;
-      await withPlatformSession(database, ctx.env, async (session) => {
-        const current = await readUserById(session, database.schema, saved.id);
-        if (!current || (current.password === saved.password && current.isActive === saved.isActive)) return;
-        const restore = updateUserSql(session.dialect, database.schema, { id: saved.id, expectedPassword: current.password, newPassword: saved.password, isActive: saved.isActive });
-        await session.guarded([{ sql: renderSql(restore, session.dialect), expectRows: 1 }]);
-        ctx.log(`Restored the admin's previous password value and IS_ACTIVE = ${saved.isActive ? 1 : 0}.`);
-      });
+      ctx.log(await withPlatformSession(database, ctx.env, (session) => restoreUser(session, database.schema, saved)));
     },
   };
 }
 
-function verifyAdEnabledStep(database: PlatformDatabase): StepDefinition {
+function assertAdminReady(admin: PlatformUser, newPassword: string | undefined): void {
+  if (!admin.isActive) throw new StepFailure(`The built-in admin (ID ${admin.id}) is disabled.`, 'Retry the step that activates it.');
+  if (newPassword && !verifyOutSystemsPassword(newPassword, admin.password)) {
+    throw new StepFailure("The admin's stored hash does not verify against the new password.", 'Retry the step that sets it.');
+  }
+}
+
+function verifyAdEnabledStep(database: PlatformDatabase, newPassword: string | undefined): StepDefinition {
   return {
     id: 'verify-ad-enabled',
     kind: 'verify',
-    title: 'Active Directory is enabled and the admin can log in',
-    describe: () => ({ summary: `Reads back ${AD_PROVIDER_NAME} (must be active) and the built-in admin (must be active).` }),
+    title: newPassword ? 'Active Directory is enabled; the admin is active with the new password' : 'Active Directory is enabled and the admin is active',
+    describe: () => ({
+      summary: `Reads back ${AD_PROVIDER_NAME} (must be active) and the built-in admin (must be active${newPassword ? ', its stored hash must accept the new password' : ''}).`,
+    }),
     async run(ctx) {
       ctx.addSecret(database.settings.password);
       await withPlatformSession(database, ctx.env, async (session) => {
         const provider = await theAdProvider(session, database);
         if (!provider.isActive) throw new StepFailure(`${AD_PROVIDER_NAME} is inactive.`, 'Run the "Re-enable" step again.');
         const admin = await theAdmin(session, database);
-        if (!admin.isActive) throw new StepFailure('The built-in admin is disabled.');
-        ctx.log(`${AD_PROVIDER_NAME} is active; the built-in admin (ID ${admin.id}) is active.`);
+        assertAdminReady(admin, newPassword);
+        ctx.log(`${AD_PROVIDER_NAME} is active; the built-in admin (ID ${admin.id}) is active${newPassword ? ' and its stored hash accepts the new password' : ''}.`);
       });
     },
   };

@@ -6,10 +6,9 @@ import { z } from 'zod';
 import type { Fact } from '../../../../shared/procedure.js';
 import { ProcedureRefusal, StepFailure, type PlanContext, type ProcedureDefinition, type StepDefinition } from '../../../engine/types.js';
 import { renderSql } from '../../../platform/db/sql.js';
-import type { DbSession } from '../../../platform/db/types.js';
 import { detectOutSystemsHashFormat, hashOutSystemsPassword, verifyOutSystemsPassword } from '../hash.js';
 import { connectCheckStep, platformDatabaseInput, resolvePlatformDatabase, sqlForDisplay, withPlatformSession, type PlatformDatabase } from '../platform-database.js';
-import { findUsers, findUsersSql, readUserById, TENANTS, updateUserSql, type PlatformUser, type TenantKey } from '../users.js';
+import { findOneUser, findUsers, findUsersSql, restoreUser, savedUser, TENANTS, updateUserSql, type PlatformUser, type SavedUser, type TenantKey } from '../users.js';
 
 const MAX_PASSWORD_LENGTH = 1024;
 
@@ -65,9 +64,10 @@ export const resetAdminPassword: ProcedureDefinition<typeof resetAdminPasswordIn
   summary:
     'Seed 000 without the online hash page: finds exactly one user in the tenant, writes an offline $1$ hash in a guarded one-row UPDATE, reactivates it if asked, and proves the new password against the stored row.',
   inputs: resetAdminPasswordInputs,
-  async plan({ inputs, env }: PlanContext<Inputs>) {
+  async plan({ inputs, env, addSecret }: PlanContext<Inputs>) {
     if (inputs.deployment === 'cloud') throw new ProcedureRefusal(cloudExplanation(inputs.tenants));
     const database = await resolvePlatformDatabase(inputs.database, env);
+    addSecret(database.settings.password);
     const facts: Fact[] = [...database.facts];
     const warnings: string[] = [];
     const keys = tenantKeys(inputs.tenants);
@@ -129,23 +129,6 @@ async function previewUsers(database: PlatformDatabase, env: PlanContext<Inputs>
   }
 }
 
-/** The one user the tenant holds under that name; anything else stops the run before a change. */
-async function findTheUser(session: DbSession, database: PlatformDatabase, key: TenantKey, username: string): Promise<PlatformUser> {
-  const tenant = TENANTS[key];
-  const matches = await findUsers(session, database.schema, tenant.name, username);
-  if (matches.length === 1) return matches[0] as PlatformUser;
-  if (matches.length === 0) {
-    throw new StepFailure(
-      `No user "${username}" in tenant ${tenant.name}.`,
-      'Check the user name and the tenant (IT users or end users), and that this is the right Platform database.',
-    );
-  }
-  throw new StepFailure(
-    `${matches.length} users match "${username}" in tenant ${tenant.name} (IDs ${matches.map((m) => m.id).join(', ')}); the vendor's UPDATE would change them all.`,
-    'Rename or remove the duplicates first, or enter the exact user name.',
-  );
-}
-
 function describeMatches(key: TenantKey, username: string, matches: PlatformUser[]): Fact {
   const label = `User "${username}" among ${TENANTS[key].label}`;
   if (matches.length === 0) return { label, value: 'not found', status: 'error' };
@@ -172,18 +155,12 @@ function findUserStep(database: PlatformDatabase, key: TenantKey, username: stri
     }),
     async run(ctx) {
       ctx.addSecret(database.settings.password);
-      const user = await withPlatformSession(database, ctx.env, (session) => findTheUser(session, database, key, username));
+      const user = await withPlatformSession(database, ctx.env, (session) => findOneUser(session, database.schema, key, username));
       const format = detectOutSystemsHashFormat(user.password);
       ctx.log(`Found ID ${user.id} (${user.isActive ? 'active' : 'disabled'}); stored password format: ${format}.`);
       if (format === 'legacy-md5') ctx.log('The stored value is a legacy MD5 hash; the new value will be a $1$ hash.');
     },
   };
-}
-
-interface SavedUser {
-  id: number;
-  password: string;
-  isActive: boolean;
 }
 
 function setPasswordStep(database: PlatformDatabase, key: TenantKey, inputs: Inputs, preview: PlatformUser | undefined): StepDefinition {
@@ -210,8 +187,8 @@ function setPasswordStep(database: PlatformDatabase, key: TenantKey, inputs: Inp
     async run(ctx) {
       ctx.addSecret(database.settings.password);
       await withPlatformSession(database, ctx.env, async (session) => {
-        const user = await findTheUser(session, database, key, inputs.username);
-        await ctx.backup.saveValues(backupKey, { id: user.id, password: user.password, isActive: user.isActive } satisfies SavedUser);
+        const user = await findOneUser(session, database.schema, key, inputs.username);
+        await ctx.backup.saveValues(backupKey, savedUser(user));
         if (verifyOutSystemsPassword(inputs.newPassword, user.password) && (!inputs.reactivate || user.isActive)) {
           ctx.log('The row already holds the new password (an earlier attempt of this run wrote it); nothing to do.');
           return;
@@ -227,7 +204,7 @@ function setPasswordStep(database: PlatformDatabase, key: TenantKey, inputs: Inp
       });
     },
     async check(ctx) {
-      const row = await withPlatformSession(database, ctx.env, (session) => findTheUser(session, database, key, inputs.username));
+      const row = await withPlatformSession(database, ctx.env, (session) => findOneUser(session, database.schema, key, inputs.username));
       if (detectOutSystemsHashFormat(row.password) !== 'v1' || !verifyOutSystemsPassword(inputs.newPassword, row.password)) {
         throw new StepFailure('The stored value does not verify against the new password.', 'Retry the step; if it fails again, roll back.');
       }
@@ -239,22 +216,7 @@ function setPasswordStep(database: PlatformDatabase, key: TenantKey, inputs: Inp
         ctx.log('Nothing was changed for this tenant; nothing to undo.');
         return;
       }
-      await withPlatformSession(database, ctx.env, async (session) => {
-        const current = await readUserById(session, database.schema, saved.id);
-        if (!current) throw new StepFailure(`User ID ${saved.id} no longer exists; its old password cannot be restored.`);
-        if (current.password === saved.password && current.isActive === saved.isActive) {
-          ctx.log('The row already holds its original values.');
-          return;
-        }
-        const restore = updateUserSql(session.dialect, database.schema, {
-          id: saved.id,
-          expectedPassword: current.password,
-          newPassword: saved.password,
-          isActive: current.isActive === saved.isActive ? undefined : saved.isActive,
-        });
-        await session.guarded([{ sql: renderSql(restore, session.dialect), expectRows: 1 }]);
-        ctx.log(`Restored the previous password value of ID ${saved.id}${current.isActive === saved.isActive ? '' : ` and IS_ACTIVE = ${saved.isActive ? 1 : 0}`}.`);
-      });
+      ctx.log(await withPlatformSession(database, ctx.env, (session) => restoreUser(session, database.schema, saved)));
     },
   };
 }
@@ -270,7 +232,7 @@ function verifyPasswordStep(database: PlatformDatabase, key: TenantKey, inputs: 
     }),
     async run(ctx) {
       ctx.addSecret(database.settings.password);
-      const row = await withPlatformSession(database, ctx.env, (session) => findTheUser(session, database, key, inputs.username));
+      const row = await withPlatformSession(database, ctx.env, (session) => findOneUser(session, database.schema, key, inputs.username));
       if (detectOutSystemsHashFormat(row.password) !== 'v1' || !verifyOutSystemsPassword(inputs.newPassword, row.password)) {
         throw new StepFailure('The stored hash does not verify against the new password.', 'Roll back, then run the procedure again.');
       }
