@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { currentActor } from '../../src/main/engine/actor.js';
 import { RunConflict, RunLock } from '../../src/main/engine/run-lock.js';
 
@@ -17,6 +17,10 @@ function deadPid(): number {
 }
 
 describe('run lock', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
   it('is exclusive per target and names the holder; another target is free', () => {
     const dir = locksDir();
     const actor = currentActor();
@@ -54,5 +58,67 @@ describe('run lock', () => {
     const attempt = RunLock.tryAcquire(dir, 'target', 'run-here', currentActor());
     expect(attempt.acquired).toBe(false);
     expect((attempt as { conflict: RunConflict }).conflict.stale).toBe(false);
+  });
+
+  it('lets only one of two concurrent takers take over a stale lock', () => {
+    const dir = locksDir();
+    const ghost = { ...currentActor(), pid: deadPid() };
+    expect(RunLock.tryAcquire(dir, 'target', 'run-dead', ghost).acquired).toBe(true);
+    const lockPath = RunLock.pathFor(dir, 'target');
+    const judgedByA = (RunLock.tryAcquire(dir, 'target', 'run-a', currentActor()) as { conflict: RunConflict }).conflict;
+    const judgedByB = (RunLock.tryAcquire(dir, 'target', 'run-b', currentActor()) as { conflict: RunConflict }).conflict;
+    expect(judgedByA.stale && judgedByB.stale).toBe(true);
+    // B's whole takeover happens inside A's, right when A moves on the lock file it judged stale.
+    const winners: string[] = [];
+    let interleaved = false;
+    const interleave = () => {
+      if (interleaved) return;
+      interleaved = true;
+      RunLock.takeOver(judgedByB, 'run-b', currentActor());
+      winners.push('run-b');
+    };
+    const realRm = fs.rmSync;
+    const realRename = fs.renameSync;
+    vi.spyOn(fs, 'rmSync').mockImplementation((target, options) => {
+      if (target === lockPath) interleave();
+      realRm(target, options);
+    });
+    vi.spyOn(fs, 'renameSync').mockImplementation((from, to) => {
+      if (from === lockPath) interleave();
+      realRename(from, to);
+    });
+    try {
+      RunLock.takeOver(judgedByA, 'run-a', currentActor());
+      winners.push('run-a');
+    } catch (error) {
+      expect(error).toBeInstanceOf(RunConflict);
+      expect((error as RunConflict).stale).toBe(false);
+    }
+    vi.restoreAllMocks();
+    expect(winners).toEqual(['run-b']);
+    expect(JSON.parse(fs.readFileSync(lockPath, 'utf8'))).toMatchObject({ runId: 'run-b', pid: process.pid });
+    expect(fs.readdirSync(dir)).toEqual([path.basename(lockPath)]);
+  });
+
+  it('treats an empty or unparseable lock file as being written while it is young, and as stale once old', () => {
+    const dir = locksDir();
+    fs.mkdirSync(dir, { recursive: true });
+    const lockPath = RunLock.pathFor(dir, 'target');
+    for (const content of ['', '{"runId": "half']) {
+      fs.writeFileSync(lockPath, content);
+      const young = RunLock.tryAcquire(dir, 'target', 'run-new', currentActor());
+      expect(young.acquired).toBe(false);
+      expect((young as { conflict: RunConflict }).conflict.stale).toBe(false);
+    }
+    const old = new Date(Date.now() - 60_000);
+    fs.utimesSync(lockPath, old, old);
+    const attempt = RunLock.tryAcquire(dir, 'target', 'run-new', currentActor());
+    expect(attempt.acquired).toBe(false);
+    const conflict = (attempt as { conflict: RunConflict }).conflict;
+    expect(conflict.stale).toBe(true);
+    const lock = RunLock.takeOver(conflict, 'run-new', currentActor());
+    expect(lock.lockPath).toBe(lockPath);
+    expect(JSON.parse(fs.readFileSync(lockPath, 'utf8'))).toMatchObject({ runId: 'run-new', target: 'target' });
+    expect(fs.readdirSync(dir)).toEqual([path.basename(lockPath)]);
   });
 });
