@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
 import type { Plugin } from 'vite';
-import { metaContentSecurityPolicy } from './src/main/app/content-security-policy.js';
+import { metaContentSecurityPolicy } from './src/main/host/content-security-policy.js';
 
 // main: the Electron entry and the `breakglass` CLI, ESM, node_modules left external (pg, oracledb, ... load at run time).
 // preload: CommonJS in one file, because a sandboxed preload cannot load modules.
