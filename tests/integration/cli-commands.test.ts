@@ -59,15 +59,23 @@ describe('breakglass CLI', () => {
     expect(plain.stderr).not.toContain(SECRET);
   });
 
-  it('reads secrets from a file (warning when others can read it) and from stdin; missing ones fail without a TTY', async () => {
+  it('reads secrets from a file (refused when others can read it) and from stdin; missing ones fail without a TTY', async () => {
     const { cli, inputPath, dataDir } = workspace('cli-refs');
     const secretFile = path.join(dataDir, '..', `${path.basename(dataDir)}-secret.txt`);
     fs.writeFileSync(secretFile, `${SECRET}\n`, { mode: 0o644 });
     fs.chmodSync(secretFile, 0o644);
     fs.writeFileSync(inputPath, JSON.stringify({ newPassword: { file: path.basename(secretFile) } }));
+    if (process.platform !== 'win32') {
+      const readable = await cli(['plan', 'practice.drill', '--input', inputPath, '--sandbox', '--json']);
+      expect(readable.code).toBe(2);
+      expect(readable.stdout).toContain('newPassword: the secret file');
+      expect(readable.stdout).toContain(`chmod 600 ${secretFile}`);
+      expect(readable.stdout + readable.stderr).not.toContain(SECRET);
+    }
+    fs.chmodSync(secretFile, 0o600);
     const fromFile = await cli(['plan', 'practice.drill', '--input', inputPath, '--sandbox', '--json']);
     expect(fromFile.code, fromFile.stderr).toBe(0);
-    expect(fromFile.stderr).toMatch(/warning: .*other users can read it/);
+    expect(fromFile.stderr).toBe('');
     fs.writeFileSync(inputPath, JSON.stringify({ newPassword: { stdin: true } }));
     expect((await cli(['plan', 'practice.drill', '--input', inputPath, '--sandbox', '--json'], { stdin: `${SECRET}\n` })).code).toBe(0);
     fs.writeFileSync(inputPath, JSON.stringify({}));
@@ -78,6 +86,24 @@ describe('breakglass CLI', () => {
     expect((await cli(['plan', 'practice.drill', '--input', inputPath, '--sandbox'])).stderr).toMatch(/NOT_SET_ANYWHERE is not set/);
     fs.writeFileSync(inputPath, '{ not json');
     expect((await cli(['plan', 'practice.drill', '--input', inputPath, '--sandbox'])).stderr).toMatch(/--input: .* is not valid JSON/);
+  });
+
+  it('refuses a secret file that is missing, a folder, not a regular file or larger than 64 KiB, naming the field', async () => {
+    const { cli, inputPath, dataDir } = workspace('cli-secret-file');
+    const big = path.join(dataDir, '..', `${path.basename(dataDir)}-big.txt`);
+    fs.writeFileSync(big, 'x'.repeat(64 * 1024 + 1), { mode: 0o600 });
+    const cases: Array<[string, RegExp]> = [
+      [path.join(dataDir, 'nope.txt'), /newPassword: the file .*nope\.txt does not exist/],
+      [dataDir, /newPassword: .* is a folder/],
+      [big, /newPassword: .*big\.txt is larger than 64 KiB/],
+    ];
+    if (process.platform !== 'win32') cases.push(['/dev/null', /newPassword: \/dev\/null is not a regular file/]);
+    for (const [file, message] of cases) {
+      fs.writeFileSync(inputPath, JSON.stringify({ newPassword: { file } }));
+      const result = await cli(['plan', 'practice.drill', '--input', inputPath, '--sandbox']);
+      expect(result.code, file).toBe(2);
+      expect(result.stderr).toMatch(message);
+    }
   });
 
   it('runs with --yes until the manual step (exit 4, awaiting), resumes with --done, lists and reports', async () => {

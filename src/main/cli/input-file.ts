@@ -3,12 +3,14 @@ import path from 'node:path';
 import YAML from 'yaml';
 import { collectSecrets, secretFieldPatterns, withSecrets, type SecretValue } from '../engine/input-secrets.js';
 import { InputError, type ProcedureDefinition } from '../engine/types.js';
-import { assertNotWorldReadable } from '../platform/files/permissions.js';
+import { assertNotWorldReadable, FilePermissionError } from '../platform/files/permissions.js';
 import { readSecret } from '../platform/secrets/read-secret.js';
 import type { CliIo } from './io.js';
 
 /** Input files beyond this size are refused: an input file is a few lines, a wrong file often is not. */
 const MAX_INPUT_BYTES = 1024 * 1024;
+/** A `{"file": path}` secret holds a password or a key, never more than this. */
+const MAX_SECRET_FILE_BYTES = 64 * 1024;
 
 
 /** Reads a JSON or YAML input file (by extension). */
@@ -99,18 +101,49 @@ async function resolveReference(field: string, value: unknown, inputDir: string,
     if (secret === undefined || secret === '') throw new InputError(field, `the environment variable ${reference.env} is not set; export it, or use another reference.`);
     return secret;
   }
-  if (typeof reference.file === 'string') {
-    const filePath = path.resolve(inputDir, reference.file);
-    try {
-      await assertNotWorldReadable(filePath);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new InputError(field, `the file ${reference.file} does not exist.`);
-      io.stderr.write(`warning: ${(error as Error).message}\n`);
-    }
-    return fs.readFileSync(filePath, 'utf8').replace(/\r?\n$/, '');
-  }
+  if (typeof reference.file === 'string') return readSecretFile(field, reference.file, inputDir);
   if (reference.stdin === true) return readSecret(io, `${field} (not echoed): `);
   throw new InputError(field, 'unknown reference; use {"env": "NAME"}, {"file": "path"} or {"stdin": true}.');
+}
+
+/**
+ * A `{"file": path}` secret: a regular file of at most 64 KiB that only its owner can read (the
+ * mode is not checked on Windows, where POSIX modes say nothing about the ACL); one trailing
+ * newline is dropped. Anything else is refused naming the field and the fix.
+ */
+async function readSecretFile(field: string, file: string, inputDir: string): Promise<string> {
+  const filePath = path.resolve(inputDir, file);
+  const unreadable = (error: unknown): InputError => {
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    if (code === 'ENOENT') return new InputError(field, `the file ${file} does not exist (looked for ${filePath}); fix the path, relative to the input file.`);
+    if (code === 'EACCES' || code === 'EPERM') return new InputError(field, `cannot read the file ${file} (${code}); run as its owner, or fix its permissions.`);
+    if (code === 'EISDIR') return new InputError(field, `${file} is a folder; give the path of a file holding only the secret.`);
+    return new InputError(field, `cannot read the file ${file} (${code}); give the path of a file holding only the secret.`);
+  };
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(filePath);
+  } catch (error) {
+    throw unreadable(error);
+  }
+  if (stat.isDirectory()) throw unreadable(Object.assign(new Error('directory'), { code: 'EISDIR' }));
+  if (!stat.isFile()) throw new InputError(field, `${file} is not a regular file (a device, pipe or socket); give the path of a file holding only the secret.`);
+  if (stat.size > MAX_SECRET_FILE_BYTES) throw new InputError(field, `${file} is larger than 64 KiB; give a file holding only the secret.`);
+  try {
+    await assertNotWorldReadable(filePath);
+  } catch (error) {
+    if (error instanceof FilePermissionError) {
+      throw new InputError(field, `the secret file ${file} can be read by other users (mode ${(stat.mode & 0o777).toString(8).padStart(3, '0')}). Fix: chmod 600 ${filePath}`);
+    }
+    throw unreadable(error);
+  }
+  let text: string;
+  try {
+    text = fs.readFileSync(filePath, 'utf8');
+  } catch (error) {
+    throw unreadable(error);
+  }
+  return text.replace(/\r?\n$/, '');
 }
 
 /** Top-level secret fields the schema requires (those an empty input reports missing). */
