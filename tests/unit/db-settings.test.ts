@@ -1,6 +1,7 @@
 // Connection settings parsers: SQL Server Server strings, Oracle EZConnect/TNS, PostgreSQL URLs and key/value, and the test URL form.
 import { describe, expect, it } from 'vitest';
 import { dbSettingsFromUrl } from '../../src/main/platform/db/connection-url.js';
+import { DbInputError } from '../../src/main/platform/db/errors.js';
 import { mssqlConfig } from '../../src/main/platform/db/mssql-session.js';
 import { oracleConnectString } from '../../src/main/platform/db/oracle-session.js';
 import { parseEzConnect, parseOracleConnectString, parseTnsDescriptor } from '../../src/main/platform/db/oracle-connect.js';
@@ -147,5 +148,26 @@ describe('dbSettingsFromUrl', () => {
       connectString: 'tcp://db01:1521/FREEPDB1',
     });
     expect(() => dbSettingsFromUrl('mysql://x')).toThrow(/must start with postgres:\/\/, mssql:\/\/ or oracle:\/\//);
+  });
+
+  it('refuses a malformed % escape as DbInputError naming the field, without echoing the value', () => {
+    for (const url of ['postgres://u:Secret%zz@db01/db', 'mssql://u:Secret%zz@db01/db', 'oracle://u:Secret%zz@db01:1521/FREE', 'mssql://u%E0%A4@db01/db', 'postgres://u:p@db01/da%E0%A4tabase']) {
+      let caught: unknown;
+      try {
+        dbSettingsFromUrl(url);
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught, url).toBeInstanceOf(DbInputError);
+      expect((caught as DbInputError).field).toBe('database URL');
+      expect((caught as Error).message).toMatch(/malformed % escape/);
+      expect((caught as Error).message).not.toContain('Secret');
+    }
+    expect(() => parsePostgresUrl('postgres://u:p%@h/db', 'SYNAPSE_DB')).toThrow(/password in the SYNAPSE_DB has a malformed % escape/);
+  });
+
+  it('checks the host of an mssql:// URL', () => {
+    expect(() => dbSettingsFromUrl('mssql://u:p@bad!host/db')).toThrow(DbInputError);
+    expect(() => dbSettingsFromUrl('mssql:///db')).toThrow(/host in database URL is not a valid host name/);
   });
 });

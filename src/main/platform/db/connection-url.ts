@@ -5,9 +5,10 @@
  *   oracle://user:pw@host:1521/SERVICE?tls=true
  * The server part of an mssql URL may also be a `Server` value: mssql://user:pw@/db?server=HOST%5CINSTANCE,1433
  */
+import { checkHost } from './address.js';
 import { DbInputError } from './errors.js';
 import { oracleAddress } from './oracle-connect.js';
-import { parsePostgresUrl } from './postgres-conninfo.js';
+import { decodeUrlPart, parsePostgresUrl } from './postgres-conninfo.js';
 import { parseSqlServerServer } from './sqlserver-server.js';
 import type { DbSettings } from './types.js';
 
@@ -29,14 +30,18 @@ export function dbSettingsFromUrl(text: string): DbSettings {
   } catch {
     throw new DbInputError(FIELD, `The ${FIELD} is not a valid URL (see the forms in the documentation).`);
   }
-  const user = decodeURIComponent(url.username);
-  const password = decodeURIComponent(url.password);
-  const path = decodeURIComponent(url.pathname.replace(/^\//, ''));
+  const user = decodeUrlPart(url.username, 'user name', FIELD);
+  const password = decodeUrlPart(url.password, 'password', FIELD);
+  const path = decodeUrlPart(url.pathname.replace(/^\//, ''), 'database name', FIELD);
   if (url.protocol === 'mssql:' || url.protocol === 'sqlserver:') {
     const serverParam = url.searchParams.get('server');
-    const address = serverParam
-      ? parseSqlServerServer(serverParam)
-      : { host: url.hostname.replace(/^\[(.*)\]$/, '$1'), port: url.port ? Number(url.port) : undefined, instance: url.searchParams.get('instance') ?? undefined };
+    let address;
+    if (serverParam) address = parseSqlServerServer(serverParam);
+    else {
+      const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+      checkHost(host, FIELD);
+      address = { host, port: url.port ? Number(url.port) : undefined, instance: url.searchParams.get('instance') ?? undefined };
+    }
     const encrypt = flag(url, 'encrypt') ?? false;
     const domain = url.searchParams.get('domain') ?? undefined;
     return {

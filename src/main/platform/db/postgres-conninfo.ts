@@ -34,6 +34,15 @@ function build(values: Record<string, string | undefined>, field: string): Postg
   };
 }
 
+/** decodeURIComponent, with a malformed `%` escape refused as DbInputError naming the field (never echoing the value). */
+export function decodeUrlPart(value: string, part: string, field: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    throw new DbInputError(field, `The ${part} in the ${field} has a malformed % escape: write a literal % as %25 and encode reserved characters (e.g. @ as %40).`);
+  }
+}
+
 export function parsePostgresUrl(text: string, field = 'database URL'): PostgresSettings {
   let url: URL;
   try {
@@ -42,14 +51,14 @@ export function parsePostgresUrl(text: string, field = 'database URL'): Postgres
     throw new DbInputError(field, `The ${field} is not a valid URL (postgres://user:password@host:5432/database).`);
   }
   if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') throw new DbInputError(field, `The ${field} must start with postgres:// or postgresql://.`);
-  const decode = (value: string): string | undefined => (value === '' ? undefined : decodeURIComponent(value));
+  const decode = (value: string, part: string): string | undefined => (value === '' ? undefined : decodeUrlPart(value, part, field));
   return build(
     {
-      host: decode(url.hostname.replace(/^\[(.*)\]$/, '$1')),
-      port: decode(url.port),
-      dbname: decode(url.pathname.replace(/^\//, '')),
-      user: decode(url.username),
-      password: decode(url.password),
+      host: decode(url.hostname.replace(/^\[(.*)\]$/, '$1'), 'host'),
+      port: decode(url.port, 'port'),
+      dbname: decode(url.pathname.replace(/^\//, ''), 'database name'),
+      user: decode(url.username, 'user name'),
+      password: decode(url.password, 'password'),
       sslmode: url.searchParams.get('sslmode') ?? undefined,
     },
     field,
