@@ -1,6 +1,6 @@
 import fs from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApi } from '../../src/main/api/create-api.js';
 import { EventHub } from '../../src/main/api/event-hub.js';
 import { Engine } from '../../src/main/engine/engine.js';
@@ -9,17 +9,17 @@ import { startWebHost, type WebHost } from '../../src/main/host/web-host.js';
 import { systems } from '../../src/main/systems/index.js';
 import { freshDataDir } from '../support/engine-harness.js';
 import { independentlyVerifiesV1, ossysUsers } from '../support/outsystems-sandbox.js';
+import { openWatchedPage, testId } from '../support/watched-page.js';
 import { ensureBuilt } from '../unit/shell-build.js';
 
 const NEW_PASSWORD = 'Wizard-reset-"pw"<&>-ü';
-const testId = (id: string) => `[data-testid="${id}"]`;
 let dataDir: string;
 let api: Awaited<ReturnType<typeof createApi>>;
 let host: WebHost;
 let browser: Browser;
 let page: Page;
 let observer: Engine;
-const problems: string[] = [];
+let problems: string[];
 
 beforeAll(async () => {
   ensureBuilt();
@@ -28,11 +28,7 @@ beforeAll(async () => {
   api = await createApi({ dataDir, transport: 'web', emit: hub.emit });
   host = await startWebHost({ handlers: api.handlers, hub, rendererDir: builtRendererDir() });
   observer = new Engine(dataDir, systems);
-  browser = await chromium.connect(inject('browserWsEndpoint'));
-  const context = await browser.newContext({ viewport: { width: 1280, height: 1000 }, acceptDownloads: true });
-  page = await context.newPage();
-  page.on('pageerror', (error) => problems.push(error.message));
-  fs.mkdirSync('test-results', { recursive: true });
+  ({ browser, page, problems } = await openWatchedPage());
 }, 120_000);
 
 afterAll(async () => {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import WebSocket from 'ws';
 import { createApi } from '../../src/main/api/create-api.js';
@@ -11,9 +11,9 @@ import { builtRendererDir } from '../../src/main/host/renderer-dir.js';
 import { serve } from '../../src/main/host/serve.js';
 import { startWebHost, type WebHost } from '../../src/main/host/web-host.js';
 import { TOKEN_SUBPROTOCOL_PREFIX, WEB_SOCKET_PATH } from '../../src/shared/transport-wire.js';
+import { openWatchedPage, testId } from '../support/watched-page.js';
 import { ensureBuilt } from '../unit/shell-build.js';
 
-const testId = (id: string) => `[data-testid="${id}"]`;
 let dataDir: string;
 
 beforeAll(() => {
@@ -29,17 +29,12 @@ describe('the wizard over the real API: the practice drill in the sandbox', () =
   let host: WebHost;
   let browser: Browser;
   let page: Page;
-  const problems: string[] = [];
+  let problems: string[];
 
   beforeAll(async () => {
     api = await createApi({ dataDir, transport: 'web', emit: hub.emit });
     host = await startWebHost({ handlers: api.handlers, hub, rendererDir: builtRendererDir() });
-    browser = await chromium.connect(inject('browserWsEndpoint'));
-    page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-    page.on('console', (message) => {
-      if (message.type() === 'error') problems.push(message.text());
-    });
-    page.on('pageerror', (error) => problems.push(error.message));
+    ({ browser, page, problems } = await openWatchedPage());
   }, 120_000);
   afterAll(async () => {
     await browser?.close();

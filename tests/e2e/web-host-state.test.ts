@@ -3,14 +3,14 @@
  * address bar (and a reload still connects), a field edited while Generate is awaited keeps its edit,
  * an event that overtakes the run.start reply is not lost, and a run left while it waits is reopened from Runs.
  */
-import fs from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventHub } from '../../src/main/api/event-hub.js';
 import type { Handlers } from '../../src/main/api/types.js';
 import { builtRendererDir } from '../../src/main/host/renderer-dir.js';
 import { startWebHost, type WebHost } from '../../src/main/host/web-host.js';
 import { createFixtureHandlers } from '../unit/ipc-handlers-fixture.js';
+import { openWatchedPage, testId } from '../support/watched-page.js';
 import { ensureBuilt } from '../unit/shell-build.js';
 
 const hub = new EventHub();
@@ -34,19 +34,12 @@ const handlers: Handlers = {
 let host: WebHost;
 let browser: Browser;
 let page: Page;
-const problems: string[] = [];
-const testId = (id: string) => `[data-testid="${id}"]`;
+let problems: string[];
 
 beforeAll(async () => {
   ensureBuilt();
   host = await startWebHost({ handlers, hub, rendererDir: builtRendererDir() });
-  browser = await chromium.connect(inject('browserWsEndpoint'));
-  page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(message.text());
-  });
-  page.on('pageerror', (error) => problems.push(error.message));
-  fs.mkdirSync('test-results', { recursive: true });
+  ({ browser, page, problems } = await openWatchedPage());
 }, 120_000);
 
 afterAll(async () => {

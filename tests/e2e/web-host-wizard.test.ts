@@ -1,10 +1,11 @@
 import fs from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventHub } from '../../src/main/api/event-hub.js';
 import { builtRendererDir } from '../../src/main/host/renderer-dir.js';
 import { startWebHost, type WebHost } from '../../src/main/host/web-host.js';
 import { createFixtureHandlers } from '../unit/ipc-handlers-fixture.js';
+import { openWatchedPage, testId } from '../support/watched-page.js';
 import { ensureBuilt } from '../unit/shell-build.js';
 
 const hub = new EventHub();
@@ -12,22 +13,13 @@ const fixture = createFixtureHandlers(hub.emit);
 let host: WebHost;
 let browser: Browser;
 let page: Page;
-const requests: string[] = [];
-const problems: string[] = [];
-const testId = (id: string) => `[data-testid="${id}"]`;
+let requests: string[];
+let problems: string[];
 
 beforeAll(async () => {
   ensureBuilt();
   host = await startWebHost({ handlers: fixture.handlers, hub, rendererDir: builtRendererDir() });
-  browser = await chromium.connect(inject('browserWsEndpoint'));
-  const context = await browser.newContext({ viewport: { width: 1200, height: 900 }, acceptDownloads: true });
-  page = await context.newPage();
-  page.on('request', (request) => requests.push(request.url()));
-  page.on('console', (message) => {
-    if (message.type() === 'error' || message.type() === 'warning') problems.push(message.text());
-  });
-  page.on('pageerror', (error) => problems.push(error.message));
-  fs.mkdirSync('test-results', { recursive: true });
+  ({ browser, page, problems, requests } = await openWatchedPage());
 }, 120_000);
 
 afterAll(async () => {
