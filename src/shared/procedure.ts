@@ -147,6 +147,8 @@ export const RunSummary = z.object({
   finishedAt: z.string().optional(),
   host: z.string(),
   user: z.string(),
+  /** Dotted paths of the secrets this run was started with: a resume asks for exactly these again. */
+  secretFields: z.array(z.string()),
 });
 export type RunSummary = z.infer<typeof RunSummary>;
 

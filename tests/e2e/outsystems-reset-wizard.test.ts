@@ -8,7 +8,7 @@ import { builtRendererDir } from '../../src/main/host/renderer-dir.js';
 import { startWebHost, type WebHost } from '../../src/main/host/web-host.js';
 import { systems } from '../../src/main/systems/index.js';
 import { freshDataDir } from '../support/engine-harness.js';
-import { independentlyVerifiesV1, ossysUsers } from '../support/outsystems-sandbox.js';
+import { adProviderActive, independentlyVerifiesV1, ossysUsers } from '../support/outsystems-sandbox.js';
 import { openWatchedPage, testId } from '../support/watched-page.js';
 import { ensureBuilt } from '../unit/shell-build.js';
 
@@ -85,6 +85,43 @@ describe('OutSystems admin reset in a real browser, through the web host, on the
     expect(report).toContain(await page.textContent(testId('journal-hash')));
     expect(report).not.toContain(NEW_PASSWORD);
     await page.screenshot({ path: 'test-results/outsystems-reset-report.png', fullPage: true });
+    expect(problems).toEqual([]);
+  });
+
+  it('AD workaround stopped half-way is resumed from Runs: asked only for the secret it was started with, then finished with AD enabled', async () => {
+    const adminPassword = 'Resume-admin-pw-1';
+    await page.goto('about:blank');
+    await page.goto(host.url);
+    await page.click(testId('procedure-outsystems.ad-workaround'));
+    await page.fill(testId('input-adminPassword'), adminPassword);
+    await page.click(testId('review-plan'));
+    await page.waitForSelector(testId('screen-plan'));
+    await page.click(testId('start-run'));
+    // Changes, then the outage of disabling AD, then the guided Apply and Exit: stop there.
+    for (const kind of ['confirm-changes', 'confirm-outage', 'confirm-outage']) {
+      await page.waitForSelector(`${testId('prompt-panel')}[data-kind="${kind}"]`);
+      await page.click(testId('prompt-confirm'));
+    }
+    await page.waitForSelector(`${testId('prompt-panel')}[data-kind="manual"]`);
+    await page.click(testId('prompt-cancel'));
+    await page.waitForSelector(`${testId('run-state')}[data-state="cancelled"]`);
+    expect(await adProviderActive(observer)).toBe(false);
+
+    await page.click(testId('nav-runs'));
+    const runId = (await page.getAttribute('[data-testid^="runs-row-"]', 'data-testid'))?.replace('runs-row-', '') ?? '';
+    await page.click(testId(`resume-${runId}`));
+    const asked = await page.locator(`${testId(`resume-form-${runId}`)} input`).evaluateAll((inputs) => inputs.map((input) => input.getAttribute('data-testid')));
+    expect(asked).toEqual(['resume-secret-adminPassword']);
+    await page.fill(testId('resume-secret-adminPassword'), adminPassword);
+    await page.click(testId('resume-submit'));
+    await page.waitForSelector(testId('screen-run'));
+    for (let answered = 0; (await page.getAttribute(testId('run-state'), 'data-state')) !== 'succeeded'; answered += 1) {
+      expect(answered).toBeLessThan(10);
+      await page.waitForSelector(`${testId('prompt-panel')}, ${testId('run-state')}[data-state="succeeded"]`);
+      if (await page.isVisible(testId('prompt-confirm'))) await page.click(testId('prompt-confirm'));
+    }
+    expect(await adProviderActive(observer)).toBe(true);
+    await page.screenshot({ path: 'test-results/outsystems-ad-resumed.png', fullPage: true });
     expect(problems).toEqual([]);
   });
 });

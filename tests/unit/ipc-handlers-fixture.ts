@@ -137,7 +137,7 @@ export function createFixtureHandlers(emit: Emit, options: { transport?: 'electr
       if (!run) throw new InputError('runId', 'no such run.');
       return run;
     },
-    'runs.list': async () => ({ runs: [...runs.values()].map((run) => ({ runId: run.runId, procedureId: run.procedureId, title: run.title, state: run.state, startedAt: run.startedAt, finishedAt: run.finishedAt, host: 'fixture-host', user: 'admin' })) }),
+    'runs.list': async () => ({ runs: [...runs.values()].map((run) => ({ runId: run.runId, procedureId: run.procedureId, title: run.title, state: run.state, startedAt: run.startedAt, finishedAt: run.finishedAt, host: 'fixture-host', user: 'admin', secretFields: ['newPassword'] })) }),
     'run.resume': async ({ runId }) => {
       const run = runs.get(runId);
       if (!run) throw new InputError('runId', 'no such run.');

@@ -191,7 +191,7 @@ export class Engine {
         summaries.push(active ? { ...summary, state: active.view().state } : summary);
       } catch (error) {
         if (!(error instanceof JournalTampered)) throw error;
-        summaries.push({ runId, procedureId: 'unknown', title: `Journal does not verify: ${error.message}`, state: 'failed', startedAt: runId, host: 'unknown', user: 'unknown' });
+        summaries.push({ runId, procedureId: 'unknown', title: `Journal does not verify: ${error.message}`, state: 'failed', startedAt: runId, host: 'unknown', user: 'unknown', secretFields: [] });
       }
     }
     return summaries;

@@ -131,5 +131,6 @@ export function recordSummary(record: RunRecord): RunSummary {
     finishedAt: record.finishedAt,
     host: record.created.actor.host,
     user: record.created.actor.user,
+    secretFields: Object.keys(record.created.secretVerifiers),
   };
 }

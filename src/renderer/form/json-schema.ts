@@ -108,20 +108,6 @@ export function initialValue(schema: JsonSchema, root: JsonSchema): unknown {
   return undefined;
 }
 
-/** Dotted paths of every field marked `secret` (in every variant), e.g. `database.password`. */
-export function secretFieldPaths(schema: JsonSchema, root: JsonSchema, prefix = ''): string[] {
-  const resolved = unwrapNullable(schema, root);
-  if (resolved.secret) return prefix ? [prefix] : [];
-  const found = new Set<string>();
-  for (const member of resolved.oneOf ?? resolved.anyOf ?? []) {
-    for (const path of secretFieldPaths(member, root, prefix)) found.add(path);
-  }
-  for (const [key, property] of Object.entries(resolved.properties ?? {})) {
-    for (const path of secretFieldPaths(property, root, prefix ? `${prefix}.${key}` : key)) found.add(path);
-  }
-  return [...found];
-}
-
 /** Empty text means "not given": optional fields are left out instead of sent as "". */
 export function withoutEmpty(value: unknown): unknown {
   if (value === '' || value === undefined) return undefined;

@@ -1,18 +1,20 @@
 import { useState } from 'react';
-import { secretFieldPaths, type JsonSchema } from '../form/json-schema.js';
 import { useWizard } from '../state/wizard-store.js';
 import { ResumeForm } from './ResumeForm.js';
 
 /** Still going in this app (the engine refuses to resume them): Open shows them again, prompt included. */
 const ACTIVE = new Set(['awaiting', 'running', 'preflight']);
-/** Stopped part-way: Resume continues them (re-entering the secrets). A failed run may still be waiting on its failure prompt, so it gets Open too. */
-const RESUMABLE = new Set(['interrupted', 'failed']);
+/**
+ * Stopped part-way: Resume continues them (re-entering the secrets) — a cancelled run too, since it
+ * may have stopped between a change and the step that undoes its effect. A failed run may still be
+ * waiting on its failure prompt, so it gets both Open and Resume (the engine refuses to resume a run still live here).
+ */
+const RESUMABLE = new Set(['interrupted', 'failed', 'cancelled']);
 const OPENABLE = new Set([...ACTIVE, 'failed']);
 
 /** Every run in the data folder, newest first: Open for the ones still going, Resume for the ones that stopped part-way. */
 export function RunsScreen() {
   const runs = useWizard((state) => state.runs);
-  const procedures = useWizard((state) => state.procedures);
   const openRun = useWizard((state) => state.openRun);
   const [resuming, setResuming] = useState<string>();
   if (!runs) return <p className="loading">Loading runs…</p>;
@@ -36,8 +38,6 @@ export function RunsScreen() {
           {[...runs]
             .sort((a, b) => b.startedAt.localeCompare(a.startedAt))
             .map((run) => {
-              const procedure = procedures?.find((item) => item.id === run.procedureId);
-              const schema = procedure?.inputSchema as JsonSchema | undefined;
               return (
                 <tr key={run.runId} data-testid={`runs-row-${run.runId}`}>
                   <td>{new Date(run.startedAt).toLocaleString()}</td>
@@ -57,7 +57,7 @@ export function RunsScreen() {
                       ) : null}
                       {RESUMABLE.has(run.state) ? (
                         resuming === run.runId ? (
-                          <ResumeForm runId={run.runId} secretPaths={schema ? secretFieldPaths(schema, schema) : []} />
+                          <ResumeForm runId={run.runId} secretPaths={run.secretFields} />
                         ) : (
                           <button type="button" className="secondary" data-testid={`resume-${run.runId}`} onClick={() => setResuming(run.runId)}>
                             Resume
