@@ -4,9 +4,9 @@
  * change), so every other byte — declaration, BOM, comments, attribute order, whitespace, CRLF —
  * stays exactly as it was.
  */
-import fs from 'node:fs/promises';
 import { SaxesParser, type SaxesTag } from 'saxes';
 import { HsConfError } from './hsconf-errors.js';
+import { readInstallFile } from './install-file.js';
 
 export { HsConfError } from './hsconf-errors.js';
 
@@ -81,19 +81,7 @@ export class HsConf {
   }
 
   static async load(filePath: string): Promise<HsConf> {
-    let bytes: Buffer;
-    try {
-      bytes = await fs.readFile(filePath);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') {
-        throw new HsConfError(`${filePath} does not exist. Check the Platform Server folder (or pass --install-dir).`);
-      }
-      if (code === 'EACCES' || code === 'EPERM') {
-        throw new HsConfError(`${filePath} cannot be read (${code}). Run Breakglass as administrator.`);
-      }
-      throw error;
-    }
+    const bytes = await readInstallFile(filePath, (message) => new HsConfError(message), 'Check the Platform Server folder (or pass --install-dir).');
     return HsConf.parse(bytes, filePath);
   }
 

@@ -3,7 +3,7 @@
  * with `--` at column 0 (the warning banner) and blank lines are skipped; the first other line,
  * trimmed, is the Base64 key, used as the AES key as is. The rest of the file is ignored.
  */
-import fs from 'node:fs/promises';
+import { readInstallFile } from './install-file.js';
 
 export const AES_KEY_LENGTHS = [16, 24, 32] as const;
 
@@ -45,18 +45,6 @@ export function parsePrivateKey(contents: string | Buffer, sourceName = 'private
 }
 
 export async function loadPrivateKey(filePath: string): Promise<PrivateKey> {
-  let bytes: Buffer;
-  try {
-    bytes = await fs.readFile(filePath);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') {
-      throw new PrivateKeyError(`${filePath} does not exist. Copy private.key from the deployment controller into the Platform Server folder.`);
-    }
-    if (code === 'EACCES' || code === 'EPERM') {
-      throw new PrivateKeyError(`${filePath} cannot be read (${code}). Run Breakglass as administrator.`);
-    }
-    throw error;
-  }
+  const bytes = await readInstallFile(filePath, (message) => new PrivateKeyError(message), 'Copy private.key from the deployment controller into the Platform Server folder.');
   return parsePrivateKey(bytes, filePath);
 }
