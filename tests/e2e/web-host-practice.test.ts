@@ -8,7 +8,7 @@ import WebSocket from 'ws';
 import { createApi } from '../../src/main/api/create-api.js';
 import { EventHub } from '../../src/main/api/event-hub.js';
 import { builtRendererDir } from '../../src/main/host/renderer-dir.js';
-import { serve } from '../../src/main/host/serve.js';
+import { serve } from '../../src/main/cli/commands/serve.js';
 import { startWebHost, type WebHost } from '../../src/main/host/web-host.js';
 import { TOKEN_SUBPROTOCOL_PREFIX, WEB_SOCKET_PATH } from '../../src/shared/transport-wire.js';
 import { openWatchedPage, testId } from '../support/watched-page.js';

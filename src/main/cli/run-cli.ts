@@ -6,7 +6,7 @@ import { RunConflict } from '../engine/run-lock.js';
 import { secretFieldPatterns } from '../engine/input-secrets.js';
 import { InputError, ProcedureRefusal } from '../engine/types.js';
 import { defaultDataDir } from '../api/data-dir.js';
-import { serve } from '../host/serve.js';
+import { serve } from './commands/serve.js';
 import { SecretInputError } from '../platform/secrets/read-secret.js';
 import { systems } from '../systems/index.js';
 import { refuseSecretsOnArgv, SecretOnCommandLine } from './argv-secrets.js';

@@ -50,7 +50,8 @@ export interface StepDefinition {
   /**
    * Does it. For `check` and `verify` steps this is the check (throw StepFailure to fail).
    * For `change` steps: idempotent, or guarded so that running it again after a crash is harmless.
-   * For `manual` steps: called after the admin confirmed; it verifies what the admin did.
+   * For `manual` steps: called after the admin confirmed they did it; it checks what Breakglass can
+   * observe (e.g. the service is up), which is not proof of what the admin did.
    */
   run(ctx: StepContext): Promise<void>;
   /** The change's own outcome check, run right after `run` (e.g. exactly one row; service RUNNING). */

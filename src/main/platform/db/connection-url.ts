@@ -1,5 +1,5 @@
 /**
- * One URL form for every dialect, for test servers and command-line use:
+ * One URL form for every dialect, for the conformance suites' test servers (BREAKGLASS_TEST_*_URL):
  *   postgres://user:pw@host:5432/db?sslmode=require
  *   mssql://user:pw@host[:port]/db?instance=SQLEXPRESS&encrypt=true&trustServerCertificate=true&domain=CORP
  *   oracle://user:pw@host:1521/SERVICE?tls=true

@@ -1,10 +1,9 @@
 /** `breakglass serve [--port N]`: the wizard for a browser on this machine (or over an SSH tunnel). */
-import { createApi } from '../api/create-api.js';
-import { EventHub } from '../api/event-hub.js';
-import type { CliIo } from '../cli/io.js';
-import { ExitCode } from '../cli/io.js';
-import { builtRendererDir } from './renderer-dir.js';
-import { startWebHost } from './web-host.js';
+import { createApi } from '../../api/create-api.js';
+import { EventHub } from '../../api/event-hub.js';
+import { builtRendererDir } from '../../host/renderer-dir.js';
+import { startWebHost } from '../../host/web-host.js';
+import { ExitCode, type CliIo } from '../io.js';
 
 export async function serve(options: { port?: number; dataDir: string; io: CliIo; until?: Promise<void> }): Promise<number> {
   const { io } = options;
