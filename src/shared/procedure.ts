@@ -24,9 +24,27 @@ export const StepDescription = z.object({
   /** For manual steps: exactly what the admin does. */
   instructions: z.array(z.string()).default([]),
   warnings: z.array(z.string()).default([]),
+  /** What its undo does (rollback, undo after success), e.g. "Sets ISACTIVE back to the value it had before". */
+  undo: z.string().optional(),
 });
 export type StepDescription = z.infer<typeof StepDescription>;
 export type StepDescriptionInput = z.input<typeof StepDescription>;
+
+export const Decision = z.enum(['confirm', 'cancel', 'retry', 'rollback', 'continue']);
+export type Decision = z.infer<typeof Decision>;
+
+/** The decisions a step allows after it fails; stopping the run (cancel) is always allowed. */
+export const FailureDecision = z.enum(['retry', 'rollback', 'continue']);
+export type FailureDecision = z.infer<typeof FailureDecision>;
+
+/** A state a change leaves that must not stay (AD off, a service stopped) and the step that brings it back. */
+export const Compensation = z.object({
+  /** The state left behind, as every warning says it: "Active Directory logins are off in production". */
+  leaves: z.string(),
+  /** The later step that brings it back going forward; rollback brings it back through this step's undo. */
+  restoredBy: z.string().optional(),
+});
+export type Compensation = z.infer<typeof Compensation>;
 
 export const PlannedStep = z.object({
   id: z.string(),
@@ -34,6 +52,14 @@ export const PlannedStep = z.object({
   title: z.string(),
   description: StepDescription,
   undoable: z.boolean(),
+  /** Set when this step leaves a state that must not stay until `restoredBy` (or its undo) has run. */
+  compensation: Compensation.optional(),
+  /** Decisions offered when it fails (besides stopping); absent: retry, rollback, continue. */
+  onFailure: z.array(FailureDecision).optional(),
+  /** Once it has run, rollback is no longer possible: past it, only forward choices are offered. */
+  pointOfNoReturn: z.boolean().optional(),
+  /** Manual steps: what Breakglass checks after the admin confirms. Absent: the admin's word, recorded as "confirmed by the admin (not checked)". */
+  manualCheck: z.string().optional(),
 });
 export type PlannedStep = z.infer<typeof PlannedStep>;
 
@@ -90,22 +116,24 @@ export type RunState = z.infer<typeof RunState>;
 export const StepState = z.enum(['pending', 'running', 'done', 'failed', 'skipped', 'undone']);
 export type StepState = z.infer<typeof StepState>;
 
-export const Decision = z.enum(['confirm', 'cancel', 'retry', 'rollback', 'continue']);
-export type Decision = z.infer<typeof Decision>;
-
 /**
  * A question the run is waiting on. `confirm-changes` comes before the first change,
  * `confirm-outage` before a step with outage, `manual` when a human must act,
- * `failure` after a failed step (retry / rollback / continue = fixed by hand).
+ * `failure` after a failed step (retry / rollback / continue = fixed by hand),
+ * `confirm-cancel` when stopping would leave changes in place (it lists them and what must be
+ * brought back; cancel = go back to the question), `confirm-rollback` before a rollback (it
+ * lists what will be undone; cancel = go back to the question).
  */
 export const Prompt = z.object({
   id: z.string(),
-  kind: z.enum(['confirm-changes', 'confirm-outage', 'manual', 'failure']),
+  kind: z.enum(['confirm-changes', 'confirm-outage', 'manual', 'failure', 'confirm-cancel', 'confirm-rollback']),
   stepId: z.string().optional(),
   title: z.string(),
   message: z.string(),
   instructions: z.array(z.string()).default([]),
   options: z.array(Decision),
+  /** What each option does here, when the generic wording would mislead (e.g. cancel = "Go back"). */
+  labels: z.partialRecord(Decision, z.string()).optional(),
 });
 export type Prompt = z.infer<typeof Prompt>;
 
@@ -118,6 +146,24 @@ export const StepProgress = z.object({
   logs: z.array(z.string()),
 });
 export type StepProgress = z.infer<typeof StepProgress>;
+
+/** One way out of a stopped run: what it runs, in order, or why it is not possible. */
+export const WayOut = z.object({
+  available: z.boolean(),
+  /** Why not, when not available (past the point of no return, nothing left to do). */
+  reason: z.string().optional(),
+  /** Rollback: the undos, newest first. Resume: the steps that remain, in order. */
+  steps: z.array(z.object({ id: z.string(), title: z.string(), does: z.string() })),
+});
+export type WayOut = z.infer<typeof WayOut>;
+
+/** A stopped run that left a state that must not stay: what it is, and the ways back and forward. */
+export const Attention = z.object({
+  pending: z.array(z.object({ stepId: z.string(), stepTitle: z.string(), leaves: z.string(), restoredBy: z.object({ id: z.string(), title: z.string() }).optional() })),
+  rollback: WayOut,
+  resume: WayOut,
+});
+export type Attention = z.infer<typeof Attention>;
 
 export const RunView = z.object({
   runId: z.string(),
@@ -135,6 +181,9 @@ export const RunView = z.object({
   finishedAt: z.string().optional(),
   journalPath: z.string(),
   journalHash: z.string(),
+  /** True when the run stopped (cancelled, failed, awaiting, interrupted) leaving a state that must not stay: `attention` says which and the ways out. */
+  needsAttention: z.boolean().optional(),
+  attention: Attention.optional(),
 });
 export type RunView = z.infer<typeof RunView>;
 
@@ -149,6 +198,9 @@ export const RunSummary = z.object({
   user: z.string(),
   /** Dotted paths of the secrets this run was started with: a resume asks for exactly these again. */
   secretFields: z.array(z.string()),
+  /** Stopped leaving a state that must not stay (e.g. AD off): not a normal cancelled run. `attention` lists what. */
+  needsAttention: z.boolean().optional(),
+  attention: z.array(z.string()).optional(),
 });
 export type RunSummary = z.infer<typeof RunSummary>;
 
@@ -161,6 +213,18 @@ export const RunEvent = z.object({
   run: RunView,
 });
 export type RunEvent = z.infer<typeof RunEvent>;
+
+/** What undoing a run will do (`run.rollbackPlan`, `breakglass rollback`), checked against the state now. */
+export const RollbackPlan = z.object({
+  runId: z.string(),
+  state: RunState,
+  /** False when any step refuses (the state moved on since it ran) or the run is past its point of no return. */
+  available: z.boolean(),
+  reason: z.string().optional(),
+  /** The undos, newest first: `ok` when the step's state is still the one it left, else why not. */
+  steps: z.array(z.object({ id: z.string(), title: z.string(), does: z.string(), status: z.enum(['ok', 'moved-on', 'unchecked']), reason: z.string().optional() })),
+});
+export type RollbackPlan = z.infer<typeof RollbackPlan>;
 
 export const DiscoveryReport = z.object({
   system: z.string(),

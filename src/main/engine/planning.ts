@@ -43,6 +43,7 @@ export async function preparePlan(procedure: ProcedureDefinition, rawInputs: unk
     if (ids.has(step.id)) throw new Error(`Procedure ${procedure.id} has two steps with the id ${step.id}`);
     ids.add(step.id);
   }
+  assertCompensations(procedure.id, plan);
   const view: PlanView = redactor.redactValue({
     planId: randomUUID(),
     procedureId: procedure.id,
@@ -52,7 +53,17 @@ export async function preparePlan(procedure: ProcedureDefinition, rawInputs: unk
     facts: plan.facts,
     warnings: plan.warnings,
     steps: plan.steps.map((step) =>
-      PlannedStep.parse({ id: step.id, kind: step.kind, title: step.title, description: step.describe(), undoable: typeof step.undo === 'function' }),
+      PlannedStep.parse({
+        id: step.id,
+        kind: step.kind,
+        title: step.title,
+        description: step.describe(),
+        undoable: typeof step.undo === 'function',
+        compensation: step.compensation,
+        onFailure: step.onFailure ?? (step.kind === 'check' ? ['retry'] : undefined),
+        pointOfNoReturn: step.pointOfNoReturn,
+        manualCheck: step.kind === 'manual' ? step.manualCheck : undefined,
+      }),
     ),
   });
   return {
@@ -66,4 +77,19 @@ export async function preparePlan(procedure: ProcedureDefinition, rawInputs: unk
     plan,
     view,
   };
+}
+
+/** A compensation names a later step of the same plan, or relies on its step's own undo. */
+function assertCompensations(procedureId: string, plan: Plan): void {
+  plan.steps.forEach((step, index) => {
+    if (!step.compensation) return;
+    const { restoredBy } = step.compensation;
+    if (restoredBy === undefined) {
+      if (!step.undo) throw new Error(`Procedure ${procedureId}: step ${step.id} declares a compensation with neither a restoring step nor an undo`);
+      return;
+    }
+    if (!plan.steps.slice(index + 1).some((later) => later.id === restoredBy)) {
+      throw new Error(`Procedure ${procedureId}: step ${step.id} is restored by "${restoredBy}", which is not a later step of the plan`);
+    }
+  });
 }

@@ -4,7 +4,7 @@
  * The engine knows no system: systems implement these interfaces under src/main/systems/.
  */
 import type { z } from 'zod';
-import type { DiscoveryReport, EnvironmentKind, Fact, StepDescriptionInput, StepKind } from '../../shared/procedure.js';
+import type { Compensation, DiscoveryReport, EnvironmentKind, Fact, FailureDecision, StepDescriptionInput, StepKind } from '../../shared/procedure.js';
 import type { DbConnector } from '../platform/db/types.js';
 import type { Exec, ExecRequest, ExecResult } from '../platform/exec/types.js';
 import type { ServiceController } from '../platform/services/types.js';
@@ -38,6 +38,8 @@ export interface StepContext {
   log(line: string): void;
   /** Registers a value to mask in everything the run writes (e.g. a password read from a file at run time). */
   addSecret(value: string): void;
+  /** Manual steps: when the admin was asked to act (a check can look for a change made since, e.g. a new log entry). */
+  readonly promptedAt?: Date;
 }
 
 export interface StepDefinition {
@@ -50,14 +52,30 @@ export interface StepDefinition {
   /**
    * Does it. For `check` and `verify` steps this is the check (throw StepFailure to fail).
    * For `change` steps: idempotent, or guarded so that running it again after a crash is harmless.
-   * For `manual` steps: called after the admin confirmed they did it; it checks what Breakglass can
-   * observe (e.g. the service is up), which is not proof of what the admin did.
+   * For `manual` steps: called after the admin confirmed they did it. It checks what the admin did
+   * only when `manualCheck` says what it checks; otherwise the step is recorded as "confirmed by
+   * the admin (not checked)", and `run` checks only what Breakglass can observe (e.g. the service
+   * is up), which is not proof of what the admin did.
    */
   run(ctx: StepContext): Promise<void>;
+  /** Manual steps: what `run` really checks after the admin confirms (shown in the prompt and the plan). Leave it out when nothing can be checked. */
+  manualCheck?: string;
   /** The change's own outcome check, run right after `run` (e.g. exactly one row; service RUNNING). */
   check?(ctx: StepContext): Promise<void>;
   /** Compensating action, used by rollback in reverse order. */
   undo?(ctx: StepContext): Promise<void>;
+  /**
+   * Before undoing a run that already ended (undo after success): throw StepFailure naming what
+   * moved on since this step ran (e.g. the row no longer holds the hash it wrote, the file not the
+   * bytes it wrote). Without it, the undo is listed as "not checked".
+   */
+  checkUndo?(ctx: StepContext): Promise<void>;
+  /** This step leaves a state that must not stay (AD off, service stopped) until `restoredBy` or its own undo has run. */
+  compensation?: Compensation;
+  /** Decisions offered when it fails, besides stopping. Default: retry, rollback, continue (checks: retry). */
+  onFailure?: FailureDecision[];
+  /** Once this step has run, rollback is no longer possible: afterwards only forward choices (retry, continue, resume) are offered. */
+  pointOfNoReturn?: boolean;
 }
 
 export interface Plan {

@@ -15,6 +15,8 @@ const CONFIRM_LABELS: Record<Prompt['kind'], string> = {
   'confirm-outage': 'Take it out of service and go ahead',
   manual: 'Done — check it',
   failure: 'Go ahead',
+  'confirm-cancel': 'Stop the run here',
+  'confirm-rollback': 'Roll back now',
 };
 
 /** The question the run is waiting on, with one button per decision it allows. */
@@ -42,7 +44,7 @@ export function PromptPanel({ prompt }: { prompt: Prompt }) {
             data-testid={`prompt-${decision}`}
             onClick={() => void respond(decision)}
           >
-            {decision === 'confirm' ? CONFIRM_LABELS[prompt.kind] : LABELS[decision]}
+            {prompt.labels?.[decision] ?? (decision === 'confirm' ? CONFIRM_LABELS[prompt.kind] : LABELS[decision])}
           </button>
         ))}
       </div>
