@@ -21,6 +21,13 @@ export function cliDecider(io: CliIo, answers: CliAnswers): (prompt: Prompt) => 
     if ((prompt.kind === 'confirm-changes' || prompt.kind === 'confirm-outage') && answers.yes) return 'confirm';
     if (prompt.kind === 'manual' && prompt.stepId && answers.done.includes(prompt.stepId)) return 'confirm';
     if (io.stdin.isTTY) return askOnTerminal(io, prompt);
+    // Without a terminal: a stop is confirmed (the outcome then prints what it left and the ways
+    // out); a rollback only when --on-failure rollback asked for it.
+    if (prompt.kind === 'confirm-cancel') return 'confirm';
+    if (prompt.kind === 'confirm-rollback') {
+      if (answers.onFailure === 'rollback') return 'confirm';
+      throw new PromptDeferred(`"${prompt.title}" needs a confirmation and there is no terminal to ask on.`);
+    }
     if (prompt.kind === 'failure') return answers.onFailure === 'rollback' && prompt.options.includes('rollback') ? 'rollback' : 'cancel';
     throw new PromptDeferred(
       prompt.kind === 'manual'
@@ -33,7 +40,7 @@ export function cliDecider(io: CliIo, answers: CliAnswers): (prompt: Prompt) => 
 async function askOnTerminal(io: CliIo, prompt: Prompt): Promise<Decision> {
   io.stderr.write(`\n? ${prompt.title}\n  ${prompt.message}\n`);
   prompt.instructions.forEach((line, index) => io.stderr.write(`  ${index + 1}. ${line}\n`));
-  const question = `  Choose ${prompt.options.join(' / ')}: `;
+  const question = `  Choose ${prompt.options.map((option) => (prompt.labels?.[option] ? `${option} (${prompt.labels[option]})` : option)).join(' / ')}: `;
   io.stderr.write(question);
   const reader = createInterface({ input: io.stdin, terminal: false });
   try {

@@ -11,7 +11,10 @@ Commands:
                                                run it: checks, confirmations, steps, verification
   resume <run-id> [--input FILE] [--yes] [--done STEP]... [--on-failure stop|rollback] [--json]
                                                continue a stopped or interrupted run
-  runs [--json]                                list runs with their state
+  rollback <run-id> [--input FILE] [--yes] [--json]
+                                               undo what a stopped run changed (lists it first)
+  runs [--json]                                list runs with their state (NEEDS ATTENTION when a
+                                               stopped run left e.g. AD off or a service down)
   report <run-id> --format md|html|json [--out FILE]
                                                the run's report (also for a stopped run)
   sandbox reset <system>                       reseed a system's practice sandbox

@@ -1,3 +1,4 @@
+import { pendingLines } from '../engine/attention.js';
 import type { PlanView, ProcedureSummary, RunEvent, RunSummary, RunView } from '../../shared/procedure.js';
 
 /** Human-readable output of the CLI (the --json forms print the views themselves). */
@@ -43,12 +44,32 @@ export function renderRunOutcome(run: RunView): string {
   if (run.error) lines.push(run.error);
   if (run.prompt) lines.push(`Waiting on: ${run.prompt.title}`);
   lines.push(`Journal: ${run.journalPath} (final hash ${run.journalHash})`);
-  if (run.state !== 'succeeded' && run.state !== 'rolled-back') {
-    const flag = run.prompt?.kind === 'manual' ? ` --done ${run.prompt.stepId ?? ''}` : run.prompt ? ' --yes' : '';
-    lines.push(`Continue with: breakglass resume ${run.runId}${flag}`);
-  }
+  const flag = run.prompt?.kind === 'manual' ? ` --done ${run.prompt.stepId ?? ''}` : run.prompt ? ' --yes' : '';
+  if (run.attention) lines.push(...renderWaysOut(run, flag));
+  else if (run.state !== 'succeeded' && run.state !== 'rolled-back') lines.push(`Continue with: breakglass resume ${run.runId}${flag}`);
   lines.push(`Report: breakglass report ${run.runId} --format md`);
   return `${lines.join('\n')}\n`;
+}
+
+/** What a stopped run left, loudly when a compensation is pending, and the ways forward and back with what each does. */
+function renderWaysOut(run: RunView, flag: string): string[] {
+  const attention = run.attention;
+  if (!attention) return [];
+  const lines: string[] = [];
+  if (attention.pending.length > 0) {
+    lines.push('', '!!! NEEDS ATTENTION: this run left the system in a state that must not stay:');
+    for (const line of pendingLines(attention.pending)) lines.push(`!!!   ${line}`);
+  }
+  const { resume, rollback } = attention;
+  lines.push('Way forward:');
+  if (resume.available) {
+    lines.push(`  breakglass resume ${run.runId}${flag} — runs what remains:`, ...resume.steps.map((step) => `    - ${step.title}: ${step.does}`));
+  } else lines.push(`  none (${resume.reason ?? 'nothing remains'})`);
+  lines.push('Way back:');
+  if (rollback.available) {
+    lines.push(`  breakglass rollback ${run.runId} — undoes, newest first:`, ...rollback.steps.map((step) => `    - ${step.title}: ${step.does}`));
+  } else lines.push(`  none (${rollback.reason ?? 'nothing to undo'})`);
+  return lines;
 }
 
 export function renderProcedures(procedures: ProcedureSummary[]): string {
@@ -57,5 +78,10 @@ export function renderProcedures(procedures: ProcedureSummary[]): string {
 
 export function renderRuns(runs: RunSummary[]): string {
   if (runs.length === 0) return 'No runs yet.\n';
-  return `${runs.map((run) => `${run.runId}  ${run.state.padEnd(11)}  ${run.procedureId}  ${run.user}@${run.host}  ${run.startedAt}`).join('\n')}\n`;
+  return `${runs
+    .map((run) => {
+      const line = `${run.runId}  ${run.state.padEnd(11)}  ${run.procedureId}  ${run.user}@${run.host}  ${run.startedAt}`;
+      return run.needsAttention ? `${line}  NEEDS ATTENTION: ${(run.attention ?? []).join('; ')}` : line;
+    })
+    .join('\n')}\n`;
 }

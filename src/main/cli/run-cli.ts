@@ -17,6 +17,7 @@ import { planCommand } from './commands/plan.js';
 import { proceduresCommand } from './commands/procedures.js';
 import { reportCommand } from './commands/report.js';
 import { resumeCommand } from './commands/resume.js';
+import { rollbackCommand } from './commands/rollback.js';
 import { runCommand } from './commands/run.js';
 import { runsCommand } from './commands/runs.js';
 import { sandboxCommand } from './commands/sandbox.js';
@@ -30,6 +31,7 @@ const COMMANDS: Record<string, Command> = {
   plan: planCommand,
   run: runCommand,
   resume: resumeCommand,
+  rollback: rollbackCommand,
   runs: runsCommand,
   report: reportCommand,
   sandbox: sandboxCommand,

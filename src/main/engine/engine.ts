@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { DiscoveryReport, EnvironmentKind, ProcedureSummary, ReportFormat, RunSummary, RunView } from '../../shared/procedure.js';
+import type { DiscoveryReport, EnvironmentKind, ProcedureSummary, ReportFormat, RunSummary, RunView, WayOut } from '../../shared/procedure.js';
 import { Redactor } from '../../shared/redact.js';
 import { currentActor } from './actor.js';
+import { pendingLines, rollbackWay } from './attention.js';
 import { RunBackupStore } from './backups.js';
 import { createEnvironment } from './environments.js';
 import { withSecrets } from './input-secrets.js';
@@ -123,11 +124,12 @@ export class Engine {
   }
 
   /** Verifies the journal, checks the re-entered secrets, rebuilds the same plan and continues where the run stopped. */
-  async resume(runId: string, secrets: Record<string, string>, hooks: RunHooks): Promise<RunHandle> {
+  async resume(runId: string, secrets: Record<string, string>, hooks: RunHooks, mode: 'resume' | 'rollback' = 'resume'): Promise<RunHandle> {
     if (this.active.has(runId)) throw new ProcedureRefusal(`Run ${runId} is still going in this window; answer its prompt instead of resuming it.`);
     const record = this.record(runId);
     const { created } = record;
     assertResumable(record);
+    if (mode === 'rollback') assertRollbackPossible(record);
     for (const [field, verifier] of Object.entries(created.secretVerifiers)) {
       const value = secrets[field];
       if (value === undefined) throw new InputError(field, 'this run was started with a secret here; re-enter the same value to resume.');
@@ -169,8 +171,20 @@ export class Engine {
       if (lock instanceof RunLock) lock.release();
       throw error;
     }
-    const run = new Run({ runId, prepared, journal, backups: new RunBackupStore(this.runDir(runId)), actor, hooks, lock, record: current, journalEntries });
+    const run = new Run({ runId, prepared, journal, backups: new RunBackupStore(this.runDir(runId)), actor, hooks, lock, record: current, journalEntries, rollback: mode === 'rollback' });
     return this.launch(run);
+  }
+
+  /** What rolling back this stopped run undoes (newest first), or why it cannot. */
+  rollbackWay(runId: string): WayOut {
+    const record = this.record(runId);
+    assertResumable(record);
+    return rollbackWay(record.created.steps, record.steps);
+  }
+
+  /** Rolls back a stopped run: the undos of every started change, newest first, journaled like a rollback after a failure. */
+  rollback(runId: string, secrets: Record<string, string>, hooks: RunHooks): Promise<RunHandle> {
+    return this.resume(runId, secrets, hooks, 'rollback');
   }
 
   view(runId: string): RunView {
@@ -188,7 +202,12 @@ export class Engine {
       try {
         const record = this.record(runId);
         const summary = recordSummary(this.withLiveState(record));
-        summaries.push(active ? { ...summary, state: active.view().state } : summary);
+        if (!active) {
+          summaries.push(summary);
+          continue;
+        }
+        const live = active.view();
+        summaries.push({ ...summary, state: live.state, needsAttention: live.needsAttention ?? false, attention: live.attention ? pendingLines(live.attention.pending) : [] });
       } catch (error) {
         if (!(error instanceof JournalTampered)) throw error;
         summaries.push({ runId, procedureId: 'unknown', title: `Journal does not verify: ${error.message}`, state: 'failed', startedAt: runId, host: 'unknown', user: 'unknown', secretFields: [] });
@@ -238,6 +257,12 @@ export class Engine {
   private journalPath(runId: string): string {
     return path.join(this.runDir(runId), JOURNAL_FILE);
   }
+}
+
+function assertRollbackPossible(record: RunRecord): void {
+  if (record.rollingBack) return;
+  const way = rollbackWay(record.created.steps, record.steps);
+  if (!way.available) throw new ProcedureRefusal(`Run ${record.created.runId} cannot be rolled back: ${way.reason ?? 'nothing to undo'}`);
 }
 
 function assertResumable(record: RunRecord): void {

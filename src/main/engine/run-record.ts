@@ -1,5 +1,6 @@
 import type { RunState, RunSummary, RunView, StepProgress } from '../../shared/procedure.js';
 import type { Actor } from './actor.js';
+import { attentionOf, pendingLines } from './attention.js';
 import type { JournalEntry } from './journal.js';
 import type { GateKey, JournalEntryData, RunCreated } from './journal-entries.js';
 
@@ -118,7 +119,14 @@ export function recordView(record: RunRecord, journalPath: string): RunView {
     finishedAt: record.finishedAt,
     journalPath,
     journalHash: record.finalHash,
+    ...recordAttention(record),
   };
+}
+
+/** A journal that stopped short of its end: what it left (`needsAttention` when a compensation is pending) and the ways out. */
+export function recordAttention(record: RunRecord): ReturnType<typeof attentionOf> {
+  const stopped = record.state === 'interrupted' || record.finishedAt !== undefined;
+  return attentionOf(record.created.steps, record.steps, { state: record.state, stopped, rollingBack: record.rollingBack });
 }
 
 export function recordSummary(record: RunRecord): RunSummary {
@@ -132,5 +140,11 @@ export function recordSummary(record: RunRecord): RunSummary {
     host: record.created.actor.host,
     user: record.created.actor.user,
     secretFields: Object.keys(record.created.secretVerifiers),
+    ...summaryAttention(record),
   };
+}
+
+function summaryAttention(record: RunRecord): { needsAttention: boolean; attention: string[] } {
+  const { needsAttention, attention } = recordAttention(record);
+  return { needsAttention, attention: attention ? pendingLines(attention.pending) : [] };
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Decision, Prompt, RunEvent, RunState, RunView, StepProgress } from '../../shared/procedure.js';
 import type { Actor } from './actor.js';
+import { attentionOf, pendingLines, resumeWay, rollbackWay } from './attention.js';
 import type { Journal } from './journal.js';
 import type { EntryType, GateKey, JournalEntryData } from './journal-entries.js';
 import type { PreparedPlan } from './planning.js';
@@ -36,6 +37,8 @@ export interface RunOptions {
   lock: RunLock | RunConflict;
   /** When resuming: the run as its journal tells it. */
   record?: RunRecord;
+  /** Roll back what the run changed instead of going on (`breakglass rollback`, `run.rollback`). */
+  rollback?: boolean;
   /** Entries already in the journal when this Run takes over (`run-created`, or the old ones plus `resumed`): the revision views start from. */
   journalEntries: number;
 }
@@ -90,6 +93,7 @@ export class Run {
       finishedAt: this.finishedAt,
       journalPath: journal.filePath,
       journalHash: journal.finalHash,
+      ...attentionOf(prepared.view.steps, this.steps, { state: this.state, stopped: this.finishedAt !== undefined, rollingBack: this.rollingBack }),
     };
   }
 
@@ -97,7 +101,7 @@ export class Run {
   async execute(): Promise<RunView> {
     try {
       if (!(await this.holdLock())) return this.view();
-      const outcome = this.rollingBack ? 'rollback' : await this.forward();
+      const outcome = this.rollingBack || this.options.rollback ? 'rollback' : await this.forward();
       if (outcome === 'rollback') await this.rollback();
     } catch (error) {
       if (error instanceof PromptDeferred) this.stop('awaiting', error.message, this.prompt);
@@ -150,7 +154,9 @@ export class Run {
     for (const step of actions) {
       const progress = this.progress(step.id);
       if (progress.state === 'done' || progress.state === 'skipped') continue;
-      if (!(await this.passGates(step))) return this.cancelled(`Cancelled before "${step.title}".`);
+      const gate = await this.passGates(step);
+      if (gate === 'rollback') return 'rollback';
+      if (gate === 'cancel') return this.cancelled(`Cancelled before "${step.title}".`);
       const outcome = await this.runWithRecovery(step, false);
       if (outcome === 'rollback') return 'rollback';
       if (outcome === 'stopped') return this.stopAfterFailure(step, false);
@@ -159,41 +165,44 @@ export class Run {
     return 'finished';
   }
 
-  private async passGates(step: StepDefinition): Promise<boolean> {
+  private async passGates(step: StepDefinition): Promise<'go' | 'cancel' | 'rollback'> {
     const description = this.describe(step);
     if (description.outage && !this.gates.has(`outage:${step.id}`)) {
       const services = description.services?.stop.length ? ` Services going down: ${description.services.stop.join(', ')}.` : '';
-      const decision = await this.ask({
+      const decision = await this.decide({
         kind: 'confirm-outage',
         stepId: step.id,
         title: `Outage: ${step.title}`,
         message: `${description.summary}${services} Users cannot work until the run brings them back.`,
         options: ['confirm', 'cancel'],
       });
-      if (decision !== 'confirm') return false;
+      if (decision !== 'confirm') return decision === 'rollback' ? 'rollback' : 'cancel';
       this.confirmGate(`outage:${step.id}`);
     }
     if (step.kind === 'manual' && !this.gates.has(`manual:${step.id}`)) {
-      const decision = await this.ask({
+      const check = step.manualCheck
+        ? `Breakglass then checks that ${step.manualCheck}.`
+        : 'Breakglass cannot check this: it is recorded as confirmed by you (not checked).';
+      const decision = await this.decide({
         kind: 'manual',
         stepId: step.id,
         title: step.title,
-        message: `${description.summary} Do this now, then confirm; Breakglass then checks it.`,
+        message: `${description.summary} Do this now, then confirm. ${check}`,
         instructions: description.instructions,
         options: ['confirm', 'cancel'],
       });
-      if (decision !== 'confirm') return false;
+      if (decision !== 'confirm') return decision === 'rollback' ? 'rollback' : 'cancel';
       this.confirmGate(`manual:${step.id}`);
     }
-    return true;
+    return 'go';
   }
 
   private async runWithRecovery(step: StepDefinition, preflight: boolean): Promise<Outcome> {
     for (let attempt = 1; ; attempt += 1) {
       const failure = await this.attempt(step, attempt);
       if (!failure) return 'done';
-      const options: Decision[] = preflight ? ['retry', 'cancel'] : ['retry', 'rollback', 'continue', 'cancel'];
-      const decision = await this.ask({
+      const options = this.failureOptions(step, preflight);
+      const decision = await this.decide({
         kind: 'failure',
         stepId: step.id,
         title: `${preflight ? 'Check failed' : 'Step failed'}: ${step.title}`,
@@ -231,6 +240,7 @@ export class Run {
       this.emit('step-failed', step.id);
       return failure;
     }
+    if (step.kind === 'manual' && !step.manualCheck) ctx.log('Confirmed by the admin (not checked).');
     this.append('step-done', { stepId: step.id });
     this.updateStep(step.id, { state: 'done', message: undefined });
     this.emit('step-finished', step.id);
@@ -295,6 +305,67 @@ export class Run {
   private cancelled(message: string): 'stopped' {
     this.stop('cancelled', message);
     return 'stopped';
+  }
+
+  /** Retry / rollback / continue as the step allows (rollback only while it is still possible), and always stop. */
+  private failureOptions(step: StepDefinition, preflight: boolean): Decision[] {
+    const allowed = preflight ? ['retry' as const] : (step.onFailure ?? ['retry', 'rollback', 'continue']);
+    const rollbackPossible = rollbackWay(this.options.prepared.view.steps, this.steps).available;
+    return [...allowed.filter((decision) => decision !== 'rollback' || rollbackPossible), 'cancel'];
+  }
+
+  /**
+   * Asks; a cancel that would leave changes in place and a rollback are confirmed first by a
+   * second question listing what stays (and must be brought back) or what will be undone. Its
+   * cancel means "go back": the first question is asked again.
+   */
+  private async decide(input: PromptInput): Promise<Decision> {
+    for (;;) {
+      const decision = await this.ask(input);
+      if (decision === 'cancel' && this.steps.some((step) => step.kind !== 'check' && step.state !== 'pending')) {
+        const confirmed = await this.confirmCancel(input.stepId);
+        if (confirmed === 'cancel') continue;
+        if (confirmed === 'rollback') return 'rollback';
+        return 'cancel';
+      }
+      if (decision === 'rollback' && (await this.confirmRollback(input.stepId)) === 'cancel') continue;
+      return decision;
+    }
+  }
+
+  private async confirmCancel(stepId: string | undefined): Promise<Decision> {
+    const planned = this.options.prepared.view.steps;
+    const attention = attentionOf(planned, this.steps, { state: 'cancelled', stopped: true, rollingBack: false }).attention;
+    const pending = attention ? pendingLines(attention.pending) : [];
+    const back = rollbackWay(planned, this.steps);
+    const forward = resumeWay(planned, this.steps, false);
+    const stays = this.steps.filter((step) => step.kind !== 'check' && (step.state === 'done' || step.state === 'failed' || step.state === 'running')).map((step) => step.title);
+    return this.ask({
+      kind: 'confirm-cancel',
+      stepId,
+      title: pending.length > 0 ? 'Stop the run and leave production degraded?' : 'Stop the run with its changes in place?',
+      message: [
+        pending.length > 0 ? `Stopping now leaves: ${pending.join('; ')}. The run will show as needing attention until that is brought back.` : `Stopping now undoes nothing: ${stays.map((title) => `"${title}"`).join(', ')} stay as they are.`,
+        back.available ? `Roll back undoes, newest first: ${back.steps.map((step) => step.does).join(' ')}` : `Rollback is not possible: ${back.reason ?? ''}`,
+        forward.available ? `Resume later runs: ${forward.steps.map((step) => `"${step.title}"`).join(', ')}.` : '',
+      ].filter(Boolean).join(' '),
+      instructions: [...pending.map((line) => `Left in place: ${line}`), ...back.steps.map((step) => `Rollback: ${step.title} — ${step.does}`)],
+      options: back.available ? ['confirm', 'rollback', 'cancel'] : ['confirm', 'cancel'],
+      labels: { confirm: pending.length > 0 ? 'Stop anyway (needs attention)' : 'Stop here', rollback: 'Roll back instead', cancel: 'Go back' },
+    });
+  }
+
+  private async confirmRollback(stepId: string | undefined): Promise<Decision> {
+    const back = rollbackWay(this.options.prepared.view.steps, this.steps);
+    return this.ask({
+      kind: 'confirm-rollback',
+      stepId,
+      title: 'Roll back?',
+      message: `Rolling back undoes ${back.steps.length} step${back.steps.length === 1 ? '' : 's'}, newest first. Steps without an undo stay as they are.`,
+      instructions: back.steps.map((step) => `${step.title} — ${step.does}`),
+      options: ['confirm', 'cancel'],
+      labels: { confirm: 'Roll back now', cancel: 'Go back' },
+    });
   }
 
   private async ask(input: PromptInput): Promise<Decision> {

@@ -12,6 +12,7 @@ export function renderMarkdown(report: ReportData): string {
     ...report.people.map((person) => `- **${person.action === 'started' ? 'Started' : 'Resumed'} by:** ${escapeMd(person.user)} on ${escapeMd(person.host)} at ${person.at}`),
     '',
   ];
+  if (report.attention) lines.push(...waysOut(report));
   if (report.facts.length > 0) {
     lines.push('## Facts', '', '| Fact | Value | Status |', '|---|---|---|');
     for (const fact of report.facts) lines.push(`| ${cell(fact.label)} | ${cell(fact.value)} | ${fact.status} |`);
@@ -34,6 +35,17 @@ export function renderMarkdown(report: ReportData): string {
   });
   lines.push('## Journal', '', `- Path: \`${report.journal.path}\``, `- Entries: ${report.journal.entries}`, `- Final hash (SHA-256): \`${report.journal.finalHash}\``, `- Report generated: ${report.generatedAt}`, '');
   return lines.join('\n');
+}
+
+function waysOut(report: ReportData): string[] {
+  const attention = report.attention;
+  if (!attention) return [];
+  const lines: string[] = [];
+  if (report.needsAttention) lines.push('## NEEDS ATTENTION', '', 'This run stopped leaving a state that must not stay:', '', ...report.attentionLines.map((line) => `- **${escapeMd(line)}**`), '');
+  const way = (title: string, command: string, w: typeof attention.resume) =>
+    w.available ? [`**${title}** (\`${command} ${report.runId}\`):`, '', ...w.steps.map((step) => `1. ${escapeMd(step.title)}: ${escapeMd(step.does)}`), ''] : [`**${title}:** not possible — ${escapeMd(w.reason ?? '')}`, ''];
+  lines.push('## Ways out', '', ...way('Forward', 'breakglass resume', attention.resume), ...way('Back', 'breakglass rollback', attention.rollback));
+  return lines;
 }
 
 function escapeMd(text: string): string {

@@ -1,7 +1,8 @@
-import type { Fact, PlannedStep, RunState, StepState } from '../../../shared/procedure.js';
+import type { Attention, Fact, PlannedStep, RunState, StepState } from '../../../shared/procedure.js';
 import type { Redactor } from '../../../shared/redact.js';
 import type { Actor } from '../actor.js';
-import type { RunRecord } from '../run-record.js';
+import { pendingLines } from '../attention.js';
+import { recordAttention, type RunRecord } from '../run-record.js';
 
 /** Everything a report says, taken from the verified journal; each renderer only formats it. */
 export interface ReportData {
@@ -12,6 +13,11 @@ export interface ReportData {
   target: string;
   outcome: RunState;
   error?: string;
+  /** The run stopped leaving a state that must not stay: `attention.pending` says what, with the ways out. */
+  needsAttention: boolean;
+  attention?: Attention;
+  /** `attention.pending` as sentences. */
+  attentionLines: string[];
   startedAt: string;
   finishedAt?: string;
   people: Array<{ action: 'started' | 'resumed'; user: string; host: string; at: string }>;
@@ -44,6 +50,7 @@ export function buildReportData(record: RunRecord, journalPath: string, redactor
     target: created.target,
     outcome: record.state,
     error: record.error,
+    ...attentionFields(record),
     startedAt: record.startedAt,
     finishedAt: record.finishedAt,
     people: record.actors.map(({ actor, at, action }: { actor: Actor; at: string; action: 'started' | 'resumed' }) => ({ action, user: actor.user, host: actor.host, at })),
@@ -74,9 +81,16 @@ export function buildReportData(record: RunRecord, journalPath: string, redactor
   return redactor.redactValue(data);
 }
 
+function attentionFields(record: RunRecord): Pick<ReportData, 'needsAttention' | 'attention' | 'attentionLines'> {
+  const { needsAttention, attention } = recordAttention(record);
+  return { needsAttention, attention, attentionLines: attention ? pendingLines(attention.pending) : [] };
+}
+
 function gateWords(gate: string, steps: PlannedStep[]): string {
   if (gate === 'changes') return 'confirmed the changes after all checks passed';
   const [kind, stepId] = gate.split(':');
   const title = steps.find((step) => step.id === stepId)?.title ?? stepId;
-  return kind === 'outage' ? `confirmed the outage of "${title}"` : `confirmed the manual step "${title}" was done`;
+  if (kind === 'outage') return `confirmed the outage of "${title}"`;
+  const check = steps.find((step) => step.id === stepId)?.manualCheck;
+  return `confirmed the manual step "${title}" was done${check ? ` (then checked: ${check})` : ' (confirmed by the admin, not checked)'}`;
 }

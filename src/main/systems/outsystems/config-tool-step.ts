@@ -37,8 +37,8 @@ export function configToolStep(options: ConfigToolStepOptions): StepDefinition {
         instructions: options.instructions,
         outage: true,
       }),
-      async run(ctx) {
-        ctx.log('Confirmed by the admin.');
+      async run() {
+        // Clicked in the tool's window: the admin's word (the engine records it as not checked).
       },
     };
   }

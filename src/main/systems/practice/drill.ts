@@ -104,6 +104,7 @@ function drillSteps(given: DrillInputs, env: Environment, configPath: string, co
       describe: () => ({
         summary: 'Stores the new password hash with a guarded UPDATE (exactly one row, only if the hash is still the old one).',
         sql: [{ dialect: 'postgres', text: updateHash(given.account, MASK, '').display }],
+        undo: 'Puts the old password hash back (from the run backup).',
       }),
       async run(ctx) {
         await rehearse('set-password');
@@ -140,6 +141,7 @@ function drillSteps(given: DrillInputs, env: Environment, configPath: string, co
       describe: () => ({
         summary: `Sets password_store = scrypt in ${CONFIG_RELATIVE_PATH} (backed up first).`,
         diff: { path: configPath, unified: createTwoFilesPatch(configPath, configPath, configText, updatedConfig, 'before', 'after') },
+        undo: `Restores ${CONFIG_RELATIVE_PATH} byte for byte from its backup.`,
       }),
       async run(ctx) {
         await rehearse('switch-password-store');
@@ -200,10 +202,12 @@ function serviceStep(id: 'stop-app' | 'start-app', action: 'stop' | 'start', reh
     id,
     kind: 'change',
     title: `${action === 'stop' ? 'Stop' : 'Start'} ${PRACTICE_SERVICE}`,
+    ...(action === 'stop' ? { compensation: { leaves: `${PRACTICE_SERVICE} is stopped: the team cannot sign in`, restoredBy: 'start-app' } } : {}),
     describe: () => ({
       summary: `${action === 'stop' ? 'Stops' : 'Starts'} the simulated ${PRACTICE_SERVICE} service.`,
       services: action === 'stop' ? { stop: [PRACTICE_SERVICE] } : { start: [PRACTICE_SERVICE] },
       outage: action === 'stop',
+      undo: `${action === 'stop' ? 'Starts' : 'Stops'} ${PRACTICE_SERVICE} again.`,
     }),
     async run(ctx: StepContext) {
       await rehearse(id);

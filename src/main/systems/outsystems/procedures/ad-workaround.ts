@@ -167,8 +167,8 @@ function applySettingsManualStep(id: string, title: string): StepDefinition {
         'If warnings about outdated dependencies appear, republish the All Components solution.',
       ],
     }),
-    async run(ctx) {
-      ctx.log('Confirmed by the admin.');
+    async run() {
+      // Nothing Breakglass can observe proves settings were applied: the admin's word (the engine records it as not checked).
     },
   };
 }
@@ -241,10 +241,12 @@ function disableAdStep(database: PlatformDatabase, provider: AuthProvider | unde
     id: 'disable-ad',
     kind: 'change',
     title: `Disable ${AD_PROVIDER_NAME}`,
+    compensation: { leaves: 'Active Directory logins to Service Center are OFF in production', restoredBy: 'enable-ad' },
     describe: () => ({
       summary: `Sets ISACTIVE = 0 on the ${AD_PROVIDER_NAME} row (exactly one row, in a transaction). Rollback puts back the value it had before.`,
       sql: setAdSql(database, provider, false),
       outage: true,
+      undo: `Sets ISACTIVE on ${AD_PROVIDER_NAME} back to the value it had before the run (AD back on), then you apply the configuration.`,
       warnings: ['Until AD is re-enabled, IT users who log in through Active Directory cannot reach Service Center.', ...(provider ? [] : [NOT_FOUND_WHILE_PLANNING])],
     }),
     async run(ctx) {
@@ -309,6 +311,7 @@ function ensureAdminStep(database: PlatformDatabase, newPassword: string | undef
           )
         : [],
       details: ["The admin's old values are kept in this run's backup file (0600); rollback restores them."],
+      undo: "Puts the admin row's IS_ACTIVE and password hash back as they were before the run.",
       warnings: admin ? [] : [NOT_FOUND_WHILE_PLANNING],
     }),
     async run(ctx) {
