@@ -104,6 +104,12 @@ describe('OutSystems admin reset in a real browser, through the web host, on the
     }
     await page.waitForSelector(`${testId('prompt-panel')}[data-kind="manual"]`);
     await page.click(testId('prompt-cancel'));
+    // Cancelling with AD off is confirmed first, saying so and offering the rollback.
+    const confirmCancel = page.locator(`${testId('prompt-panel')}[data-kind="confirm-cancel"]`);
+    await confirmCancel.waitFor();
+    expect(await confirmCancel.textContent()).toMatch(/Active Directory logins to Service Center are OFF in production/);
+    expect(await page.textContent(testId('prompt-rollback'))).toBe('Roll back instead');
+    await page.click(testId('prompt-confirm'));
     await page.waitForSelector(`${testId('run-state')}[data-state="cancelled"]`);
     expect(await adProviderActive(observer)).toBe(false);
 
