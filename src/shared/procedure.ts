@@ -110,6 +110,8 @@ export const RunState = z.enum([
   'rolled-back',
   'cancelled',
   'interrupted',
+  /** Its journal is empty: the process stopped before the first entry; nothing was changed. */
+  'never-started',
 ]);
 export type RunState = z.infer<typeof RunState>;
 

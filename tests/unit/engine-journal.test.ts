@@ -1,8 +1,9 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { GENESIS_HASH, Journal, JournalTampered, readJournal } from '../../src/main/engine/journal.js';
+import { GENESIS_HASH, Journal, JournalEmpty, JournalTampered, readJournal, verifyJournal } from '../../src/main/engine/journal.js';
 
 function journalWith(count: number): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'journal-'));
@@ -80,12 +81,62 @@ describe('journal', () => {
     expect(tamperedLine(file)).toBe(1);
   });
 
-  it('detects a line that is not JSON and a torn last line', () => {
+  it('detects a line that is not JSON, also just before a torn last line', () => {
     const file = journalWith(3);
     const original = lines(file);
     write(file, [original[0] as string, 'not json', original[2] as string]);
     expect(tamperedLine(file)).toBe(2);
-    fs.writeFileSync(file, `${original.join('\n')}`);
-    expect(tamperedLine(file)).toBe(3);
+    fs.writeFileSync(file, `${original[0] as string}\nnot json\n${(original[2] as string).slice(0, 20)}`);
+    expect(tamperedLine(file)).toBe(2);
+  });
+
+  it('a line edited with its hash recomputed is caught by the next line\'s prev', () => {
+    const file = journalWith(3);
+    const original = lines(file);
+    const edited = JSON.parse(original[1] as string) as { seq: number; at: string; type: string; data: { note: string }; prev: string; hash: string };
+    edited.data.note = 'rewritten';
+    edited.hash = createHash('sha256').update(JSON.stringify({ seq: edited.seq, at: edited.at, type: edited.type, data: edited.data, prev: edited.prev }), 'utf8').digest('hex');
+    write(file, [original[0] as string, JSON.stringify(edited), original[2] as string]);
+    try {
+      readJournal(file);
+      throw new Error('not detected');
+    } catch (error) {
+      expect(error).toBeInstanceOf(JournalTampered);
+      expect((error as JournalTampered).line).toBe(3);
+      expect((error as Error).message).toMatch(/does not follow the line before it/);
+    }
+  });
+
+  it('a torn last line (crash mid-write) is left out by readers and cut off by open, not called tampering', () => {
+    const file = journalWith(3);
+    const complete = fs.readFileSync(file, 'utf8');
+    fs.appendFileSync(file, '{"seq":4,"at":"2026');
+    const verified = verifyJournal(file);
+    expect(verified.entries).toHaveLength(3);
+    expect(verified.torn).toMatchObject({ line: 4, bytes: 19 });
+    expect(fs.readFileSync(file, 'utf8')).not.toBe(complete);
+    const { journal, torn } = Journal.open(file);
+    expect(torn?.line).toBe(4);
+    journal.append('torn-line-recovered', torn as object);
+    journal.close();
+    expect(readJournal(file).map((entry) => entry.type)).toEqual(['step-done', 'step-done', 'step-done', 'torn-line-recovered']);
+  });
+
+  it('keeps a whole last entry whose newline is missing, and adds the newline on open', () => {
+    const file = journalWith(2);
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').slice(0, -1));
+    expect(readJournal(file)).toHaveLength(2);
+    const { journal, torn } = Journal.open(file);
+    expect(torn).toBeUndefined();
+    journal.append('resumed', {});
+    journal.close();
+    expect(readJournal(file)).toHaveLength(3);
+  });
+
+  it('an empty journal (killed before its first entry) is JournalEmpty, not tampering', () => {
+    const file = journalWith(0);
+    expect(() => readJournal(file)).toThrow(JournalEmpty);
+    fs.writeFileSync(file, '{"seq":1,"at"');
+    expect(() => readJournal(file)).toThrow(JournalEmpty);
   });
 });

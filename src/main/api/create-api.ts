@@ -5,7 +5,7 @@ import type { RunHooks } from '../engine/runner.js';
 import type { PreparedPlan } from '../engine/planning.js';
 import { NotFound } from '../engine/registry.js';
 import { RunConflict } from '../engine/run-lock.js';
-import { JournalTampered } from '../engine/journal.js';
+import { JournalEmpty, JournalTampered } from '../engine/journal.js';
 import { systems } from '../systems/index.js';
 import packageJson from '../../../package.json';
 import { ApiError } from './api-error.js';
@@ -98,7 +98,7 @@ async function mapErrors<T>(work: () => Promise<T>): Promise<T> {
   } catch (error) {
     if (error instanceof NotFound) throw new ApiError('not-found', error.message);
     if (error instanceof RunConflict) throw new ApiError('conflict', error.message);
-    if (error instanceof JournalTampered) throw new ApiError('refused', error.message);
+    if (error instanceof JournalTampered || error instanceof JournalEmpty) throw new ApiError('refused', error.message);
     throw error;
   }
 }

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { Engine } from '../engine/engine.js';
-import { JournalTampered } from '../engine/journal.js';
+import { JournalEmpty, JournalTampered } from '../engine/journal.js';
 import { NotFound } from '../engine/registry.js';
 import { RunConflict } from '../engine/run-lock.js';
 import { secretFieldPatterns } from '../engine/input-secrets.js';
@@ -112,6 +112,7 @@ const KNOWN_ERRORS: Array<[new (...args: never[]) => Error, string]> = [
   [SecretInputError, 'invalid-input'],
   [ProcedureRefusal, 'refused'],
   [JournalTampered, 'refused'],
+  [JournalEmpty, 'refused'],
   [NotFound, 'not-found'],
   [RunConflict, 'conflict'],
 ];

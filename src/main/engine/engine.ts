@@ -7,7 +7,7 @@ import { pendingLines, rollbackWay } from './attention.js';
 import { RunBackupStore } from './backups.js';
 import { createEnvironment } from './environments.js';
 import { withSecrets } from './input-secrets.js';
-import { JOURNAL_FILE, Journal, JournalTampered, readJournal } from './journal.js';
+import { JOURNAL_FILE, Journal, JournalEmpty, JournalTampered, readJournal } from './journal.js';
 import type { RunCreated } from './journal-entries.js';
 import { preparePlan, type PreparedPlan } from './planning.js';
 import { NotFound, ProcedureRegistry } from './registry.js';
@@ -88,7 +88,11 @@ export class Engine {
   start(prepared: PreparedPlan, hooks: RunHooks): RunHandle {
     const runId = newRunId();
     const actor = currentActor();
-    const lock = this.lockFor(prepared.plan.target, runId);
+    let lock = this.lockFor(prepared.plan.target, runId);
+    // A stale lock whose run never started (empty journal: killed before its first entry) changed
+    // nothing: it does not block this run, and is taken over without asking.
+    const neverStarted = !(lock instanceof RunLock) && this.neverStarted(lock.holder.runId) ? lock.holder : undefined;
+    if (neverStarted) lock = RunLock.takeOver(lock as RunConflict, runId, actor);
     const runDir = this.runDir(runId);
     let journal: Journal;
     try {
@@ -112,8 +116,9 @@ export class Engine {
       warnings: prepared.view.warnings,
       actor,
     };
-    const first = journal.append('run-created', prepared.redactor.redactValue(created));
-    return this.launch(new Run({ runId, prepared, journal, backups: new RunBackupStore(runDir), actor, hooks, lock, journalEntries: first.seq }));
+    let last: { seq: number } = journal.append('run-created', prepared.redactor.redactValue(created));
+    if (neverStarted) last = journal.append('lock-taken-over', { previous: neverStarted, actor, reason: `run ${neverStarted.runId} never started (its journal is empty)` });
+    return this.launch(new Run({ runId, prepared, journal, backups: new RunBackupStore(runDir), actor, hooks, lock, journalEntries: last.seq }));
   }
 
   /** What resuming this run needs (its procedure, the secret fields to re-enter); refuses a run that is over. */
@@ -165,6 +170,7 @@ export class Engine {
           throw new ProcedureRefusal(`Run ${runId} is over (${current.state}): another resume finished it while this one was being prepared. There is nothing to resume.`);
         }
       }
+      if (opened.torn) journal.append('torn-line-recovered', opened.torn);
       journalEntries = journal.append('resumed', { actor }).seq;
       if (takenOver) journalEntries = journal.append('lock-taken-over', { previous: takenOver, actor }).seq;
     } catch (error) {
@@ -209,6 +215,10 @@ export class Engine {
         const live = active.view();
         summaries.push({ ...summary, state: live.state, needsAttention: live.needsAttention ?? false, attention: live.attention ? pendingLines(live.attention.pending) : [] });
       } catch (error) {
+        if (error instanceof JournalEmpty) {
+          summaries.push({ runId, procedureId: 'unknown', title: 'Never started (its journal is empty: the process stopped before its first entry); nothing was changed', state: 'never-started', startedAt: runId, host: 'unknown', user: 'unknown', secretFields: [], needsAttention: false, attention: [] });
+          continue;
+        }
         if (!(error instanceof JournalTampered)) throw error;
         summaries.push({ runId, procedureId: 'unknown', title: `Journal does not verify: ${error.message}`, state: 'failed', startedAt: runId, host: 'unknown', user: 'unknown', secretFields: [] });
       }
@@ -243,6 +253,16 @@ export class Engine {
     if (record.state !== 'interrupted') return record;
     const current = currentHolder(this.locksDir, record.created.target, currentActor());
     return current?.live && current.holder.runId === record.created.runId ? { ...record, state: 'running' } : record;
+  }
+
+  private neverStarted(runId: string): boolean {
+    if (!isRunId(runId)) return false;
+    try {
+      return fs.statSync(this.journalPath(runId)).size === 0;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return true;
+      throw error;
+    }
   }
 
   private record(runId: string): RunRecord {

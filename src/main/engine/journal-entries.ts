@@ -26,7 +26,9 @@ export type GateKey = 'changes' | `outage:${string}` | `manual:${string}`;
 export interface JournalEntryData {
   'run-created': RunCreated;
   resumed: { actor: Actor };
-  'lock-taken-over': { previous: LockHolder; actor: Actor };
+  'lock-taken-over': { previous: LockHolder; actor: Actor; reason?: string };
+  /** The journal's last line was cut short by a crash mid-write; it was cut off before this entry. */
+  'torn-line-recovered': { line: number; bytes: number; sha256: string };
   'gate-confirmed': { gate: GateKey };
   'step-started': { stepId: string; attempt: number };
   'step-log': { stepId: string; line: string };

@@ -34,6 +34,35 @@ export class JournalTampered extends Error {
   }
 }
 
+/**
+ * The journal file exists but holds no entry: the process stopped between creating it and writing
+ * its first line (kill -9, power loss). The run never started; nothing was changed.
+ */
+export class JournalEmpty extends Error {
+  constructor(readonly journalPath: string) {
+    super(`The journal ${journalPath} is empty: that run never started (it stopped before its first entry), so nothing was changed.`);
+    this.name = 'JournalEmpty';
+  }
+}
+
+/** A last line cut short by a crash during its write: not part of the record. */
+export interface TornLine {
+  line: number;
+  bytes: number;
+  /** SHA-256 of the torn bytes, kept in the `torn-line-recovered` entry instead of the bytes. */
+  sha256: string;
+}
+
+export interface VerifiedJournal {
+  entries: JournalEntry[];
+  /** Set when the file ends in an incomplete line (a crash mid-write); the entries before it verify. */
+  torn?: TornLine;
+  /** Byte length of the verified part (what `Journal.open` truncates the file to). */
+  verifiedBytes: number;
+  /** The last entry was complete but its newline is missing (the write stopped just before it). */
+  missingNewline: boolean;
+}
+
 function sha256(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
@@ -58,12 +87,19 @@ export class Journal {
     return new Journal(filePath, fd, 0, GENESIS_HASH);
   }
 
-  /** Opens an existing journal for appending after verifying its whole chain. */
-  static open(filePath: string): { journal: Journal; entries: JournalEntry[] } {
-    const entries = readJournal(filePath);
+  /**
+   * Opens an existing journal for appending after verifying its whole chain. A torn last line (a
+   * crash mid-write) is cut off first and returned, so the caller journals `torn-line-recovered`.
+   */
+  static open(filePath: string): { journal: Journal; entries: JournalEntry[]; torn?: TornLine } {
+    const verified = verifyJournal(filePath);
+    const { entries, torn } = verified;
+    if (torn) fs.truncateSync(filePath, verified.verifiedBytes);
     const last = entries.at(-1);
     const fd = fs.openSync(filePath, 'a', 0o600);
-    return { journal: new Journal(filePath, fd, last?.seq ?? 0, last?.hash ?? GENESIS_HASH), entries };
+    if (verified.missingNewline) fs.writeSync(fd, '\n');
+    if (torn || verified.missingNewline) fs.fsyncSync(fd);
+    return { journal: new Journal(filePath, fd, last?.seq ?? 0, last?.hash ?? GENESIS_HASH), entries, torn };
   }
 
   get finalHash(): string {
@@ -88,36 +124,60 @@ export class Journal {
   }
 }
 
-/** Reads and verifies a journal; throws JournalTampered naming the first bad line. */
+/** Reads and verifies a journal; throws JournalTampered naming the first bad line, JournalEmpty when it holds none. A torn last line is left out. */
 export function readJournal(filePath: string): JournalEntry[] {
+  return verifyJournal(filePath).entries;
+}
+
+/**
+ * Verifies the chain line by line. A final segment without its newline is a write cut short by a
+ * crash: kept when it is a whole entry that chains, else reported as torn and left out. Anything
+ * else that does not verify — in any complete line — is tampering.
+ */
+export function verifyJournal(filePath: string): VerifiedJournal {
   const text = fs.readFileSync(filePath, 'utf8');
-  if (text.length > 0 && !text.endsWith('\n')) {
-    throw new JournalTampered(filePath, text.split('\n').length, 'the last line is incomplete');
-  }
-  const lines = text.length === 0 ? [] : text.slice(0, -1).split('\n');
+  if (text.length === 0) throw new JournalEmpty(filePath);
+  const terminated = text.endsWith('\n');
+  const cut = terminated ? text.length : text.lastIndexOf('\n') + 1;
+  const lines = cut === 0 ? [] : text.slice(0, cut - 1).split('\n');
   const entries: JournalEntry[] = [];
   let prev = GENESIS_HASH;
   lines.forEach((line, index) => {
-    const lineNo = index + 1;
-    let entry: JournalEntry;
-    try {
-      entry = JSON.parse(line) as JournalEntry;
-    } catch {
-      throw new JournalTampered(filePath, lineNo, 'it is not valid JSON');
-    }
-    if (!entry || typeof entry !== 'object' || typeof entry.hash !== 'string' || typeof entry.type !== 'string') {
-      throw new JournalTampered(filePath, lineNo, 'it is not a journal entry');
-    }
-    if (entry.seq !== lineNo) throw new JournalTampered(filePath, lineNo, `its sequence number is ${String(entry.seq)}, expected ${lineNo} (a line was removed, inserted or moved)`);
-    if (entry.prev !== prev) throw new JournalTampered(filePath, lineNo, 'it does not follow the line before it (a line was removed, inserted or moved)');
-    if (entryHash(entry.seq, entry.at, entry.type, entry.data, entry.prev) !== entry.hash) {
-      throw new JournalTampered(filePath, lineNo, 'its content does not match its hash (it was edited)');
-    }
+    const entry = verifiedEntry(filePath, line, index + 1, prev);
     prev = entry.hash;
     entries.push(entry);
   });
-  if (entries.length === 0) throw new JournalTampered(filePath, 1, 'it is empty');
-  return entries;
+  const tail = text.slice(cut);
+  let torn: TornLine | undefined;
+  let missingNewline = false;
+  if (tail.length > 0) {
+    try {
+      entries.push(verifiedEntry(filePath, tail, lines.length + 1, prev));
+      missingNewline = true;
+    } catch {
+      torn = { line: lines.length + 1, bytes: Buffer.byteLength(tail, 'utf8'), sha256: sha256(tail) };
+    }
+  }
+  if (entries.length === 0) throw new JournalEmpty(filePath);
+  return { entries, torn, verifiedBytes: Buffer.byteLength(text.slice(0, missingNewline ? text.length : cut), 'utf8'), missingNewline };
+}
+
+function verifiedEntry(filePath: string, line: string, lineNo: number, prev: string): JournalEntry {
+  let entry: JournalEntry;
+  try {
+    entry = JSON.parse(line) as JournalEntry;
+  } catch {
+    throw new JournalTampered(filePath, lineNo, 'it is not valid JSON');
+  }
+  if (!entry || typeof entry !== 'object' || typeof entry.hash !== 'string' || typeof entry.type !== 'string') {
+    throw new JournalTampered(filePath, lineNo, 'it is not a journal entry');
+  }
+  if (entry.seq !== lineNo) throw new JournalTampered(filePath, lineNo, `its sequence number is ${String(entry.seq)}, expected ${lineNo} (a line was removed, inserted or moved)`);
+  if (entry.prev !== prev) throw new JournalTampered(filePath, lineNo, 'it does not follow the line before it (a line was removed, inserted or moved)');
+  if (entryHash(entry.seq, entry.at, entry.type, entry.data, entry.prev) !== entry.hash) {
+    throw new JournalTampered(filePath, lineNo, 'its content does not match its hash (it was edited)');
+  }
+  return entry;
 }
 
 function fsyncDirectory(dir: string): void {

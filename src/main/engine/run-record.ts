@@ -23,7 +23,7 @@ export interface RunRecord {
 
 /** Runs that may be resumed: everything except the two final outcomes. */
 export function isResumable(state: RunState): boolean {
-  return state !== 'succeeded' && state !== 'rolled-back';
+  return state !== 'succeeded' && state !== 'rolled-back' && state !== 'never-started';
 }
 
 export function foldJournal(entries: JournalEntry[]): RunRecord {

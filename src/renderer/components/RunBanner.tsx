@@ -9,6 +9,7 @@ const MESSAGES: Record<RunView['state'], string> = {
   'rolled-back': 'Rolled back: the completed changes were undone.',
   cancelled: 'Cancelled.',
   interrupted: 'Interrupted: resume it from Runs.',
+  'never-started': 'Never started: nothing was changed.',
 };
 
 export function RunBanner({ run }: { run: RunView }) {
