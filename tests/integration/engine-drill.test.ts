@@ -2,27 +2,16 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import pg from 'pg';
-import type { Engine } from '../../src/main/engine/engine.js';
 import { ProcedureRefusal } from '../../src/main/engine/types.js';
 import { RunConflict, RunLock } from '../../src/main/engine/run-lock.js';
 import { InputError } from '../../src/main/engine/types.js';
 import { verifyPracticePassword } from '../../src/main/systems/practice/password-hash.js';
-import { freshDataDir, practiceEngine, practiceState, scriptedHooks } from '../support/engine-harness.js';
+import { practiceEngines, practiceState, scriptedHooks } from '../support/engine-harness.js';
 
 const NEW_PASSWORD = 'Drill-Pässword-42!"<&>';
-const engines: Engine[] = [];
-
-function engine(label: string): Engine {
-  const created = practiceEngine(freshDataDir(label));
-  engines.push(created);
-  return created;
-}
-
-afterAll(async () => {
-  await Promise.all(engines.map((e) => e.close()));
-});
+const { fresh: engine } = practiceEngines('');
 
 describe('practice.drill on the engine (real PostgreSQL, real files)', () => {
   it('runs every step, journals them, and leaves the new password, the edited config and the service running', async () => {

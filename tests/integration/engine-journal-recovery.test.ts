@@ -8,25 +8,14 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import type { Engine } from '../../src/main/engine/engine.js';
+import { describe, expect, it } from 'vitest';
 import { readJournal } from '../../src/main/engine/journal.js';
 import { newRunId } from '../../src/main/engine/run-id.js';
 import { RunLock } from '../../src/main/engine/run-lock.js';
-import { freshDataDir, practiceEngine, scriptedHooks } from '../support/engine-harness.js';
+import { practiceEngines, scriptedHooks } from '../support/engine-harness.js';
 
 const NEW_PASSWORD = 'Torn-Line-Pw-42!';
-const engines: Engine[] = [];
-
-function engine(label: string): Engine {
-  const created = practiceEngine(freshDataDir(`journal-${label}`));
-  engines.push(created);
-  return created;
-}
-
-afterAll(async () => {
-  await Promise.all(engines.map((e) => e.close()));
-});
+const { fresh: engine } = practiceEngines('journal-');
 
 describe('journal recovery', () => {
   it('a torn last line is cut off and recorded on resume; the run then finishes', async () => {

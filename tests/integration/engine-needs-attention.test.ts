@@ -5,24 +5,13 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, inject, it } from 'vitest';
-import type { Engine } from '../../src/main/engine/engine.js';
-import { freshDataDir, practiceEngine, scriptedHooks } from '../support/engine-harness.js';
+import { describe, expect, inject, it } from 'vitest';
+import { freshDataDir, practiceEngines, scriptedHooks } from '../support/engine-harness.js';
 import { runCliProcess } from '../support/cli-process.js';
 import { adProviderActive } from '../support/outsystems-sandbox.js';
 
 const PROCEDURE = 'outsystems.ad-workaround';
-const engines: Engine[] = [];
-
-function engine(label: string): Engine {
-  const created = practiceEngine(freshDataDir(`attention-${label}`));
-  engines.push(created);
-  return created;
-}
-
-afterAll(async () => {
-  await Promise.all(engines.map((e) => e.close()));
-});
+const { fresh: engine, on: engineOn } = practiceEngines('attention-');
 
 describe('must-run compensation', () => {
   it('cancelling after "Disable ADAuthProvider" asks first, lists what stays, and leaves the run needing attention', async () => {
@@ -94,8 +83,7 @@ describe('must-run compensation', () => {
     const rolled = await runCliProcess(['--data-dir', dataDir, 'rollback', runId, '--yes'], env);
     expect(rolled.code, rolled.stderr).toBe(5);
     expect(rolled.stdout).toMatch(/Rolling back run \S+ undoes, newest first:\n {2}- Disable ADAuthProvider/);
-    const check = practiceEngine(dataDir);
-    engines.push(check);
+    const check = engineOn(dataDir);
     expect(await adProviderActive(check)).toBe(true);
     expect(check.view(runId).needsAttention).toBe(false);
   });

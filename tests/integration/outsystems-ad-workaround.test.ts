@@ -1,26 +1,15 @@
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, inject, it } from 'vitest';
-import type { Engine } from '../../src/main/engine/engine.js';
+import { describe, expect, inject, it } from 'vitest';
 import type { SandboxExec } from '../../src/main/engine/sandbox/sandbox-exec.js';
 import { cliCommand } from '../support/cli-process.js';
-import { freshDataDir, practiceEngine, scriptedHooks } from '../support/engine-harness.js';
+import { freshDataDir, practiceEngines, scriptedHooks } from '../support/engine-harness.js';
 import { adProviderActive, independentlyVerifiesV1, ossysUsers, sandboxQuery } from '../support/outsystems-sandbox.js';
 
 const PROCEDURE = 'outsystems.ad-workaround';
 const CLI = cliCommand();
-const engines: Engine[] = [];
-
-function engine(label: string): Engine {
-  const created = practiceEngine(freshDataDir(`ad-${label}`));
-  engines.push(created);
-  return created;
-}
-
-afterAll(async () => {
-  await Promise.all(engines.map((e) => e.close()));
-});
+const { fresh: engine, on: engineOn } = practiceEngines('ad-');
 
 describe('outsystems.ad-workaround on the practice sandbox', () => {
   it('guided: AD is off while the admin applies settings, back on at the end; the disabled admin is activated', async () => {
@@ -146,8 +135,7 @@ describe('outsystems.ad-workaround killed by the operating system (kill -9 of th
     const runs = JSON.parse(execFileSync(process.execPath, [...CLI, 'runs', '--json'], { env, encoding: 'utf8' })) as { runs: Array<{ runId: string; state: string }> };
     const killed = runs.runs[0];
     expect(killed?.state).toBe('interrupted');
-    const check = practiceEngine(dataDir);
-    engines.push(check);
+    const check = engineOn(dataDir);
     expect(await adProviderActive(check)).toBe(false);
 
     // The admin did the two manual Apply Settings steps and says so with --done.

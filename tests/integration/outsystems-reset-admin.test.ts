@@ -1,22 +1,11 @@
-import { afterAll, describe, expect, it } from 'vitest';
-import type { Engine } from '../../src/main/engine/engine.js';
+import { describe, expect, it } from 'vitest';
 import { InputError, ProcedureRefusal } from '../../src/main/engine/types.js';
-import { freshDataDir, practiceEngine, scriptedHooks } from '../support/engine-harness.js';
+import { practiceEngines, scriptedHooks } from '../support/engine-harness.js';
 import { independentlyVerifiesV1, ossysUsers, sandboxQuery, type OssysUserRow } from '../support/outsystems-sandbox.js';
 
 const PROCEDURE = 'outsystems.reset-admin-password';
 const NEW_PASSWORD = `Brk'gl"ss-<&>-ü-😀-; DROP TABLE ossys_user; --`;
-const engines: Engine[] = [];
-
-function engine(label: string): Engine {
-  const created = practiceEngine(freshDataDir(`os-${label}`));
-  engines.push(created);
-  return created;
-}
-
-afterAll(async () => {
-  await Promise.all(engines.map((e) => e.close()));
-});
+const { fresh: engine } = practiceEngines('os-');
 
 function changedRows(before: OssysUserRow[], after: OssysUserRow[]): number[] {
   return after.filter((row, index) => JSON.stringify(row) !== JSON.stringify(before[index])).map((row) => row.id);

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { inject } from 'vitest';
+import { afterAll, inject } from 'vitest';
 import type { Decision, Prompt, RunEvent } from '../../src/shared/procedure.js';
 import { Engine } from '../../src/main/engine/engine.js';
 import { systems } from '../../src/main/systems/index.js';
@@ -17,6 +17,20 @@ export function freshDataDir(label: string): string {
 
 export function practiceEngine(dataDir: string): Engine {
   return new Engine(dataDir, systems);
+}
+
+/** Practice engines for one test file, all closed after its tests: `fresh(label)` on a new data dir, `on(dataDir)` on a given one. */
+export function practiceEngines(prefix: string): { fresh(label: string): Engine; on(dataDir: string): Engine } {
+  const engines: Engine[] = [];
+  afterAll(async () => {
+    await Promise.all(engines.map((engine) => engine.close()));
+  });
+  const on = (dataDir: string): Engine => {
+    const engine = practiceEngine(dataDir);
+    engines.push(engine);
+    return engine;
+  };
+  return { fresh: (label) => on(freshDataDir(`${prefix}${label}`)), on };
 }
 
 /** Answers prompts from a script (kind → decision), recording each prompt and event. */
