@@ -52,13 +52,17 @@ async function stepsPerSecond(run: () => Promise<void>): Promise<number> {
   return STEPS / (Number(process.hrtime.bigint() - started) / 1e9);
 }
 
-async function compare(name: string, work: StepWork): Promise<{ name: string; baseline: number; subject: number; unit: string }> {
+async function compare(
+  name: string,
+  work: StepWork,
+): Promise<{ name: string; baseline: number; subject: number; unit: string }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'breakglass-bench-'));
   const engine = new Engine(dataDir, [benchSystem(work)]);
   let events = 0;
   const runEngine = async () => {
     const prepared = await engine.plan('bench.steps', { secret: 'bench-secret-value' }, 'real');
-    const view = await engine.start(prepared, { onEvent: () => (events += 1), decide: async () => 'confirm' }).done;
+    const view = await engine.start(prepared, { onEvent: () => (events += 1), decide: async () => 'confirm' })
+      .done;
     if (view.state !== 'succeeded') throw new Error(`bench run ended ${view.state}: ${view.error ?? ''}`);
   };
   const bare = async () => {
@@ -79,10 +83,16 @@ export default async function () {
   const config = path.join(scratch, 'app.conf');
   const payload = 'key = value\n'.repeat(200);
   const results = [
-    await compare(`engine run vs bare loop, step = atomic write of a ${payload.length}-byte config file (${STEPS} steps)`, (index) => writeFileAtomic(config, `${payload}# ${index}\n`)),
-    await compare(`engine run vs bare loop, step = SHA-256 of 1 KiB (${STEPS} steps; the engine's own cost)`, async (index) => {
-      createHash('sha256').update(Buffer.alloc(1024, index)).digest();
-    }),
+    await compare(
+      `engine run vs bare loop, step = atomic write of a ${payload.length}-byte config file (${STEPS} steps)`,
+      (index) => writeFileAtomic(config, `${payload}# ${index}\n`),
+    ),
+    await compare(
+      `engine run vs bare loop, step = SHA-256 of 1 KiB (${STEPS} steps; the engine's own cost)`,
+      async (index) => {
+        createHash('sha256').update(Buffer.alloc(1024, index)).digest();
+      },
+    ),
   ];
   fs.rmSync(scratch, { recursive: true, force: true });
   return results;

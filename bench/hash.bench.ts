@@ -27,8 +27,18 @@ async function perSecond(iterations: number, operation: () => unknown): Promise<
   return iterations / seconds;
 }
 
-async function compare(name: string, iterations: number, baseline: () => unknown, subject: () => unknown): Promise<Result> {
-  return { name, baseline: await perSecond(iterations, baseline), subject: await perSecond(iterations, subject), unit: 'hashes/s' };
+async function compare(
+  name: string,
+  iterations: number,
+  baseline: () => unknown,
+  subject: () => unknown,
+): Promise<Result> {
+  return {
+    name,
+    baseline: await perSecond(iterations, baseline),
+    subject: await perSecond(iterations, subject),
+    unit: 'hashes/s',
+  };
 }
 
 export default async function (): Promise<Result[]> {
@@ -39,7 +49,10 @@ export default async function (): Promise<Result[]> {
       20_000,
       () => {
         const saltText = randomBytes(32).toString('base64');
-        return createHash('sha512').update(Buffer.from(PASSWORD + saltText, 'utf16le')).digest('hex').toUpperCase();
+        return createHash('sha512')
+          .update(Buffer.from(PASSWORD + saltText, 'utf16le'))
+          .digest('hex')
+          .toUpperCase();
       },
       () => hashOutSystemsPassword(PASSWORD),
     ),
@@ -58,7 +71,8 @@ export default async function (): Promise<Result[]> {
     await compare(
       'authgear bcrypt-sha512 cost 10: hashAuthgearPassword vs hash-wasm bcrypt over the digest',
       5,
-      () => bcrypt({ password: createHash('sha512').update(PASSWORD).digest(), salt: salt16, costFactor: 10 }),
+      () =>
+        bcrypt({ password: createHash('sha512').update(PASSWORD).digest(), salt: salt16, costFactor: 10 }),
       () => hashAuthgearPassword(PASSWORD),
     ),
     await compare(
@@ -70,7 +84,16 @@ export default async function (): Promise<Result[]> {
     await compare(
       'django argon2id m=102400 t=2 p=8: hashSysReptorPassword vs hash-wasm argon2id',
       3,
-      () => argon2id({ password: PASSWORD, salt: 'saltsaltsaltsaltsalt12', iterations: 2, memorySize: 102_400, parallelism: 8, hashLength: 32, outputType: 'encoded' }),
+      () =>
+        argon2id({
+          password: PASSWORD,
+          salt: 'saltsaltsaltsaltsalt12',
+          iterations: 2,
+          memorySize: 102_400,
+          parallelism: 8,
+          hashLength: 32,
+          outputType: 'encoded',
+        }),
       () => hashSysReptorPassword(PASSWORD, { algorithm: 'argon2' }),
     ),
   ];

@@ -26,7 +26,13 @@ function perSecond(iterations: number, operation: () => unknown): number {
   return iterations / (Number(process.hrtime.bigint() - started) / 1e9);
 }
 
-function compare(name: string, iterations: number, unit: string, baseline: () => unknown, subject: () => unknown): Result {
+function compare(
+  name: string,
+  iterations: number,
+  unit: string,
+  baseline: () => unknown,
+  subject: () => unknown,
+): Result {
   // Both warmed up before either is timed, so the first one measured does not pay for the JIT alone.
   perSecond(iterations, baseline);
   perSecond(iterations, subject);
@@ -41,14 +47,29 @@ export default async function (): Promise<Result[]> {
   const value = encryptSetting('OsRuntime#Password-2024', key);
   const body = value.slice(3);
   return [
-    compare('hsconf parse (2.8 kB file): HsConf.parse vs bare saxes parse', 3_000, 'parses/s', () => new SaxesParser().write(text).close(), () => HsConf.parse(text)),
-    compare('hsconf parse (100 kB value): HsConf.parse vs bare saxes parse', 300, 'parses/s', () => new SaxesParser().write(large).close(), () => HsConf.parse(large)),
+    compare(
+      'hsconf parse (2.8 kB file): HsConf.parse vs bare saxes parse',
+      3_000,
+      'parses/s',
+      () => new SaxesParser().write(text).close(),
+      () => HsConf.parse(text),
+    ),
+    compare(
+      'hsconf parse (100 kB value): HsConf.parse vs bare saxes parse',
+      300,
+      'parses/s',
+      () => new SaxesParser().write(large).close(),
+      () => HsConf.parse(large),
+    ),
     compare(
       'hsconf edit one password and serialise vs parse alone',
       2_000,
       'edits/s',
       () => HsConf.parse(text),
-      () => setHsconfSecret(HsConf.parse(text), 'PlatformDatabaseConfiguration', 'AdminPassword', 'N3w-Adm1n!', { privateKey: key }).toBuffer(),
+      () =>
+        setHsconfSecret(HsConf.parse(text), 'PlatformDatabaseConfiguration', 'AdminPassword', 'N3w-Adm1n!', {
+          privateKey: key,
+        }).toBuffer(),
     ),
     compare(
       '$2$ decrypt: decryptSetting vs bare AES-128-CBC decipher',
@@ -56,7 +77,10 @@ export default async function (): Promise<Result[]> {
       'values/s',
       () => {
         const decipher = createDecipheriv('aes-128-cbc', key, Buffer.from(body.slice(0, 24), 'base64'));
-        return Buffer.concat([decipher.update(Buffer.from(body.slice(24), 'base64')), decipher.final()]).toString('utf8');
+        return Buffer.concat([
+          decipher.update(Buffer.from(body.slice(24), 'base64')),
+          decipher.final(),
+        ]).toString('utf8');
       },
       () => decryptSetting(value, key),
     ),

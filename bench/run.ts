@@ -25,10 +25,14 @@ let failed = false;
 for (const file of files) {
   process.stdout.write(`\n${file}\n`);
   try {
-    const module = (await import(pathToFileURL(path.join(benchDir, file)).href)) as { default: () => Promise<BenchResult[]> };
+    const module = (await import(pathToFileURL(path.join(benchDir, file)).href)) as {
+      default: () => Promise<BenchResult[]>;
+    };
     for (const result of await module.default()) {
       const ratio = result.subject / result.baseline;
-      process.stdout.write(`  ${result.name}\n    baseline ${format(result.baseline)} ${result.unit}, subject ${format(result.subject)} ${result.unit}, ratio ${ratio.toFixed(3)}\n`);
+      process.stdout.write(
+        `  ${result.name}\n    baseline ${format(result.baseline)} ${result.unit}, subject ${format(result.subject)} ${result.unit}, ratio ${ratio.toFixed(3)}\n`,
+      );
     }
   } catch (error) {
     failed = true;

@@ -1,2 +1,6 @@
 export function electronBinary(root: string): string | undefined;
-export function electronUnavailableReason(root: string, env?: NodeJS.ProcessEnv, platform?: NodeJS.Platform): string | undefined;
+export function electronUnavailableReason(
+  root: string,
+  env?: NodeJS.ProcessEnv,
+  platform?: NodeJS.Platform,
+): string | undefined;

@@ -15,6 +15,7 @@ export function electronBinary(root) {
 /** Why Electron cannot open a window here, or undefined when it can. */
 export function electronUnavailableReason(root, env = process.env, platform = process.platform) {
   if (!electronBinary(root)) return 'no Electron binary installed';
-  if (platform === 'linux' && !env.DISPLAY && !env.WAYLAND_DISPLAY) return 'no display: DISPLAY and WAYLAND_DISPLAY are unset';
+  if (platform === 'linux' && !env.DISPLAY && !env.WAYLAND_DISPLAY)
+    return 'no display: DISPLAY and WAYLAND_DISPLAY are unset';
   return undefined;
 }

@@ -18,26 +18,53 @@ if (!fs.existsSync(path.join(target, 'main', 'index.js'))) {
   process.exit(2);
 }
 
-const scanner = path.join(path.dirname(require.resolve('@doyensec/electronegativity/package.json')), 'dist', 'index.js');
+const scanner = path.join(
+  path.dirname(require.resolve('@doyensec/electronegativity/package.json')),
+  'dist',
+  'index.js',
+);
 const electronVersion = require('electron/package.json').version;
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'breakglass-scan-'));
 const report = path.join(workDir, 'findings.csv');
 try {
-  const run = spawnSync(process.execPath, [scanner, '--input', target, '--relative', '--verbose', 'false', '--electron-version', electronVersion, '--output', report], {
-    encoding: 'utf8',
-    timeout: 180_000,
-  });
+  const run = spawnSync(
+    process.execPath,
+    [
+      scanner,
+      '--input',
+      target,
+      '--relative',
+      '--verbose',
+      'false',
+      '--electron-version',
+      electronVersion,
+      '--output',
+      report,
+    ],
+    {
+      encoding: 'utf8',
+      timeout: 180_000,
+    },
+  );
   if (run.error || !fs.existsSync(report)) {
-    console.error(`security scan: electronegativity did not produce a report (${run.error?.message ?? `exit ${run.status}`}).`);
+    console.error(
+      `security scan: electronegativity did not produce a report (${run.error?.message ?? `exit ${run.status}`}).`,
+    );
     console.error(run.stderr?.trim() ?? '');
     process.exit(2);
   }
-  const findings = parseCsv(fs.readFileSync(report, 'utf8')).slice(1).filter((row) => row.length >= 5);
+  const findings = parseCsv(fs.readFileSync(report, 'utf8'))
+    .slice(1)
+    .filter((row) => row.length >= 5);
   for (const [issue, severity, confidence, file, location] of findings) {
-    console.log(`${severity.padEnd(13)} ${confidence.padEnd(9)} ${issue} ${file === 'N/A' ? '' : `${file}:${location}`}`);
+    console.log(
+      `${severity.padEnd(13)} ${confidence.padEnd(9)} ${issue} ${file === 'N/A' ? '' : `${file}:${location}`}`,
+    );
   }
   const high = findings.filter(([, severity]) => severity === 'HIGH');
-  console.log(`security scan: ${findings.length} finding(s), ${high.length} high severity (electronegativity, Electron ${electronVersion}).`);
+  console.log(
+    `security scan: ${findings.length} finding(s), ${high.length} high severity (electronegativity, Electron ${electronVersion}).`,
+  );
   process.exit(high.length > 0 ? 1 : 0);
 } finally {
   fs.rmSync(workDir, { recursive: true, force: true });

@@ -9,11 +9,17 @@ import { fileURLToPath } from 'node:url';
 import { electronBinary, electronUnavailableReason } from './electron-binary.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const built = ['main/index.js', 'main/cli.js', 'preload/index.cjs', 'renderer/index.html'].every((file) => fs.existsSync(path.join(root, 'out', file)));
+const built = ['main/index.js', 'main/cli.js', 'preload/index.cjs', 'renderer/index.html'].every((file) =>
+  fs.existsSync(path.join(root, 'out', file)),
+);
 
 if (!built) {
   console.log('Building the wizard first (npm run build)…');
-  const build = spawnSync(process.execPath, [path.join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], { cwd: root, stdio: 'inherit' });
+  const build = spawnSync(
+    process.execPath,
+    [path.join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'],
+    { cwd: root, stdio: 'inherit' },
+  );
   if (build.status !== 0) {
     console.error('The build failed; see the errors above.');
     process.exit(build.status ?? 1);
@@ -46,7 +52,11 @@ function launchElectron(binary) {
 }
 
 function serveInBrowser() {
-  const child = spawn(process.execPath, [path.join(root, 'out', 'main', 'cli.js'), 'serve', ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });
+  const child = spawn(
+    process.execPath,
+    [path.join(root, 'out', 'main', 'cli.js'), 'serve', ...process.argv.slice(2)],
+    { cwd: root, stdio: 'inherit' },
+  );
   forwardSignals(child);
   child.on('exit', (code, signal) => process.exit(signal ? 0 : (code ?? 0)));
 }

@@ -12,7 +12,11 @@ const allowedEvents = new Set<string>(eventNames);
 contextBridge.exposeInMainWorld('breakglass', {
   invoke(channel: string, request: unknown): Promise<unknown> {
     if (!allowedChannels.has(channel)) {
-      return Promise.resolve({ ok: false, code: 'unknown-channel', message: `Unknown channel ${JSON.stringify(String(channel))}.` });
+      return Promise.resolve({
+        ok: false,
+        code: 'unknown-channel',
+        message: `Unknown channel ${JSON.stringify(String(channel))}.`,
+      });
     }
     return ipcRenderer.invoke(INVOKE_IPC, channel, request);
   },

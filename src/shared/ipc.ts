@@ -38,11 +38,18 @@ export const channels = {
     response: z.object({ procedures: z.array(ProcedureSummary), systems: z.array(SystemSummary) }),
   },
   'password.generate': {
-    request: z.object({ policy: PasswordPolicyName.default('default'), length: z.number().int().min(8).max(256).optional() }),
+    request: z.object({
+      policy: PasswordPolicyName.default('default'),
+      length: z.number().int().min(8).max(256).optional(),
+    }),
     response: z.object({ password: z.string(), entropyBits: z.number() }),
   },
   'discover.run': {
-    request: z.object({ system: z.string(), options: z.record(z.string(), z.unknown()).default({}), environment: EnvironmentKind.default('real') }),
+    request: z.object({
+      system: z.string(),
+      options: z.record(z.string(), z.unknown()).default({}),
+      environment: EnvironmentKind.default('real'),
+    }),
     response: DiscoveryReport,
   },
   'plan.create': {

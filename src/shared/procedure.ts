@@ -16,9 +16,13 @@ export const StepDescription = z.object({
   /** A unified diff of a file edit, secrets masked. */
   diff: z.object({ path: z.string(), unified: z.string() }).optional(),
   /** The exact program and arguments; never a secret. */
-  command: z.object({ program: z.string(), args: z.array(z.string()), cwd: z.string().optional() }).optional(),
+  command: z
+    .object({ program: z.string(), args: z.array(z.string()), cwd: z.string().optional() })
+    .optional(),
   /** Services this step stops or starts. */
-  services: z.object({ stop: z.array(z.string()).default([]), start: z.array(z.string()).default([]) }).optional(),
+  services: z
+    .object({ stop: z.array(z.string()).default([]), start: z.array(z.string()).default([]) })
+    .optional(),
   /** True when the step takes something out of service (users cannot work until a later step). */
   outage: z.boolean().default(false),
   /** For manual steps: exactly what the admin does. */
@@ -128,7 +132,14 @@ export type StepState = z.infer<typeof StepState>;
  */
 export const Prompt = z.object({
   id: z.string(),
-  kind: z.enum(['confirm-changes', 'confirm-outage', 'manual', 'failure', 'confirm-cancel', 'confirm-rollback']),
+  kind: z.enum([
+    'confirm-changes',
+    'confirm-outage',
+    'manual',
+    'failure',
+    'confirm-cancel',
+    'confirm-rollback',
+  ]),
   stepId: z.string().optional(),
   title: z.string(),
   message: z.string(),
@@ -161,7 +172,14 @@ export type WayOut = z.infer<typeof WayOut>;
 
 /** A stopped run that left a state that must not stay: what it is, and the ways back and forward. */
 export const Attention = z.object({
-  pending: z.array(z.object({ stepId: z.string(), stepTitle: z.string(), leaves: z.string(), restoredBy: z.object({ id: z.string(), title: z.string() }).optional() })),
+  pending: z.array(
+    z.object({
+      stepId: z.string(),
+      stepTitle: z.string(),
+      leaves: z.string(),
+      restoredBy: z.object({ id: z.string(), title: z.string() }).optional(),
+    }),
+  ),
   rollback: WayOut,
   resume: WayOut,
 });
@@ -224,7 +242,15 @@ export const RollbackPlan = z.object({
   available: z.boolean(),
   reason: z.string().optional(),
   /** The undos, newest first: `ok` when the step's state is still the one it left, else why not. */
-  steps: z.array(z.object({ id: z.string(), title: z.string(), does: z.string(), status: z.enum(['ok', 'moved-on', 'unchecked']), reason: z.string().optional() })),
+  steps: z.array(
+    z.object({
+      id: z.string(),
+      title: z.string(),
+      does: z.string(),
+      status: z.enum(['ok', 'moved-on', 'unchecked']),
+      reason: z.string().optional(),
+    }),
+  ),
 });
 export type RollbackPlan = z.infer<typeof RollbackPlan>;
 

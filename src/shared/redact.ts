@@ -49,7 +49,12 @@ export class Redactor {
 }
 
 function escapedVariants(secret: string): string[] {
-  const xml = secret.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+  const xml = secret
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
   const json = JSON.stringify(secret).slice(1, -1);
   const sqlQuoted = secret.replace(/'/g, "''");
   const oracleQuoted = secret.replace(/"/g, '""');

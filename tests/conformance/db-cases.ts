@@ -10,7 +10,11 @@ import { describe, expect, it } from 'vitest';
 import { createDbConnector } from '../../src/main/platform/db/connector.js';
 import { RowCountMismatch } from '../../src/main/platform/db/errors.js';
 import { changePasswordDdl } from '../../src/main/platform/db/password-ddl.js';
-import { quoteIdentifier, quoteOraclePassword, quoteStringLiteral } from '../../src/main/platform/db/quoting.js';
+import {
+  quoteIdentifier,
+  quoteOraclePassword,
+  quoteStringLiteral,
+} from '../../src/main/platform/db/quoting.js';
 import { ident, renderSql, sql } from '../../src/main/platform/db/sql.js';
 import type { DbSession, DbSettings, Dialect, RenderedSql } from '../../src/main/platform/db/types.js';
 
@@ -42,15 +46,22 @@ function fixtures(dialect: Dialect, table: string, login: string, password: stri
       return {
         createTable: [`CREATE TABLE ${t} (id int PRIMARY KEY, v nvarchar(100))`],
         dropTable: [`IF OBJECT_ID(N'${table}') IS NOT NULL DROP TABLE ${t}`],
-        createLogin: [`CREATE LOGIN ${l} WITH PASSWORD = ${quoteStringLiteral('mssql', password)}, CHECK_POLICY = OFF`],
+        createLogin: [
+          `CREATE LOGIN ${l} WITH PASSWORD = ${quoteStringLiteral('mssql', password)}, CHECK_POLICY = OFF`,
+        ],
         dropLogin: [`IF SUSER_ID(N'${login}') IS NOT NULL DROP LOGIN ${l}`],
       };
     case 'oracle':
       return {
         createTable: [`CREATE TABLE ${t} (id NUMBER PRIMARY KEY, v VARCHAR2(100))`],
         dropTable: [`BEGIN EXECUTE IMMEDIATE 'DROP TABLE ${t} PURGE'; EXCEPTION WHEN OTHERS THEN NULL; END;`],
-        createLogin: [`CREATE USER ${l} IDENTIFIED BY ${quoteOraclePassword(password)}`, `GRANT CREATE SESSION TO ${l}`],
-        dropLogin: [`BEGIN EXECUTE IMMEDIATE 'DROP USER ${l} CASCADE'; EXCEPTION WHEN OTHERS THEN NULL; END;`],
+        createLogin: [
+          `CREATE USER ${l} IDENTIFIED BY ${quoteOraclePassword(password)}`,
+          `GRANT CREATE SESSION TO ${l}`,
+        ],
+        dropLogin: [
+          `BEGIN EXECUTE IMMEDIATE 'DROP USER ${l} CASCADE'; EXCEPTION WHEN OTHERS THEN NULL; END;`,
+        ],
       };
   }
 }
@@ -59,7 +70,11 @@ async function runAll(session: DbSession, statements: string[]): Promise<void> {
   for (const statement of statements) await session.ddl(ddl(statement));
 }
 
-export function defineConformanceSuite(dialect: Dialect, admin: DbSettings | undefined, skipReason: string): void {
+export function defineConformanceSuite(
+  dialect: Dialect,
+  admin: DbSettings | undefined,
+  skipReason: string,
+): void {
   if (!admin) console.log(`[conformance:${dialect}] skipped: ${skipReason}`);
   describe(`${dialect} conformance`, () => {
     const connector = createDbConnector();
@@ -79,57 +94,90 @@ export function defineConformanceSuite(dialect: Dialect, admin: DbSettings | und
       if (!result.ok) expect(result.message).not.toContain(wrong);
     });
 
-    it.skipIf(!admin)('guarded update commits one row, and rolls back with the actual count when more match', async () => {
-      const session = await connector.connect(admin!);
-      const names = fixtures(dialect, table, login, 'unused');
-      try {
-        await runAll(session, names.dropTable);
-        await runAll(session, names.createTable);
-        const insert = (id: number, v: string) => ({ sql: renderSql(sql`INSERT INTO ${ident(table)} (${ident('id')}, ${ident('v')}) VALUES (${id}, ${v})`, dialect) });
-        expect(await session.guarded([insert(1, 'a'), insert(2, 'a')])).toEqual([1, 1]);
+    it.skipIf(!admin)(
+      'guarded update commits one row, and rolls back with the actual count when more match',
+      async () => {
+        const session = await connector.connect(admin!);
+        const names = fixtures(dialect, table, login, 'unused');
+        try {
+          await runAll(session, names.dropTable);
+          await runAll(session, names.createTable);
+          const insert = (id: number, v: string) => ({
+            sql: renderSql(
+              sql`INSERT INTO ${ident(table)} (${ident('id')}, ${ident('v')}) VALUES (${id}, ${v})`,
+              dialect,
+            ),
+          });
+          expect(await session.guarded([insert(1, 'a'), insert(2, 'a')])).toEqual([1, 1]);
 
-        const setOne = renderSql(sql`UPDATE ${ident(table)} SET ${ident('v')} = ${"b'; --"} WHERE ${ident('id')} = ${1}`, dialect);
-        expect(await session.guarded([{ sql: setOne }])).toEqual([1]);
+          const setOne = renderSql(
+            sql`UPDATE ${ident(table)} SET ${ident('v')} = ${"b'; --"} WHERE ${ident('id')} = ${1}`,
+            dialect,
+          );
+          expect(await session.guarded([{ sql: setOne }])).toEqual([1]);
 
-        const first = renderSql(sql`UPDATE ${ident(table)} SET ${ident('v')} = ${'c'} WHERE ${ident('id')} = ${2}`, dialect);
-        const tooMany = renderSql(sql`UPDATE ${ident(table)} SET ${ident('v')} = ${'z'}`, dialect);
-        const failure = await session.guarded([{ sql: first }, { sql: tooMany, expectRows: 1 }]).catch((error: unknown) => error);
-        expect(failure).toBeInstanceOf(RowCountMismatch);
-        expect(failure).toMatchObject({ statementIndex: 1, expected: 1, actual: 2 });
+          const first = renderSql(
+            sql`UPDATE ${ident(table)} SET ${ident('v')} = ${'c'} WHERE ${ident('id')} = ${2}`,
+            dialect,
+          );
+          const tooMany = renderSql(sql`UPDATE ${ident(table)} SET ${ident('v')} = ${'z'}`, dialect);
+          const failure = await session
+            .guarded([{ sql: first }, { sql: tooMany, expectRows: 1 }])
+            .catch((error: unknown) => error);
+          expect(failure).toBeInstanceOf(RowCountMismatch);
+          expect(failure).toMatchObject({ statementIndex: 1, expected: 1, actual: 2 });
 
-        const rows = await session.query(renderSql(sql`SELECT ${ident('id')} AS ${ident('id')}, ${ident('v')} AS ${ident('v')} FROM ${ident(table)} ORDER BY ${ident('id')}`, dialect));
-        const values = rows.map((row) => Object.fromEntries(Object.entries(row).map(([key, value]) => [key.toLowerCase(), value])));
-        expect(values).toEqual([
-          { id: 1, v: "b'; --" },
-          { id: 2, v: 'a' },
-        ]);
-      } finally {
-        await runAll(session, names.dropTable).catch(() => undefined);
-        await session.close();
-      }
-    });
+          const rows = await session.query(
+            renderSql(
+              sql`SELECT ${ident('id')} AS ${ident('id')}, ${ident('v')} AS ${ident('v')} FROM ${ident(table)} ORDER BY ${ident('id')}`,
+              dialect,
+            ),
+          );
+          const values = rows.map((row) =>
+            Object.fromEntries(Object.entries(row).map(([key, value]) => [key.toLowerCase(), value])),
+          );
+          expect(values).toEqual([
+            { id: 1, v: "b'; --" },
+            { id: 2, v: 'a' },
+          ]);
+        } finally {
+          await runAll(session, names.dropTable).catch(() => undefined);
+          await session.close();
+        }
+      },
+    );
 
-    it.skipIf(!admin)('changes a login\'s password to a hostile one; the new password logs in and the old one no longer does', async () => {
-      const initial = dialect === 'oracle' ? `Init${suffix}Pw1` : `Init-${suffix}-Pw1`;
-      const hostile = HOSTILE_PASSWORDS[dialect];
-      const session = await connector.connect(admin!);
-      const names = fixtures(dialect, table, login, initial);
-      const asLogin = (password: string): DbSettings => ({ ...admin!, authentication: 'sql', domain: undefined, user: dialect === 'oracle' ? login.toUpperCase() : login, password, database: dialect === 'mssql' ? undefined : admin!.database });
-      try {
-        await runAll(session, names.dropLogin);
-        await runAll(session, names.createLogin);
-        expect(await connector.test(asLogin(initial))).toMatchObject({ ok: true });
+    it.skipIf(!admin)(
+      "changes a login's password to a hostile one; the new password logs in and the old one no longer does",
+      async () => {
+        const initial = dialect === 'oracle' ? `Init${suffix}Pw1` : `Init-${suffix}-Pw1`;
+        const hostile = HOSTILE_PASSWORDS[dialect];
+        const session = await connector.connect(admin!);
+        const names = fixtures(dialect, table, login, initial);
+        const asLogin = (password: string): DbSettings => ({
+          ...admin!,
+          authentication: 'sql',
+          domain: undefined,
+          user: dialect === 'oracle' ? login.toUpperCase() : login,
+          password,
+          database: dialect === 'mssql' ? undefined : admin!.database,
+        });
+        try {
+          await runAll(session, names.dropLogin);
+          await runAll(session, names.createLogin);
+          expect(await connector.test(asLogin(initial))).toMatchObject({ ok: true });
 
-        const change = changePasswordDdl(dialect, { user: login, newPassword: hostile });
-        expect(change.display).not.toContain(hostile);
-        await session.ddl(change);
+          const change = changePasswordDdl(dialect, { user: login, newPassword: hostile });
+          expect(change.display).not.toContain(hostile);
+          await session.ddl(change);
 
-        expect(await connector.test(asLogin(hostile))).toMatchObject({ ok: true });
-        expect(await connector.test(asLogin(initial))).toMatchObject({ ok: false, kind: 'login-failed' });
-      } finally {
-        await runAll(session, names.dropLogin).catch(() => undefined);
-        await session.close();
-      }
-    });
+          expect(await connector.test(asLogin(hostile))).toMatchObject({ ok: true });
+          expect(await connector.test(asLogin(initial))).toMatchObject({ ok: false, kind: 'login-failed' });
+        } finally {
+          await runAll(session, names.dropLogin).catch(() => undefined);
+          await session.close();
+        }
+      },
+    );
   });
 }

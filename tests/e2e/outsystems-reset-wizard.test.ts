@@ -72,7 +72,11 @@ describe('OutSystems admin reset in a real browser, through the web host, on the
     await page.screenshot({ path: 'test-results/outsystems-reset-run.png', fullPage: true });
 
     const after = await ossysUsers(observer);
-    expect(after.filter((row, index) => JSON.stringify(row) !== JSON.stringify(before[index])).map((row) => row.id)).toEqual([1, 4]);
+    expect(
+      after
+        .filter((row, index) => JSON.stringify(row) !== JSON.stringify(before[index]))
+        .map((row) => row.id),
+    ).toEqual([1, 4]);
     expect(independentlyVerifiesV1(NEW_PASSWORD, after[0]?.password ?? '')).toBe(true);
 
     await page.click(testId('view-report'));
@@ -107,21 +111,30 @@ describe('OutSystems admin reset in a real browser, through the web host, on the
     // Cancelling with AD off is confirmed first, saying so and offering the rollback.
     const confirmCancel = page.locator(`${testId('prompt-panel')}[data-kind="confirm-cancel"]`);
     await confirmCancel.waitFor();
-    expect(await confirmCancel.textContent()).toMatch(/Active Directory logins to Service Center are OFF in production/);
+    expect(await confirmCancel.textContent()).toMatch(
+      /Active Directory logins to Service Center are OFF in production/,
+    );
     expect(await page.textContent(testId('prompt-rollback'))).toBe('Roll back instead');
     await page.click(testId('prompt-confirm'));
     await page.waitForSelector(`${testId('run-state')}[data-state="cancelled"]`);
     expect(await adProviderActive(observer)).toBe(false);
 
     await page.click(testId('nav-runs'));
-    const runId = (await page.getAttribute('[data-testid^="runs-row-"]', 'data-testid'))?.replace('runs-row-', '') ?? '';
+    const runId =
+      (await page.getAttribute('[data-testid^="runs-row-"]', 'data-testid'))?.replace('runs-row-', '') ?? '';
     await page.click(testId(`resume-${runId}`));
-    const asked = await page.locator(`${testId(`resume-form-${runId}`)} input`).evaluateAll((inputs) => inputs.map((input) => input.getAttribute('data-testid')));
+    const asked = await page
+      .locator(`${testId(`resume-form-${runId}`)} input`)
+      .evaluateAll((inputs) => inputs.map((input) => input.getAttribute('data-testid')));
     expect(asked).toEqual(['resume-secret-adminPassword']);
     await page.fill(testId('resume-secret-adminPassword'), adminPassword);
     await page.click(testId('resume-submit'));
     await page.waitForSelector(testId('screen-run'));
-    for (let answered = 0; (await page.getAttribute(testId('run-state'), 'data-state')) !== 'succeeded'; answered += 1) {
+    for (
+      let answered = 0;
+      (await page.getAttribute(testId('run-state'), 'data-state')) !== 'succeeded';
+      answered += 1
+    ) {
       expect(answered).toBeLessThan(10);
       await page.waitForSelector(`${testId('prompt-panel')}, ${testId('run-state')}[data-state="succeeded"]`);
       if (await page.isVisible(testId('prompt-confirm'))) await page.click(testId('prompt-confirm'));

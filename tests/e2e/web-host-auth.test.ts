@@ -15,13 +15,22 @@ const hub = new EventHub();
 
 beforeAll(async () => {
   ensureBuilt();
-  host = await startWebHost({ handlers: createFixtureHandlers(hub.emit).handlers, hub, rendererDir: builtRendererDir() });
+  host = await startWebHost({
+    handlers: createFixtureHandlers(hub.emit).handlers,
+    hub,
+    rendererDir: builtRendererDir(),
+  });
   origin = `http://127.0.0.1:${host.port}`;
 }, 120_000);
 afterAll(() => host?.close());
 
 /** Opens a WebSocket and reports either the open socket or the HTTP status the upgrade got. */
-function connect(options: { token?: string; origin?: string; path?: string; host?: string }): Promise<{ socket?: WebSocket; status?: number }> {
+function connect(options: {
+  token?: string;
+  origin?: string;
+  path?: string;
+  host?: string;
+}): Promise<{ socket?: WebSocket; status?: number }> {
   return new Promise((resolve) => {
     const protocols = options.token === undefined ? [] : [`${TOKEN_SUBPROTOCOL_PREFIX}${options.token}`];
     const socket = new WebSocket(`ws://127.0.0.1:${host.port}${options.path ?? WEB_SOCKET_PATH}`, protocols, {
@@ -71,39 +80,71 @@ describe('web host access', () => {
     expect(await connect({ token: host.token.slice(1) })).toEqual({ status: 401 });
     expect(await connect({})).toEqual({ status: 401 });
     expect(await connect({ token: host.token, origin: 'http://evil.example' })).toEqual({ status: 403 });
-    expect(await connect({ token: host.token, origin: `http://localhost:${host.port}` })).toEqual({ status: 403 });
-    expect(await connect({ token: host.token, host: `rebind.example:${host.port}` })).toEqual({ status: 403 });
+    expect(await connect({ token: host.token, origin: `http://localhost:${host.port}` })).toEqual({
+      status: 403,
+    });
+    expect(await connect({ token: host.token, host: `rebind.example:${host.port}` })).toEqual({
+      status: 403,
+    });
     expect(await connect({ token: host.token, path: '/other' })).toEqual({ status: 404 });
   });
 
   it('answers malformed messages with bad-request and keeps the connection', async () => {
     const { socket } = await connect({ token: host.token });
-    expect(await call(socket!, 'not json')).toMatchObject({ id: 0, result: { ok: false, code: 'bad-request' } });
+    expect(await call(socket!, 'not json')).toMatchObject({
+      id: 0,
+      result: { ok: false, code: 'bad-request' },
+    });
     expect(await call(socket!, [1, 2])).toMatchObject({ result: { ok: false, code: 'bad-request' } });
-    expect(await call(socket!, { id: 'x', channel: 'app.info' })).toMatchObject({ result: { ok: false, code: 'bad-request' } });
-    expect(await call(socket!, { id: 2, channel: 'nope', request: {} })).toMatchObject({ id: 2, result: { ok: false, code: 'unknown-channel' } });
-    expect(await call(socket!, { id: 3, channel: 'password.generate', request: { length: 2 } })).toMatchObject({ id: 3, result: { ok: false, code: 'invalid-input' } });
-    expect(await call(socket!, { id: 4, channel: 'procedures.list', request: {} })).toMatchObject({ id: 4, result: { ok: true } });
+    expect(await call(socket!, { id: 'x', channel: 'app.info' })).toMatchObject({
+      result: { ok: false, code: 'bad-request' },
+    });
+    expect(await call(socket!, { id: 2, channel: 'nope', request: {} })).toMatchObject({
+      id: 2,
+      result: { ok: false, code: 'unknown-channel' },
+    });
+    expect(
+      await call(socket!, { id: 3, channel: 'password.generate', request: { length: 2 } }),
+    ).toMatchObject({ id: 3, result: { ok: false, code: 'invalid-input' } });
+    expect(await call(socket!, { id: 4, channel: 'procedures.list', request: {} })).toMatchObject({
+      id: 4,
+      result: { ok: true },
+    });
     socket!.close();
   });
 
   it('pushes hub events to every connected client', async () => {
     const [a, b] = await Promise.all([connect({ token: host.token }), connect({ token: host.token })]);
-    const received = [a.socket!, b.socket!].map((socket) => new Promise((resolve) => socket.once('message', (data) => resolve(JSON.parse(data.toString())))));
+    const received = [a.socket!, b.socket!].map(
+      (socket) =>
+        new Promise((resolve) => socket.once('message', (data) => resolve(JSON.parse(data.toString())))),
+    );
     const payload = { type: 'state', runId: 'r9', run: {} } as never;
     hub.emit('run.event', payload);
-    expect(await Promise.all(received)).toEqual([{ event: 'run.event', payload }, { event: 'run.event', payload }]);
+    expect(await Promise.all(received)).toEqual([
+      { event: 'run.event', payload },
+      { event: 'run.event', payload },
+    ]);
     a.socket!.close();
     b.socket!.close();
   });
 });
 
 describe('web host files', () => {
-  function get(path: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+  function get(
+    path: string,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
     return new Promise((resolve, reject) => {
       // A raw request line, so dot segments reach the server unnormalised.
       const socket = net.connect(host.port, '127.0.0.1', () => {
-        const lines = [`GET ${path} HTTP/1.1`, `Host: ${headers.host ?? `127.0.0.1:${host.port}`}`, 'Connection: close', '', ''];
+        const lines = [
+          `GET ${path} HTTP/1.1`,
+          `Host: ${headers.host ?? `127.0.0.1:${host.port}`}`,
+          'Connection: close',
+          '',
+          '',
+        ];
         socket.write(lines.join('\r\n'));
       });
       let raw = '';
@@ -112,7 +153,8 @@ describe('web host files', () => {
         const [head = '', ...rest] = raw.split('\r\n\r\n');
         const [statusLine = '', ...headerLines] = head.split('\r\n');
         const parsed: http.IncomingHttpHeaders = {};
-        for (const line of headerLines) parsed[line.slice(0, line.indexOf(':')).toLowerCase()] = line.slice(line.indexOf(':') + 1).trim();
+        for (const line of headerLines)
+          parsed[line.slice(0, line.indexOf(':')).toLowerCase()] = line.slice(line.indexOf(':') + 1).trim();
         resolve({ status: Number(statusLine.split(' ')[1]), headers: parsed, body: rest.join('\r\n\r\n') });
       });
       socket.on('error', reject);
@@ -124,13 +166,15 @@ describe('web host files', () => {
     expect(page.status).toBe(200);
     expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(page.headers['content-security-policy']).toContain("default-src 'none'");
-    expect(page.headers['content-security-policy']).toContain(`connect-src 'self' ws://127.0.0.1:${host.port}`);
+    expect(page.headers['content-security-policy']).toContain(
+      `connect-src 'self' ws://127.0.0.1:${host.port}`,
+    );
     expect(page.headers['x-content-type-options']).toBe('nosniff');
     expect(page.body).toContain('<div id="root">');
     expect(page.body).not.toContain(host.token);
   });
 
-  it('refuses traversal, other methods\' paths and a foreign Host header', async () => {
+  it("refuses traversal, other methods' paths and a foreign Host header", async () => {
     expect((await get('/../package.json')).status).toBe(404);
     expect((await get('/%2e%2e/%2e%2e/package.json')).status).toBe(404);
     expect((await get('/assets/../../../etc/passwd')).status).toBe(404);

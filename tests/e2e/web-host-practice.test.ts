@@ -53,15 +53,22 @@ describe('the wizard over the real API: the practice drill in the sandbox', () =
 
     await page.click(testId('review-plan'));
     await page.waitForSelector(testId('screen-plan'), { timeout: 60_000 });
-    expect(await page.locator(`${testId('plan-step-set-password')} ${testId('step-sql')}`).textContent()).toContain('UPDATE');
-    expect(await page.locator(`${testId('plan-step-switch-password-store')} .diff-add`).count()).toBeGreaterThan(0);
+    expect(
+      await page.locator(`${testId('plan-step-set-password')} ${testId('step-sql')}`).textContent(),
+    ).toContain('UPDATE');
+    expect(
+      await page.locator(`${testId('plan-step-switch-password-store')} .diff-add`).count(),
+    ).toBeGreaterThan(0);
     expect(await page.textContent('body')).not.toContain(password);
     await page.screenshot({ path: 'test-results/web-host-practice-plan.png', fullPage: true });
 
     await page.click(testId('start-run'));
     const answered: string[] = [];
     for (let turn = 0; turn < 12; turn += 1) {
-      const state = await page.waitForSelector(`${testId('prompt-panel')}, ${testId('run-state')}[data-state="succeeded"], ${testId('run-state')}[data-state="failed"]`, { timeout: 60_000 });
+      const state = await page.waitForSelector(
+        `${testId('prompt-panel')}, ${testId('run-state')}[data-state="succeeded"], ${testId('run-state')}[data-state="failed"]`,
+        { timeout: 60_000 },
+      );
       if ((await state.getAttribute('data-testid')) !== 'prompt-panel') break;
       const kind = (await state.getAttribute('data-kind')) ?? '';
       answered.push(kind);
@@ -70,12 +77,20 @@ describe('the wizard over the real API: the practice drill in the sandbox', () =
         await page.screenshot({ path: 'test-results/web-host-practice-manual.png', fullPage: true });
       }
       await page.click(testId('prompt-confirm'));
-      await page.waitForFunction((previous) => document.querySelector('[data-testid="prompt-panel"]')?.getAttribute('data-kind') !== previous || !document.querySelector('[data-testid="prompt-panel"]'), kind, { timeout: 60_000 });
+      await page.waitForFunction(
+        (previous) =>
+          document.querySelector('[data-testid="prompt-panel"]')?.getAttribute('data-kind') !== previous ||
+          !document.querySelector('[data-testid="prompt-panel"]'),
+        kind,
+        { timeout: 60_000 },
+      );
     }
     expect(answered).toContain('confirm-changes');
     expect(await page.getAttribute(testId('run-state'), 'data-state')).toBe('succeeded');
     expect(answered).toEqual(['confirm-changes', 'confirm-outage', 'manual']);
-    const stepStates = await page.locator('[data-testid^="run-step-"]').evaluateAll((items) => items.map((item) => item.getAttribute('data-state')));
+    const stepStates = await page
+      .locator('[data-testid^="run-step-"]')
+      .evaluateAll((items) => items.map((item) => item.getAttribute('data-state')));
     expect(stepStates).toHaveLength(8);
     expect(new Set(stepStates)).toEqual(new Set(['done']));
     expect(await page.textContent('body')).not.toContain(password);
@@ -102,13 +117,25 @@ describe('breakglass serve', () => {
     stdout.on('data', (chunk) => (printed += chunk.toString()));
     let stop: () => void = () => undefined;
     const until = new Promise<void>((resolve) => (stop = resolve));
-    const io = { stdin: new PassThrough(), stdout, stderr: new PassThrough(), env: process.env, cwd: process.cwd() };
+    const io = {
+      stdin: new PassThrough(),
+      stdout,
+      stderr: new PassThrough(),
+      env: process.env,
+      cwd: process.cwd(),
+    };
     const exit = serve({ dataDir, io, until });
 
-    await expect.poll(() => /http:\/\/127\.0\.0\.1:\d+\/#token=\S+/.exec(printed)?.[0], { timeout: 30_000 }).toBeTruthy();
+    await expect
+      .poll(() => /http:\/\/127\.0\.0\.1:\d+\/#token=\S+/.exec(printed)?.[0], { timeout: 30_000 })
+      .toBeTruthy();
     const url = new URL(/http:\/\/127\.0\.0\.1:\d+\/#token=\S+/.exec(printed)![0]);
     const token = url.hash.slice('#token='.length);
-    const socket = new WebSocket(`ws://${url.host}${WEB_SOCKET_PATH}`, [`${TOKEN_SUBPROTOCOL_PREFIX}${token}`], { origin: url.origin });
+    const socket = new WebSocket(
+      `ws://${url.host}${WEB_SOCKET_PATH}`,
+      [`${TOKEN_SUBPROTOCOL_PREFIX}${token}`],
+      { origin: url.origin },
+    );
     await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
     const reply = await new Promise<{ result: { ok: boolean; value?: { transport: string } } }>((resolve) => {
       socket.once('message', (data) => resolve(JSON.parse(data.toString())));
@@ -122,11 +149,21 @@ describe('breakglass serve', () => {
   }, 60_000);
 
   it('refuses a port that is taken with a message naming --port', async () => {
-    const blocker = await startWebHost({ handlers: {} as never, hub: new EventHub(), rendererDir: builtRendererDir() });
+    const blocker = await startWebHost({
+      handlers: {} as never,
+      hub: new EventHub(),
+      rendererDir: builtRendererDir(),
+    });
     const stderr = new PassThrough();
     let written = '';
     stderr.on('data', (chunk) => (written += chunk.toString()));
-    const io = { stdin: new PassThrough(), stdout: new PassThrough(), stderr, env: process.env, cwd: process.cwd() };
+    const io = {
+      stdin: new PassThrough(),
+      stdout: new PassThrough(),
+      stderr,
+      env: process.env,
+      cwd: process.cwd(),
+    };
     try {
       expect(await serve({ dataDir, io, port: blocker.port })).toBe(2);
       expect(written).toContain(`port: ${blocker.port} is already in use`);

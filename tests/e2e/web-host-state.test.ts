@@ -75,7 +75,10 @@ describe('the wizard state in a real browser', () => {
 
     await page.click(testId('review-plan'));
     await page.waitForSelector(testId('screen-plan'));
-    expect(fixture.lastInputs()).toMatchObject({ environmentName: 'Production', source: { kind: 'manual', server: 'db01.corp' } });
+    expect(fixture.lastInputs()).toMatchObject({
+      environmentName: 'Production',
+      source: { kind: 'manual', server: 'db01.corp' },
+    });
     expect((fixture.lastInputs() as { newPassword: string }).newPassword).toMatch(/^typeable-/);
   });
 

@@ -32,8 +32,12 @@ describe('the wizard in a real browser over the web host', () => {
     await page.goto(host.url);
     await page.waitForSelector(testId('procedure-demo.reset-admin-password'));
     expect(await page.textContent('h1')).toBe('What do you need to recover?');
-    expect(await page.locator(`${testId('procedure-group-outsystems')} h2`).textContent()).toBe('OutSystems 11');
-    expect(await page.locator(`${testId('procedure-group-synapse')} h2`).textContent()).toBe('Matrix Synapse');
+    expect(await page.locator(`${testId('procedure-group-outsystems')} h2`).textContent()).toBe(
+      'OutSystems 11',
+    );
+    expect(await page.locator(`${testId('procedure-group-synapse')} h2`).textContent()).toBe(
+      'Matrix Synapse',
+    );
     expect(await page.getAttribute(testId('rail-step-choose'), 'aria-current')).toBe('step');
     expect(await page.textContent(testId('transport-badge'))).toBe('Browser (local)');
     await page.screenshot({ path: 'test-results/web-host-choose.png', fullPage: true });
@@ -47,7 +51,9 @@ describe('the wizard in a real browser over the web host', () => {
     expect(await page.isChecked(testId('input-dialect-sqlserver'))).toBe(true);
     expect(await page.isChecked(testId('input-restartServices'))).toBe(true);
     expect(await page.isChecked(testId('variant-source-discover'))).toBe(true);
-    expect(await page.locator('label[for="field-environmentName"]').textContent()).toContain('Environment name');
+    expect(await page.locator('label[for="field-environmentName"]').textContent()).toContain(
+      'Environment name',
+    );
     expect(await page.textContent('#field-environmentName-help')).toBe('As shown in Service Center.');
 
     const secret = page.locator(testId('input-newPassword'));
@@ -70,7 +76,7 @@ describe('the wizard in a real browser over the web host', () => {
     expect(fixture.lastInputs()).toBeUndefined();
   });
 
-  it('fills a generated password using the field\'s policy, and shows it on request', async () => {
+  it("fills a generated password using the field's policy, and shows it on request", async () => {
     await page.click(testId('generate-newPassword'));
     await expect.poll(() => page.inputValue(testId('input-newPassword'))).toMatch(/^typeable-/);
     expect(await page.getAttribute(testId('input-newPassword'), 'type')).toBe('text');
@@ -82,7 +88,13 @@ describe('the wizard in a real browser over the web host', () => {
     await page.click(testId('review-plan'));
     await page.waitForSelector(testId('screen-plan'));
     const sent = fixture.lastInputs() as Record<string, unknown>;
-    expect(sent).toMatchObject({ environmentName: 'Production', adminUser: 'admin', dialect: 'sqlserver', restartServices: true, source: { kind: 'manual', server: 'db01.corp', port: 1433 } });
+    expect(sent).toMatchObject({
+      environmentName: 'Production',
+      adminUser: 'admin',
+      dialect: 'sqlserver',
+      restartServices: true,
+      source: { kind: 'manual', server: 'db01.corp', port: 1433 },
+    });
     expect(sent.newPassword).toMatch(/^typeable-/);
 
     expect(await page.locator(testId('plan-fact')).count()).toBe(3);
@@ -92,10 +104,16 @@ describe('the wizard in a real browser over the web host', () => {
     expect(await change.locator(testId('step-sql')).textContent()).toContain('SQL · sqlserver');
     expect(await change.locator('.diff-add').textContent()).toContain('+********');
     expect(await change.locator('.diff-del').textContent()).toContain('-old');
-    expect(await change.locator(testId('step-command')).textContent()).toContain('ConfigurationTool.com /SetPlatformServerAdmin admin');
-    expect(await change.locator(testId('step-services')).textContent()).toContain('Stops: OutSystems Deployment Controller Service');
+    expect(await change.locator(testId('step-command')).textContent()).toContain(
+      'ConfigurationTool.com /SetPlatformServerAdmin admin',
+    );
+    expect(await change.locator(testId('step-services')).textContent()).toContain(
+      'Stops: OutSystems Deployment Controller Service',
+    );
     expect(await change.locator(testId('outage-badge')).isVisible()).toBe(true);
-    expect(await page.locator(`${testId('plan-step-tell-admin')} ${testId('step-instructions')} li`).count()).toBe(2);
+    expect(
+      await page.locator(`${testId('plan-step-tell-admin')} ${testId('step-instructions')} li`).count(),
+    ).toBe(2);
     expect(await page.textContent('body')).not.toContain(sent.newPassword as string);
     await page.screenshot({ path: 'test-results/web-host-plan.png', fullPage: true });
   });
@@ -104,7 +122,10 @@ describe('the wizard in a real browser over the web host', () => {
     await page.click(testId('start-run'));
     await page.waitForSelector(testId('prompt-panel'));
     expect(await page.getAttribute(testId('prompt-panel'), 'data-kind')).toBe('confirm-changes');
-    expect(await page.locator(`${testId('prompt-panel')} button`).allTextContents()).toEqual(['Go ahead', 'Cancel the run']);
+    expect(await page.locator(`${testId('prompt-panel')} button`).allTextContents()).toEqual([
+      'Go ahead',
+      'Cancel the run',
+    ]);
     await page.click(testId('prompt-confirm'));
     await page.waitForSelector(`${testId('run-state')}[data-state="succeeded"]`);
     expect(await page.textContent(`${testId('run-step-set-password')} .log`)).toContain('1 row updated.');
@@ -126,7 +147,13 @@ describe('the wizard in a real browser over the web host', () => {
 
   it('made no request beyond its own origin and WebSocket, and hit no CSP or script error', () => {
     const origin = `http://127.0.0.1:${host.port}`;
-    const foreign = requests.filter((url) => !url.startsWith(`${origin}/`) && !url.startsWith(`ws://127.0.0.1:${host.port}/`) && !url.startsWith('data:') && !url.startsWith('blob:'));
+    const foreign = requests.filter(
+      (url) =>
+        !url.startsWith(`${origin}/`) &&
+        !url.startsWith(`ws://127.0.0.1:${host.port}/`) &&
+        !url.startsWith('data:') &&
+        !url.startsWith('blob:'),
+    );
     expect(foreign).toEqual([]);
     expect(problems).toEqual([]);
   });

@@ -16,7 +16,16 @@ import { verifyPracticePassword } from '../../src/main/systems/practice/password
 import { cliCommand, runCliProcess } from '../support/cli-process.js';
 
 const SECRET = 'Crash-Matrix-Pw-9!';
-const STEPS = ['check-account', 'check-service', 'stop-app', 'set-password', 'switch-password-store', 'start-app', 'record-password', 'verify-login'];
+const STEPS = [
+  'check-account',
+  'check-service',
+  'stop-app',
+  'set-password',
+  'switch-password-store',
+  'start-app',
+  'record-password',
+  'verify-login',
+];
 const PHASES = ['before', 'during', 'after'] as const;
 const PARALLEL = 2;
 
@@ -28,12 +37,30 @@ interface EndState {
 }
 
 function scenario(label: string) {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), `breakglass-crash-${label.replace(/[^a-z0-9]/gi, '-')}-`));
+  const root = fs.mkdtempSync(
+    path.join(os.tmpdir(), `breakglass-crash-${label.replace(/[^a-z0-9]/gi, '-')}-`),
+  );
   const input = path.join(root, 'in.json');
   fs.writeFileSync(input, JSON.stringify({ newPassword: { env: 'DRILL_SECRET' } }));
   const dataDir = path.join(root, 'data');
-  const env = { DRILL_SECRET: SECRET, BREAKGLASS_SANDBOX_PG_URL: inject('pgAdminUrl'), BREAKGLASS_TEST_PAUSE: '', BREAKGLASS_TEST_PAUSE_MARKER: path.join(root, 'paused') };
-  const runArgs = ['--data-dir', dataDir, 'run', 'practice.drill', '--input', input, '--sandbox', '--yes', '--done', 'record-password'];
+  const env = {
+    DRILL_SECRET: SECRET,
+    BREAKGLASS_SANDBOX_PG_URL: inject('pgAdminUrl'),
+    BREAKGLASS_TEST_PAUSE: '',
+    BREAKGLASS_TEST_PAUSE_MARKER: path.join(root, 'paused'),
+  };
+  const runArgs = [
+    '--data-dir',
+    dataDir,
+    'run',
+    'practice.drill',
+    '--input',
+    input,
+    '--sandbox',
+    '--yes',
+    '--done',
+    'record-password',
+  ];
   return { root, dataDir, env, runArgs, input };
 }
 
@@ -47,19 +74,29 @@ async function endState(dataDir: string): Promise<EndState> {
   url.pathname = `/sandbox_practice_${createHash('sha256').update(path.resolve(sandboxDir)).digest('hex').slice(0, 10)}`;
   const client = new pg.Client({ connectionString: url.toString() });
   await client.connect();
-  const rows = await client.query<{ password_hash: string }>("SELECT password_hash FROM practice_accounts WHERE name = 'drill-admin'");
+  const rows = await client.query<{ password_hash: string }>(
+    "SELECT password_hash FROM practice_accounts WHERE name = 'drill-admin'",
+  );
   await client.end();
   return {
     passwordSet: verifyPracticePassword(SECRET, rows.rows[0]?.password_hash ?? ''),
-    config: fs.readFileSync(path.join(sandboxDir, 'files', 'practice', CONFIG_RELATIVE_PATH)).toString('base64'),
+    config: fs
+      .readFileSync(path.join(sandboxDir, 'files', 'practice', CONFIG_RELATIVE_PATH))
+      .toString('base64'),
     services: fs.readFileSync(path.join(sandboxDir, 'services', 'practice.json'), 'utf8'),
-    runState: entries.at(-1)?.type === 'run-finished' ? String((entries.at(-1)?.data as { state: string }).state) : 'unfinished',
+    runState:
+      entries.at(-1)?.type === 'run-finished'
+        ? String((entries.at(-1)?.data as { state: string }).state)
+        : 'unfinished',
   };
 }
 
 /** Starts the run paused at `point`, waits for its marker, and kills it with SIGKILL. */
 async function crashAt(point: string, s: ReturnType<typeof scenario>): Promise<void> {
-  const child = spawn(process.execPath, [...cliCommand(), ...s.runArgs], { env: { ...process.env, ...s.env, BREAKGLASS_TEST_PAUSE: point }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...cliCommand(), ...s.runArgs], {
+    env: { ...process.env, ...s.env, BREAKGLASS_TEST_PAUSE: point },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -67,7 +104,8 @@ async function crashAt(point: string, s: ReturnType<typeof scenario>): Promise<v
   let code: number | null | undefined;
   void exited.then((value) => (code = value));
   while (!fs.existsSync(s.env.BREAKGLASS_TEST_PAUSE_MARKER)) {
-    if (code !== undefined) throw new Error(`The run ended (exit ${String(code)}) without reaching ${point}:\n${output}`);
+    if (code !== undefined)
+      throw new Error(`The run ended (exit ${String(code)}) without reaching ${point}:\n${output}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   child.kill('SIGKILL');
@@ -76,9 +114,11 @@ async function crashAt(point: string, s: ReturnType<typeof scenario>): Promise<v
 
 async function pool<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
   const queue = [...items];
-  await Promise.all(Array.from({ length: limit }, async () => {
-    for (let item = queue.shift(); item !== undefined; item = queue.shift()) await work(item);
-  }));
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      for (let item = queue.shift(); item !== undefined; item = queue.shift()) await work(item);
+    }),
+  );
 }
 
 describe('crash matrix: kill -9 at every step boundary and mid-step, then resume', () => {
@@ -96,15 +136,33 @@ describe('crash matrix: kill -9 at every step boundary and mid-step, then resume
       try {
         await crashAt(point, s);
         const runId = fs.readdirSync(path.join(s.dataDir, 'runs'))[0] as string;
-        const resumed = await runCliProcess(['--data-dir', s.dataDir, 'resume', runId, '--yes', '--done', 'record-password', '--input', s.input], { ...s.env, BREAKGLASS_TEST_PAUSE: '' });
-        if (resumed.code !== 0) throw new Error(`resume exit ${String(resumed.code)}: ${resumed.stderr}${resumed.stdout.slice(-400)}`);
+        const resumed = await runCliProcess(
+          [
+            '--data-dir',
+            s.dataDir,
+            'resume',
+            runId,
+            '--yes',
+            '--done',
+            'record-password',
+            '--input',
+            s.input,
+          ],
+          { ...s.env, BREAKGLASS_TEST_PAUSE: '' },
+        );
+        if (resumed.code !== 0)
+          throw new Error(
+            `resume exit ${String(resumed.code)}: ${resumed.stderr}${resumed.stdout.slice(-400)}`,
+          );
         const actual = await endState(s.dataDir);
         expect(actual).toEqual(expected);
       } catch (error) {
         failures.push(`${point}: ${(error as Error).message}`);
       }
     });
-    console.log(`crash matrix: ${points.length} crash points tried (${STEPS.length} steps x ${PHASES.join('/')}), ${points.length - failures.length} resumed to the uninterrupted end state`);
+    console.log(
+      `crash matrix: ${points.length} crash points tried (${STEPS.length} steps x ${PHASES.join('/')}), ${points.length - failures.length} resumed to the uninterrupted end state`,
+    );
     expect(failures).toEqual([]);
   });
 });

@@ -7,7 +7,11 @@ import { memoryIo } from '../support/cli-io.js';
 
 const SECRET = 'Cli-Test-Password-77';
 
-function workspace(label: string, input: unknown = { newPassword: { env: 'DRILL_SECRET' } }, fileName = 'in.json') {
+function workspace(
+  label: string,
+  input: unknown = { newPassword: { env: 'DRILL_SECRET' } },
+  fileName = 'in.json',
+) {
   const dataDir = freshDataDir(label);
   const inputPath = path.join(dataDir, '..', `${path.basename(dataDir)}-${fileName}`);
   fs.writeFileSync(inputPath, typeof input === 'string' ? input : JSON.stringify(input));
@@ -24,14 +28,20 @@ describe('breakglass CLI', () => {
     const { cli } = workspace('cli-procedures');
     const result = await cli(['procedures', '--json']);
     expect(result.code).toBe(0);
-    const { procedures } = JSON.parse(result.stdout) as { procedures: Array<{ id: string; inputSchema: { properties: Record<string, { secret?: boolean }> } }> };
+    const { procedures } = JSON.parse(result.stdout) as {
+      procedures: Array<{ id: string; inputSchema: { properties: Record<string, { secret?: boolean }> } }>;
+    };
     const drill = procedures.find((procedure) => procedure.id === 'practice.drill');
     expect(drill?.inputSchema.properties.newPassword?.secret).toBe(true);
     expect(drill?.inputSchema.properties.account?.secret).toBeUndefined();
   });
 
   it('plans from a YAML file as a dry run, printing one JSON document and changing nothing', async () => {
-    const { cli, inputPath, dataDir } = workspace('cli-plan', 'newPassword:\n  env: DRILL_SECRET\naccount: drill-admin\n', 'in.yaml');
+    const { cli, inputPath, dataDir } = workspace(
+      'cli-plan',
+      'newPassword:\n  env: DRILL_SECRET\naccount: drill-admin\n',
+      'in.yaml',
+    );
     const engine = practiceEngine(dataDir);
     const before = await practiceState(engine);
     const result = await cli(['plan', 'practice.drill', '--input', inputPath, '--sandbox', '--json']);
@@ -46,7 +56,11 @@ describe('breakglass CLI', () => {
 
   it('refuses secrets on argv, and secret values (not references) in the input file', async () => {
     const { cli, inputPath } = workspace('cli-argv');
-    for (const args of [['run', 'practice.drill', '--password', 'x'], ['run', 'practice.drill', `--token=${SECRET}`], ['plan', 'practice.drill', `newPassword=${SECRET}`]]) {
+    for (const args of [
+      ['run', 'practice.drill', '--password', 'x'],
+      ['run', 'practice.drill', `--token=${SECRET}`],
+      ['plan', 'practice.drill', `newPassword=${SECRET}`],
+    ]) {
       const result = await cli(args);
       expect(result.code).toBe(2);
       expect(result.stderr).toMatch(/never go on the command line/);
@@ -77,15 +91,25 @@ describe('breakglass CLI', () => {
     expect(fromFile.code, fromFile.stderr).toBe(0);
     expect(fromFile.stderr).toBe('');
     fs.writeFileSync(inputPath, JSON.stringify({ newPassword: { stdin: true } }));
-    expect((await cli(['plan', 'practice.drill', '--input', inputPath, '--sandbox', '--json'], { stdin: `${SECRET}\n` })).code).toBe(0);
+    expect(
+      (
+        await cli(['plan', 'practice.drill', '--input', inputPath, '--sandbox', '--json'], {
+          stdin: `${SECRET}\n`,
+        })
+      ).code,
+    ).toBe(0);
     fs.writeFileSync(inputPath, JSON.stringify({}));
     const missing = await cli(['plan', 'practice.drill', '--input', inputPath, '--sandbox']);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/newPassword: missing; give \{"env"/);
     fs.writeFileSync(inputPath, JSON.stringify({ newPassword: { env: 'NOT_SET_ANYWHERE' } }));
-    expect((await cli(['plan', 'practice.drill', '--input', inputPath, '--sandbox'])).stderr).toMatch(/NOT_SET_ANYWHERE is not set/);
+    expect((await cli(['plan', 'practice.drill', '--input', inputPath, '--sandbox'])).stderr).toMatch(
+      /NOT_SET_ANYWHERE is not set/,
+    );
     fs.writeFileSync(inputPath, '{ not json');
-    expect((await cli(['plan', 'practice.drill', '--input', inputPath, '--sandbox'])).stderr).toMatch(/--input: .* is not valid JSON/);
+    expect((await cli(['plan', 'practice.drill', '--input', inputPath, '--sandbox'])).stderr).toMatch(
+      /--input: .* is not valid JSON/,
+    );
   });
 
   it('refuses a secret file that is missing, a folder, not a regular file or larger than 64 KiB, naming the field', async () => {
@@ -97,7 +121,8 @@ describe('breakglass CLI', () => {
       [dataDir, /newPassword: .* is a folder/],
       [big, /newPassword: .*big\.txt is larger than 64 KiB/],
     ];
-    if (process.platform !== 'win32') cases.push(['/dev/null', /newPassword: \/dev\/null is not a regular file/]);
+    if (process.platform !== 'win32')
+      cases.push(['/dev/null', /newPassword: \/dev\/null is not a regular file/]);
     for (const [file, message] of cases) {
       fs.writeFileSync(inputPath, JSON.stringify({ newPassword: { file } }));
       const result = await cli(['plan', 'practice.drill', '--input', inputPath, '--sandbox']);
@@ -118,7 +143,9 @@ describe('breakglass CLI', () => {
     const resumed = await cli(['resume', runId, '--done', 'record-password', '--input', inputPath, '--json']);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(JSON.parse(resumed.stdout)).toMatchObject({ runId, state: 'succeeded' });
-    const runs = JSON.parse((await cli(['runs', '--json'])).stdout) as { runs: Array<{ runId: string; state: string }> };
+    const runs = JSON.parse((await cli(['runs', '--json'])).stdout) as {
+      runs: Array<{ runId: string; state: string }>;
+    };
     expect(runs.runs).toEqual([expect.objectContaining({ runId, state: 'succeeded' })]);
     const out = path.join(dataDir, 'report.html');
     expect((await cli(['report', runId, '--format', 'html', '--out', out])).code).toBe(0);
@@ -135,8 +162,20 @@ describe('breakglass CLI', () => {
     const preflight = await cli(['run', 'practice.drill', '--input', inputPath, '--sandbox', '--yes']);
     expect(preflight.code).toBe(3);
     expect(preflight.stdout).toMatch(/Preflight failed .*Nothing was changed/);
-    fs.writeFileSync(inputPath, JSON.stringify({ newPassword: { env: 'DRILL_SECRET' }, rehearseFailureAt: 'start-app' }));
-    const rolledBack = await cli(['run', 'practice.drill', '--input', inputPath, '--sandbox', '--yes', '--on-failure', 'rollback']);
+    fs.writeFileSync(
+      inputPath,
+      JSON.stringify({ newPassword: { env: 'DRILL_SECRET' }, rehearseFailureAt: 'start-app' }),
+    );
+    const rolledBack = await cli([
+      'run',
+      'practice.drill',
+      '--input',
+      inputPath,
+      '--sandbox',
+      '--yes',
+      '--on-failure',
+      'rollback',
+    ]);
     expect(rolledBack.code, rolledBack.stdout).toBe(5);
     const unknown = await cli(['resume', '20260101T000000000Z-abcdef', '--json']);
     expect(unknown.code).toBe(2);

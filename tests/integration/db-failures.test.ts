@@ -24,7 +24,17 @@ afterAll(async () => {
 });
 
 function settingsFor(dialect: Dialect, port: number): DbSettings {
-  return { dialect, host: '127.0.0.1', port, database: 'db', serviceName: 'SVC', authentication: 'sql', user: 'u', password: PASSWORD, connectTimeoutMs: 1500 };
+  return {
+    dialect,
+    host: '127.0.0.1',
+    port,
+    database: 'db',
+    serviceName: 'SVC',
+    authentication: 'sql',
+    user: 'u',
+    password: PASSWORD,
+    connectTimeoutMs: 1500,
+  };
 }
 
 describe.each(['postgres', 'mssql', 'oracle'] as const)('%s driver', (dialect) => {
@@ -51,7 +61,10 @@ describe('PostgreSQL login failures', () => {
     const wrong = await connector.test({ ...admin, password: PASSWORD });
     expect(wrong).toMatchObject({ ok: false, kind: 'login-failed' });
     if (!wrong.ok) expect(wrong.message).not.toContain(PASSWORD);
-    expect(await connector.test({ ...admin, database: 'no_such_database_here' })).toMatchObject({ ok: false, kind: 'database-missing' });
+    expect(await connector.test({ ...admin, database: 'no_such_database_here' })).toMatchObject({
+      ok: false,
+      kind: 'database-missing',
+    });
     const ok = await connector.test(admin);
     expect(ok).toMatchObject({ ok: true });
     if (ok.ok) expect(ok.serverVersion).toMatch(/^PostgreSQL \d+/);
@@ -59,6 +72,8 @@ describe('PostgreSQL login failures', () => {
 
   it('TLS required against a server without TLS → tls', async () => {
     const admin = parsePostgresUrl(inject('pgAdminUrl'));
-    expect(await connector.test({ ...admin, tls: { enabled: true, trustServerCertificate: true } })).toMatchObject({ ok: false, kind: 'tls' });
+    expect(
+      await connector.test({ ...admin, tls: { enabled: true, trustServerCertificate: true } }),
+    ).toMatchObject({ ok: false, kind: 'tls' });
   });
 });

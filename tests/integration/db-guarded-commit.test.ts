@@ -11,8 +11,14 @@ const SECRET = 'Commit-Secret-7q!';
 let session: DbSession;
 
 beforeAll(async () => {
-  session = await createDbConnector().connect(parsePostgresUrl(await createTestDatabase('db_guarded_commit')));
-  await session.ddl({ text: 'CREATE TABLE deferred_unique (x int UNIQUE DEFERRABLE INITIALLY DEFERRED, note text)', params: [], display: '' });
+  session = await createDbConnector().connect(
+    parsePostgresUrl(await createTestDatabase('db_guarded_commit')),
+  );
+  await session.ddl({
+    text: 'CREATE TABLE deferred_unique (x int UNIQUE DEFERRABLE INITIALLY DEFERRED, note text)',
+    params: [],
+    display: '',
+  });
   await session.ddl({ text: "INSERT INTO deferred_unique VALUES (1, 'kept')", params: [], display: '' });
 });
 
@@ -32,7 +38,11 @@ describe('guarded statements: a failing commit', () => {
     expect(message).not.toContain(SECRET);
     expect(message).not.toMatch(/duplicate key/);
     // The session is usable again and nothing was applied.
-    expect(await session.guarded([{ sql: renderSql(sql`UPDATE deferred_unique SET note = ${'still'} WHERE x = ${1}`, 'postgres') }])).toEqual([1]);
+    expect(
+      await session.guarded([
+        { sql: renderSql(sql`UPDATE deferred_unique SET note = ${'still'} WHERE x = ${1}`, 'postgres') },
+      ]),
+    ).toEqual([1]);
   });
 
   it('calls rollback after a failed commit and survives a rollback that fails too', async () => {
@@ -49,7 +59,9 @@ describe('guarded statements: a failing commit', () => {
         throw new Error('no connection');
       },
     };
-    const statement = { sql: { text: 'UPDATE t SET p = $1', params: [SECRET], display: "UPDATE t SET p = '********'" } };
+    const statement = {
+      sql: { text: 'UPDATE t SET p = $1', params: [SECRET], display: "UPDATE t SET p = '********'" },
+    };
     const error = await runGuarded(steps, [statement]).catch((caught: unknown) => caught);
     expect(calls).toEqual(['begin', 'execute', 'commit', 'rollback']);
     expect(error).toBeInstanceOf(CommitOutcomeUnknown);

@@ -5,7 +5,12 @@ import { describe, expect, inject, it } from 'vitest';
 import type { SandboxExec } from '../../src/main/engine/sandbox/sandbox-exec.js';
 import { cliCommand } from '../support/cli-process.js';
 import { freshDataDir, practiceEngines, scriptedHooks } from '../support/engine-harness.js';
-import { adProviderActive, independentlyVerifiesV1, ossysUsers, sandboxQuery } from '../support/outsystems-sandbox.js';
+import {
+  adProviderActive,
+  independentlyVerifiesV1,
+  ossysUsers,
+  sandboxQuery,
+} from '../support/outsystems-sandbox.js';
 
 const PROCEDURE = 'outsystems.ad-workaround';
 const CLI = cliCommand();
@@ -14,14 +19,18 @@ const { fresh: engine, on: engineOn } = practiceEngines('ad-');
 describe('outsystems.ad-workaround on the practice sandbox', () => {
   it('guided: AD is off while the admin applies settings, back on at the end; the disabled admin is activated', async () => {
     const e = engine('guided');
-    await sandboxQuery(e, "UPDATE ossys_user SET is_active = false WHERE id = 1");
+    await sandboxQuery(e, 'UPDATE ossys_user SET is_active = false WHERE id = 1');
     const seen: Array<{ step: string | undefined; adActive: boolean; adminActive: boolean }> = [];
     const hooks = scriptedHooks();
     const decide = hooks.decide;
     hooks.decide = async (prompt) => {
       if (prompt.kind === 'manual') {
         const admin = (await ossysUsers(e)).find((row) => row.id === 1);
-        seen.push({ step: prompt.stepId, adActive: await adProviderActive(e), adminActive: admin?.is_active === true });
+        seen.push({
+          step: prompt.stepId,
+          adActive: await adProviderActive(e),
+          adminActive: admin?.is_active === true,
+        });
       }
       return decide(prompt);
     };
@@ -43,24 +52,41 @@ describe('outsystems.ad-workaround on the practice sandbox', () => {
     const prepared = await e.plan(PROCEDURE, { configurationTool: 'run', adminPassword }, 'sandbox');
     const command = prepared.view.steps.find((step) => step.id === 'apply-without-ad')?.description.command;
     expect(command?.args).toEqual(['/UpgradeInstall', '/InstallServiceCenter']);
-    const disable = prepared.view.steps.find((step) => step.id === 'disable-ad')?.description.sql.map((block) => block.text);
+    const disable = prepared.view.steps
+      .find((step) => step.id === 'disable-ad')
+      ?.description.sql.map((block) => block.text);
     expect(disable).toContain('UPDATE [dbo].[OSSYS_AUTHPROVIDER] SET [ISACTIVE] = 0 WHERE [ID] = 1');
-    expect(prepared.view.facts).toContainEqual({ label: 'ADAuthProvider', value: 'ID 1, active', status: 'ok' });
+    expect(prepared.view.facts).toContainEqual({
+      label: 'ADAuthProvider',
+      value: 'ID 1, active',
+      status: 'ok',
+    });
     const view = await e.start(prepared, scriptedHooks()).done;
     expect(view.state).toBe('succeeded');
     const requests = (e.environment('sandbox', 'outsystems').exec as SandboxExec).requests;
-    expect(requests.map((request) => request.args.join(' '))).toEqual(['/UpgradeInstall /InstallServiceCenter', '/UpgradeInstall /InstallServiceCenter']);
+    expect(requests.map((request) => request.args.join(' '))).toEqual([
+      '/UpgradeInstall /InstallServiceCenter',
+      '/UpgradeInstall /InstallServiceCenter',
+    ]);
     expect(JSON.stringify(requests)).not.toContain(adminPassword);
     const after = await ossysUsers(e);
-    expect(after.filter((row, index) => JSON.stringify(row) !== JSON.stringify(before[index])).map((row) => row.id)).toEqual([1]);
+    expect(
+      after
+        .filter((row, index) => JSON.stringify(row) !== JSON.stringify(before[index]))
+        .map((row) => row.id),
+    ).toEqual([1]);
     expect(independentlyVerifiesV1(adminPassword, after[0]?.password ?? '')).toBe(true);
-    const log = fs.readFileSync(path.join(e.sandbox.filesRoot('outsystems'), 'ConfigurationTool.log'), 'utf8');
+    const log = fs.readFileSync(
+      path.join(e.sandbox.filesRoot('outsystems'), 'ConfigurationTool.log'),
+      'utf8',
+    );
     expect(log.match(/\/UpgradeInstall \/InstallServiceCenter/g)).toHaveLength(2);
   });
 
   it('a run stopped after AD was disabled is resumed to the end: AD enabled', async () => {
     const e = engine('resume');
-    const stopped = await e.start(await e.plan(PROCEDURE, {}, 'sandbox'), scriptedHooks({ manual: 'cancel' })).done;
+    const stopped = await e.start(await e.plan(PROCEDURE, {}, 'sandbox'), scriptedHooks({ manual: 'cancel' }))
+      .done;
     expect(stopped.state).toBe('cancelled');
     expect(await adProviderActive(e)).toBe(false);
     const resumed = await (await e.resume(stopped.runId, {}, scriptedHooks())).done;
@@ -71,11 +97,23 @@ describe('outsystems.ad-workaround on the practice sandbox', () => {
   it('a run stopped after AD was disabled and rolled back on the next failure: AD enabled, admin row as before', async () => {
     const e = engine('rollback');
     const adminBefore = (await ossysUsers(e)).find((row) => row.id === 1);
-    const stopped = await e.start(await e.plan(PROCEDURE, { adminPassword: 'New-admin-pw-1' }, 'sandbox'), scriptedHooks({ manual: 'cancel' })).done;
+    const stopped = await e.start(
+      await e.plan(PROCEDURE, { adminPassword: 'New-admin-pw-1' }, 'sandbox'),
+      scriptedHooks({ manual: 'cancel' }),
+    ).done;
     expect(await adProviderActive(e)).toBe(false);
     // While the run is stopped a second "admin" appears in the ServiceCenter tenant: the next step fails, the admin rolls back.
-    await sandboxQuery(e, "INSERT INTO ossys_user (id, tenant_id, name, username, password, is_active) VALUES (200, 1, 'dup', 'Admin', 'x', true)");
-    const rolled = await (await e.resume(stopped.runId, { adminPassword: 'New-admin-pw-1' }, scriptedHooks({ failure: 'rollback' }))).done;
+    await sandboxQuery(
+      e,
+      "INSERT INTO ossys_user (id, tenant_id, name, username, password, is_active) VALUES (200, 1, 'dup', 'Admin', 'x', true)",
+    );
+    const rolled = await (
+      await e.resume(
+        stopped.runId,
+        { adminPassword: 'New-admin-pw-1' },
+        scriptedHooks({ failure: 'rollback' }),
+      )
+    ).done;
     expect(rolled.state).toBe('rolled-back');
     expect(await adProviderActive(e)).toBe(true);
     expect((await ossysUsers(e)).find((row) => row.id === 1)).toEqual(adminBefore);
@@ -87,7 +125,10 @@ describe('outsystems.ad-workaround on the practice sandbox', () => {
     const prepared = await e.plan(PROCEDURE, {}, 'sandbox');
     expect(prepared.view.warnings.join('\n')).toMatch(/inactive now.*rollback puts it back as it is now/);
     const stopped = await e.start(prepared, scriptedHooks({ manual: 'cancel' })).done;
-    await sandboxQuery(e, "INSERT INTO ossys_user (id, tenant_id, name, username, password, is_active) VALUES (201, 1, 'dup', 'Admin', 'x', true)");
+    await sandboxQuery(
+      e,
+      "INSERT INTO ossys_user (id, tenant_id, name, username, password, is_active) VALUES (201, 1, 'dup', 'Admin', 'x', true)",
+    );
     const rolled = await (await e.resume(stopped.runId, {}, scriptedHooks({ failure: 'rollback' }))).done;
     expect(rolled.state).toBe('rolled-back');
     expect(await adProviderActive(e)).toBe(false);
@@ -96,7 +137,14 @@ describe('outsystems.ad-workaround on the practice sandbox', () => {
   it('run mode checks the Configuration Tool is there before changing anything', async () => {
     const e = engine('no-tool');
     const hooks = scriptedHooks({ failure: 'cancel' });
-    const view = await e.start(await e.plan(PROCEDURE, { configurationTool: 'run', installDir: '/nonexistent/Platform Server' }, 'sandbox'), hooks).done;
+    const view = await e.start(
+      await e.plan(
+        PROCEDURE,
+        { configurationTool: 'run', installDir: '/nonexistent/Platform Server' },
+        'sandbox',
+      ),
+      hooks,
+    ).done;
     expect(view.state).not.toBe('succeeded');
     expect(hooks.prompts.map((prompt) => prompt.kind)).toEqual(['failure']);
     expect(hooks.prompts[0]?.message).toMatch(/ConfigurationTool\.com was not found/);
@@ -116,14 +164,22 @@ describe('outsystems.ad-workaround on the practice sandbox', () => {
 describe('outsystems.ad-workaround killed by the operating system (kill -9 of the CLI)', () => {
   it('after AD was disabled: `breakglass resume` finishes the run and AD is enabled', async () => {
     const dataDir = freshDataDir('ad-kill');
-    const env = { ...process.env, BREAKGLASS_SANDBOX_PG_URL: inject('pgAdminUrl'), BREAKGLASS_DATA_DIR: dataDir };
+    const env = {
+      ...process.env,
+      BREAKGLASS_SANDBOX_PG_URL: inject('pgAdminUrl'),
+      BREAKGLASS_DATA_DIR: dataDir,
+    };
     const input = path.join(dataDir, 'input.json');
     fs.writeFileSync(input, JSON.stringify({ configurationTool: 'run' }));
     const marker = path.join(dataDir, 'paused');
-    const child = spawn(process.execPath, [...CLI, 'run', PROCEDURE, '--input', input, '--sandbox', '--yes'], {
-      env: { ...env, BREAKGLASS_TEST_PAUSE: 'disable-ad:after', BREAKGLASS_TEST_PAUSE_MARKER: marker },
-      stdio: 'ignore',
-    });
+    const child = spawn(
+      process.execPath,
+      [...CLI, 'run', PROCEDURE, '--input', input, '--sandbox', '--yes'],
+      {
+        env: { ...env, BREAKGLASS_TEST_PAUSE: 'disable-ad:after', BREAKGLASS_TEST_PAUSE_MARKER: marker },
+        stdio: 'ignore',
+      },
+    );
     const exited = new Promise((resolve) => child.once('exit', resolve));
     for (let waited = 0; !fs.existsSync(marker); waited += 50) {
       if (waited > 60_000) throw new Error('the CLI never reached disable-ad');
@@ -132,17 +188,32 @@ describe('outsystems.ad-workaround killed by the operating system (kill -9 of th
     child.kill('SIGKILL');
     await exited;
 
-    const runs = JSON.parse(execFileSync(process.execPath, [...CLI, 'runs', '--json'], { env, encoding: 'utf8' })) as { runs: Array<{ runId: string; state: string }> };
+    const runs = JSON.parse(
+      execFileSync(process.execPath, [...CLI, 'runs', '--json'], { env, encoding: 'utf8' }),
+    ) as { runs: Array<{ runId: string; state: string }> };
     const killed = runs.runs[0];
     expect(killed?.state).toBe('interrupted');
     const check = engineOn(dataDir);
     expect(await adProviderActive(check)).toBe(false);
 
     // The admin did the two manual Apply Settings steps and says so with --done.
-    execFileSync(process.execPath, [...CLI, 'resume', killed?.runId ?? '', '--yes', '--done', 'apply-settings-without-ad', '--done', 'apply-settings-with-ad'], {
-      env,
-      encoding: 'utf8',
-    });
+    execFileSync(
+      process.execPath,
+      [
+        ...CLI,
+        'resume',
+        killed?.runId ?? '',
+        '--yes',
+        '--done',
+        'apply-settings-without-ad',
+        '--done',
+        'apply-settings-with-ad',
+      ],
+      {
+        env,
+        encoding: 'utf8',
+      },
+    );
     expect(await adProviderActive(check)).toBe(true);
   }, 120_000);
 });

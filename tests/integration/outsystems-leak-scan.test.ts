@@ -20,7 +20,12 @@ afterAll(async () => {
 async function sandboxDatabasePassword(engine: Engine): Promise<string> {
   const installDir = path.join(engine.sandbox.filesRoot('outsystems'), 'Platform Server');
   const key = await loadPrivateKey(path.join(installDir, 'private.key'));
-  return requireHsconfSecret(await HsConf.load(path.join(installDir, 'server.hsconf')), 'PlatformDatabaseConfiguration', 'AdminPassword', key.key);
+  return requireHsconfSecret(
+    await HsConf.load(path.join(installDir, 'server.hsconf')),
+    'PlatformDatabaseConfiguration',
+    'AdminPassword',
+    key.key,
+  );
 }
 
 describe('OutSystems procedures leak no secret', () => {
@@ -30,14 +35,49 @@ describe('OutSystems procedures leak no secret', () => {
     const input = path.join(inputDir, 'reset.yaml');
     fs.writeFileSync(input, 'tenants: both\nnewPassword:\n  env: OS_NEW_PASSWORD\n');
     const env = { OS_NEW_PASSWORD: SECRET, BREAKGLASS_SANDBOX_PG_URL: process.env.BREAKGLASS_SANDBOX_PG_URL };
-    const plan = await runCliProcess(['--data-dir', dataDir, 'plan', 'outsystems.reset-admin-password', '--input', input, '--sandbox', '--json'], env);
+    const plan = await runCliProcess(
+      [
+        '--data-dir',
+        dataDir,
+        'plan',
+        'outsystems.reset-admin-password',
+        '--input',
+        input,
+        '--sandbox',
+        '--json',
+      ],
+      env,
+    );
     expect(plan.code).toBe(0);
-    const run = await runCliProcess(['--data-dir', dataDir, 'run', 'outsystems.reset-admin-password', '--input', input, '--sandbox', '--yes'], env);
+    const run = await runCliProcess(
+      [
+        '--data-dir',
+        dataDir,
+        'run',
+        'outsystems.reset-admin-password',
+        '--input',
+        input,
+        '--sandbox',
+        '--yes',
+      ],
+      env,
+    );
     expect(run.code).toBe(0);
     const runId = fs.readdirSync(path.join(dataDir, 'runs'))[0] as string;
-    const reports = await Promise.all((['md', 'html', 'json'] as const).map((format) => runCliProcess(['--data-dir', dataDir, 'report', runId, '--format', format], env)));
-    const outputs = Object.fromEntries([plan, run, ...reports].flatMap((result, index) => [[`stdout ${index}`, result.stdout], [`stderr ${index}`, result.stderr]]));
-    expect(filesUnder(path.join(dataDir, 'runs')).some((file) => file.endsWith('backup-values.json'))).toBe(true);
+    const reports = await Promise.all(
+      (['md', 'html', 'json'] as const).map((format) =>
+        runCliProcess(['--data-dir', dataDir, 'report', runId, '--format', format], env),
+      ),
+    );
+    const outputs = Object.fromEntries(
+      [plan, run, ...reports].flatMap((result, index) => [
+        [`stdout ${index}`, result.stdout],
+        [`stderr ${index}`, result.stderr],
+      ]),
+    );
+    expect(filesUnder(path.join(dataDir, 'runs')).some((file) => file.endsWith('backup-values.json'))).toBe(
+      true,
+    );
     expect(findSecret(SECRET, { dirs: [path.join(dataDir, 'runs')], texts: outputs })).toEqual([]);
 
     const engine = practiceEngine(dataDir);
@@ -51,7 +91,14 @@ describe('OutSystems procedures leak no secret', () => {
     const engine = practiceEngine(dataDir);
     engines.push(engine);
     const hooks = scriptedHooks();
-    const view = await engine.start(await engine.plan('outsystems.ad-workaround', { configurationTool: 'run', adminPassword: SECRET }, 'sandbox'), hooks).done;
+    const view = await engine.start(
+      await engine.plan(
+        'outsystems.ad-workaround',
+        { configurationTool: 'run', adminPassword: SECRET },
+        'sandbox',
+      ),
+      hooks,
+    ).done;
     expect(view.state).toBe('succeeded');
     const exec = engine.environment('sandbox', 'outsystems').exec as SandboxExec;
     expect(exec.requests.length).toBe(2);
@@ -59,9 +106,13 @@ describe('OutSystems procedures leak no secret', () => {
       events: JSON.stringify(hooks.events),
       prompts: JSON.stringify(hooks.prompts),
       argv: JSON.stringify(exec.requests),
-      reports: (['md', 'html', 'json'] as const).map((format) => engine.report(view.runId, format).content).join('\n'),
+      reports: (['md', 'html', 'json'] as const)
+        .map((format) => engine.report(view.runId, format).content)
+        .join('\n'),
     };
     expect(findSecret(SECRET, { dirs: [path.join(dataDir, 'runs')], texts })).toEqual([]);
-    expect(findSecret(await sandboxDatabasePassword(engine), { dirs: [path.join(dataDir, 'runs')], texts })).toEqual([]);
+    expect(
+      findSecret(await sandboxDatabasePassword(engine), { dirs: [path.join(dataDir, 'runs')], texts }),
+    ).toEqual([]);
   });
 });

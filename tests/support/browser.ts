@@ -5,7 +5,11 @@ import { chromium, type BrowserServer } from 'playwright-core';
  * --single-process takes the whole browser down when any one client closes a context or disconnects,
  * and the other two switch off the same-origin and mixed-content protections the web host's tests rely on.
  */
-const LAMBDA_ONLY_ARGS = new Set(['--single-process', '--disable-web-security', '--allow-running-insecure-content']);
+const LAMBDA_ONLY_ARGS = new Set([
+  '--single-process',
+  '--disable-web-security',
+  '--allow-running-insecure-content',
+]);
 
 export interface BrowserServerHandle {
   wsEndpoint: string;

@@ -9,6 +9,12 @@ export function memoryIo(options: { stdin?: string; env?: NodeJS.ProcessEnv; cwd
   let err = '';
   stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
   stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const io: CliIo = { stdin: Readable.from(options.stdin === undefined ? [] : [options.stdin]), stdout, stderr, env: { ...process.env, ...options.env }, cwd: options.cwd ?? process.cwd() };
+  const io: CliIo = {
+    stdin: Readable.from(options.stdin === undefined ? [] : [options.stdin]),
+    stdout,
+    stderr,
+    env: { ...process.env, ...options.env },
+    cwd: options.cwd ?? process.cwd(),
+  };
   return { io, stdout: () => out, stderr: () => err };
 }

@@ -16,9 +16,17 @@ export interface CliResult {
 }
 
 /** Runs `breakglass ...` as a child process with stdin closed (no TTY). */
-export function runCliProcess(args: string[], env: NodeJS.ProcessEnv, options: { cwd?: string; stdin?: string } = {}): Promise<CliResult> {
+export function runCliProcess(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  options: { cwd?: string; stdin?: string } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...cliCommand(), ...args], { env: { ...process.env, ...env }, cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...cliCommand(), ...args], {
+      env: { ...process.env, ...env },
+      cwd: options.cwd,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

@@ -20,7 +20,10 @@ export function practiceEngine(dataDir: string): Engine {
 }
 
 /** Practice engines for one test file, all closed after its tests: `fresh(label)` on a new data dir, `on(dataDir)` on a given one. */
-export function practiceEngines(prefix: string): { fresh(label: string): Engine; on(dataDir: string): Engine } {
+export function practiceEngines(prefix: string): {
+  fresh(label: string): Engine;
+  on(dataDir: string): Engine;
+} {
   const engines: Engine[] = [];
   afterAll(async () => {
     await Promise.all(engines.map((engine) => engine.close()));
@@ -37,7 +40,9 @@ export function practiceEngines(prefix: string): { fresh(label: string): Engine;
 export function scriptedHooks(answers: Partial<Record<Prompt['kind'], Decision | Decision[]>> = {}) {
   const prompts: Prompt[] = [];
   const events: RunEvent[] = [];
-  const queues = new Map(Object.entries(answers).map(([kind, answer]) => [kind, Array.isArray(answer) ? [...answer] : answer]));
+  const queues = new Map(
+    Object.entries(answers).map(([kind, answer]) => [kind, Array.isArray(answer) ? [...answer] : answer]),
+  );
   return {
     prompts,
     events,
@@ -52,14 +57,20 @@ export function scriptedHooks(answers: Partial<Record<Prompt['kind'], Decision |
 }
 
 /** The practice sandbox's observable state: the account row, the config file bytes, the service state. */
-export async function practiceState(engine: Engine): Promise<{ hash: string | undefined; config: string; service: string }> {
+export async function practiceState(
+  engine: Engine,
+): Promise<{ hash: string | undefined; config: string; service: string }> {
   const system = engine.registry.system('practice');
   const url = await engine.sandbox.databaseUrl(system);
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    const rows = await client.query<{ password_hash: string }>("SELECT password_hash FROM practice_accounts WHERE name = 'drill-admin'");
-    const config = fs.readFileSync(path.join(engine.sandbox.filesRoot('practice'), CONFIG_RELATIVE_PATH)).toString('base64');
+    const rows = await client.query<{ password_hash: string }>(
+      "SELECT password_hash FROM practice_accounts WHERE name = 'drill-admin'",
+    );
+    const config = fs
+      .readFileSync(path.join(engine.sandbox.filesRoot('practice'), CONFIG_RELATIVE_PATH))
+      .toString('base64');
     const service = (await engine.sandbox.services('practice').status(PRACTICE_SERVICE)).state;
     return { hash: rows.rows[0]?.password_hash, config, service };
   } finally {

@@ -6,7 +6,10 @@ export function secretForms(secret: string): Array<{ form: string; bytes: Buffer
   const forms: Record<string, Buffer> = {
     plain: Buffer.from(secret, 'utf8'),
     json: Buffer.from(JSON.stringify(secret).slice(1, -1), 'utf8'),
-    xml: Buffer.from(secret.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;'), 'utf8'),
+    xml: Buffer.from(
+      secret.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;'),
+      'utf8',
+    ),
     sql: Buffer.from(secret.replace(/'/g, "''"), 'utf8'),
     url: Buffer.from(encodeURIComponent(secret), 'utf8'),
     base64: Buffer.from(Buffer.from(secret, 'utf8').toString('base64').replace(/=+$/, ''), 'utf8'),
@@ -39,7 +42,8 @@ export function findSecret(secret: string, targets: LeakScanTargets): string[] {
   const check = (label: string, content: Buffer) => {
     for (const { form, bytes } of forms) if (content.includes(bytes)) hits.push(`${label} (${form})`);
   };
-  for (const dir of targets.dirs ?? []) for (const file of filesUnder(dir)) check(file, fs.readFileSync(file));
+  for (const dir of targets.dirs ?? [])
+    for (const file of filesUnder(dir)) check(file, fs.readFileSync(file));
   for (const [label, text] of Object.entries(targets.texts ?? {})) check(label, Buffer.from(text, 'utf8'));
   return hits;
 }

@@ -11,7 +11,11 @@ export interface OssysUserRow {
 }
 
 /** Runs one statement on the engine's OutSystems sandbox database (seeding it on first use). */
-export async function sandboxQuery<Row extends pg.QueryResultRow>(engine: Engine, text: string, params: unknown[] = []): Promise<Row[]> {
+export async function sandboxQuery<Row extends pg.QueryResultRow>(
+  engine: Engine,
+  text: string,
+  params: unknown[] = [],
+): Promise<Row[]> {
   const url = await engine.sandbox.databaseUrl(engine.registry.system('outsystems'));
   const client = new pg.Client({ connectionString: url });
   await client.connect();
@@ -23,11 +27,17 @@ export async function sandboxQuery<Row extends pg.QueryResultRow>(engine: Engine
 }
 
 export function ossysUsers(engine: Engine): Promise<OssysUserRow[]> {
-  return sandboxQuery<OssysUserRow>(engine, 'SELECT id, tenant_id, username, password, is_active FROM ossys_user ORDER BY id');
+  return sandboxQuery<OssysUserRow>(
+    engine,
+    'SELECT id, tenant_id, username, password, is_active FROM ossys_user ORDER BY id',
+  );
 }
 
 export async function adProviderActive(engine: Engine): Promise<boolean> {
-  const rows = await sandboxQuery<{ isactive: boolean }>(engine, "SELECT isactive FROM ossys_authprovider WHERE name = 'ADAuthProvider'");
+  const rows = await sandboxQuery<{ isactive: boolean }>(
+    engine,
+    "SELECT isactive FROM ossys_authprovider WHERE name = 'ADAuthProvider'",
+  );
   return rows[0]?.isactive === true;
 }
 
@@ -39,5 +49,10 @@ export function independentlyVerifiesV1(password: string, stored: string): boole
   if (!stored.startsWith('$1$') || stored.length !== 175) return false;
   const hash = stored.slice(-128);
   const salt = stored.slice(3, -128);
-  return createHash('sha512').update(Buffer.from(password + salt, 'utf16le')).digest('hex').toUpperCase() === hash;
+  return (
+    createHash('sha512')
+      .update(Buffer.from(password + salt, 'utf16le'))
+      .digest('hex')
+      .toUpperCase() === hash
+  );
 }

@@ -49,7 +49,9 @@ export class ScriptedExec implements Exec {
 
   /** Loads a JSON list of ScriptedAnswer from tests/fixtures/<relativePath>. */
   static fromFile(relativePath: string): ScriptedExec {
-    const answers = JSON.parse(fs.readFileSync(path.join(FIXTURES_DIR, relativePath), 'utf8')) as ScriptedAnswer[];
+    const answers = JSON.parse(
+      fs.readFileSync(path.join(FIXTURES_DIR, relativePath), 'utf8'),
+    ) as ScriptedAnswer[];
     return new ScriptedExec(answers);
   }
 
@@ -71,12 +73,17 @@ export class ScriptedExec implements Exec {
     assertNoSecretOnArgv(request);
     const answer = this.answers.find((candidate) => matches(candidate, request));
     if (!answer) {
-      throw new Error(`ScriptedExec: no recorded answer for ${JSON.stringify([request.program, ...request.args])}`);
+      throw new Error(
+        `ScriptedExec: no recorded answer for ${JSON.stringify([request.program, ...request.args])}`,
+      );
     }
     const calls = this.calls.get(answer) ?? 0;
     this.calls.set(answer, calls + 1);
-    const scripted = answer.sequence ? answer.sequence[Math.min(calls, answer.sequence.length - 1)] : answer.result;
-    if (!scripted) throw new Error(`ScriptedExec: answer for ${answer.match.program} has neither result nor sequence`);
+    const scripted = answer.sequence
+      ? answer.sequence[Math.min(calls, answer.sequence.length - 1)]
+      : answer.result;
+    if (!scripted)
+      throw new Error(`ScriptedExec: answer for ${answer.match.program} has neither result nor sequence`);
     return {
       exitCode: scripted.exitCode === undefined ? 0 : scripted.exitCode,
       signal: null,
@@ -97,7 +104,9 @@ export class ScriptedExec implements Exec {
     for (const recorded of this.requests) {
       [recorded.program, ...recorded.args].forEach((part, index) => {
         if (secrets.some((secret) => secret.length > 0 && part.includes(secret))) {
-          throw new Error(`A secret reached the command line of ${baseName(recorded.program)} (position ${index})`);
+          throw new Error(
+            `A secret reached the command line of ${baseName(recorded.program)} (position ${index})`,
+          );
         }
       });
     }
@@ -111,7 +120,9 @@ export function readFixture(relativePath: string): string {
 function matches(answer: ScriptedAnswer, request: ExecRequest): boolean {
   if (baseName(answer.match.program).toLowerCase() !== baseName(request.program).toLowerCase()) return false;
   const expected = answer.match.args;
-  return expected.length === request.args.length && expected.every((arg, index) => arg === request.args[index]);
+  return (
+    expected.length === request.args.length && expected.every((arg, index) => arg === request.args[index])
+  );
 }
 
 function baseName(program: string): string {

@@ -14,7 +14,10 @@ export interface WatchedPage {
 /** A fresh page in the run's shared Chromium that records problems and requests; screenshots go to test-results/. */
 export async function openWatchedPage(): Promise<WatchedPage> {
   const browser = await chromium.connect(inject('browserWsEndpoint'));
-  const context = await browser.newContext({ viewport: { width: 1280, height: 1000 }, acceptDownloads: true });
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 1000 },
+    acceptDownloads: true,
+  });
   const page = await context.newPage();
   const problems: string[] = [];
   const requests: string[] = [];

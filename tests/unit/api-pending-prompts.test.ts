@@ -4,12 +4,25 @@ import { PromptDeferred } from '../../src/main/engine/runner.js';
 import type { Prompt } from '../../src/shared/procedure.js';
 
 function prompt(id: string): Prompt {
-  return { id, kind: 'confirm-changes', title: 'Apply the changes?', message: 'All checks passed.', instructions: [], options: ['confirm', 'cancel'] };
+  return {
+    id,
+    kind: 'confirm-changes',
+    title: 'Apply the changes?',
+    message: 'All checks passed.',
+    instructions: [],
+    options: ['confirm', 'cancel'],
+  };
 }
 
 /** The promise's outcome, or 'pending' if it has not settled within a few ticks. */
 async function settled(promise: Promise<unknown>): Promise<unknown> {
-  return Promise.race([promise.then((value) => ({ value }), (error: unknown) => ({ error })), new Promise((resolve) => setTimeout(() => resolve('pending'), 50))]);
+  return Promise.race([
+    promise.then(
+      (value) => ({ value }),
+      (error: unknown) => ({ error }),
+    ),
+    new Promise((resolve) => setTimeout(() => resolve('pending'), 50)),
+  ]);
 }
 
 describe('pending prompts', () => {

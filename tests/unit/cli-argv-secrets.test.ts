@@ -5,7 +5,16 @@ import { defaultDataDir } from '../../src/main/api/data-dir.js';
 const fields = new Set(['newPassword', 'apiToken']);
 
 describe('secrets on argv', () => {
-  it.each([['--password', 'x'], ['--password=hunter2'], ['-pwd'], ['--db-password=x'], ['--api-key', 'k'], ['--TOKEN=abc'], ['newPassword=abc'], ['--apiToken=abc']])('refuses %s', (...argv) => {
+  it.each([
+    ['--password', 'x'],
+    ['--password=hunter2'],
+    ['-pwd'],
+    ['--db-password=x'],
+    ['--api-key', 'k'],
+    ['--TOKEN=abc'],
+    ['newPassword=abc'],
+    ['--apiToken=abc'],
+  ])('refuses %s', (...argv) => {
     expect(() => refuseSecretsOnArgv(argv, fields)).toThrow(SecretOnCommandLine);
   });
 
@@ -22,7 +31,12 @@ describe('secrets on argv', () => {
     expect(message).not.toContain('hunter2');
   });
 
-  it.each([['run', 'practice.drill', '--input', 'in.json', '--yes'], ['hash', 'outsystems'], ['report', 'x', '--out', 'passwords.md'], ['plan', 'p', '--input', 'password-rotation.yaml']])('lets %s through', (...argv) => {
+  it.each([
+    ['run', 'practice.drill', '--input', 'in.json', '--yes'],
+    ['hash', 'outsystems'],
+    ['report', 'x', '--out', 'passwords.md'],
+    ['plan', 'p', '--input', 'password-rotation.yaml'],
+  ])('lets %s through', (...argv) => {
     expect(() => refuseSecretsOnArgv(argv, fields)).not.toThrow();
   });
 });

@@ -14,7 +14,15 @@ function io(typed?: string): CliIo & { errText(): string } {
   return { stdin, stdout: new PassThrough(), stderr, env: {}, cwd: '/', errText: () => err };
 }
 
-const prompt = (kind: Prompt['kind'], options: Prompt['options'], stepId?: string): Prompt => ({ id: 'p1', kind, stepId, title: `A ${kind}`, message: 'Message', instructions: ['Do this'], options });
+const prompt = (kind: Prompt['kind'], options: Prompt['options'], stepId?: string): Prompt => ({
+  id: 'p1',
+  kind,
+  stepId,
+  title: `A ${kind}`,
+  message: 'Message',
+  instructions: ['Do this'],
+  options,
+});
 
 describe('CLI answers to prompts', () => {
   it('--yes confirms gates but never answers a failure', async () => {
@@ -22,7 +30,9 @@ describe('CLI answers to prompts', () => {
     expect(await decide(prompt('confirm-changes', ['confirm', 'cancel']))).toBe('confirm');
     expect(await decide(prompt('confirm-outage', ['confirm', 'cancel'], 's'))).toBe('confirm');
     expect(await decide(prompt('failure', ['retry', 'cancel'], 'check'))).toBe('cancel');
-    await expect(decide(prompt('manual', ['confirm', 'cancel'], 'manual-step'))).rejects.toThrow(PromptDeferred);
+    await expect(decide(prompt('manual', ['confirm', 'cancel'], 'manual-step'))).rejects.toThrow(
+      PromptDeferred,
+    );
   });
 
   it('--done confirms that manual step only; --on-failure rollback picks rollback where offered', async () => {
@@ -30,19 +40,27 @@ describe('CLI answers to prompts', () => {
     expect(await decide(prompt('manual', ['confirm', 'cancel'], 'manual-step'))).toBe('confirm');
     await expect(decide(prompt('manual', ['confirm', 'cancel'], 'other'))).rejects.toThrow(/--done other/);
     await expect(decide(prompt('confirm-changes', ['confirm', 'cancel']))).rejects.toThrow(/--yes/);
-    expect(await decide(prompt('failure', ['retry', 'rollback', 'continue', 'cancel'], 'x'))).toBe('rollback');
+    expect(await decide(prompt('failure', ['retry', 'rollback', 'continue', 'cancel'], 'x'))).toBe(
+      'rollback',
+    );
     expect(await decide(prompt('failure', ['retry', 'cancel'], 'x'))).toBe('cancel');
   });
 
   it('asks on a terminal, showing the instructions, until a valid choice (prefixes accepted)', async () => {
     const terminal = io('maybe\nr\nre\n');
-    const decision = await cliDecider(terminal, { yes: false, done: [], onFailure: 'stop' })(prompt('failure', ['retry', 'rollback', 'cancel'], 'x'));
+    const decision = await cliDecider(terminal, { yes: false, done: [], onFailure: 'stop' })(
+      prompt('failure', ['retry', 'rollback', 'cancel'], 'x'),
+    );
     expect(decision).toBe('retry');
     expect(terminal.errText()).toContain('1. Do this');
     expect(terminal.errText().match(/Please type one of: retry, rollback, cancel/g)).toHaveLength(2);
   });
 
   it('leaves the run waiting when the terminal closes without an answer', async () => {
-    await expect(cliDecider(io(''), { yes: false, done: [], onFailure: 'stop' })(prompt('confirm-changes', ['confirm', 'cancel']))).rejects.toThrow(PromptDeferred);
+    await expect(
+      cliDecider(io(''), { yes: false, done: [], onFailure: 'stop' })(
+        prompt('confirm-changes', ['confirm', 'cancel']),
+      ),
+    ).rejects.toThrow(PromptDeferred);
   });
 });

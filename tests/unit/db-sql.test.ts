@@ -19,7 +19,8 @@ describe('renderSql', () => {
     expect(renderSql(update('h', 7, 'admin'), 'mssql')).toEqual({
       text: 'UPDATE [dbo].[OSSYS_USER] SET [PASSWORD] = @p1, [IS_ACTIVE] = @p2 WHERE [ID] = @p3 AND [USERNAME] = @p4',
       params: ['h', true, 7, 'admin'],
-      display: "UPDATE [dbo].[OSSYS_USER] SET [PASSWORD] = ********, [IS_ACTIVE] = 1 WHERE [ID] = 7 AND [USERNAME] = N'admin'",
+      display:
+        "UPDATE [dbo].[OSSYS_USER] SET [PASSWORD] = ********, [IS_ACTIVE] = 1 WHERE [ID] = 7 AND [USERNAME] = N'admin'",
     });
   });
 
@@ -41,8 +42,13 @@ describe('renderSql', () => {
 
   it('shows null, dates, buffers and long strings readably in display', () => {
     const long = 'y'.repeat(500);
-    const rendered = renderSql(sql`VALUES (${null}, ${new Date('2026-01-02T03:04:05Z')}, ${Buffer.alloc(3)}, ${long})`, 'postgres');
-    expect(rendered.display).toBe(`VALUES (NULL, '2026-01-02T03:04:05.000Z', <3 bytes>, '${'y'.repeat(200)}…(500 characters)')`);
+    const rendered = renderSql(
+      sql`VALUES (${null}, ${new Date('2026-01-02T03:04:05Z')}, ${Buffer.alloc(3)}, ${long})`,
+      'postgres',
+    );
+    expect(rendered.display).toBe(
+      `VALUES (NULL, '2026-01-02T03:04:05.000Z', <3 bytes>, '${'y'.repeat(200)}…(500 characters)')`,
+    );
     expect(rendered.params[3]).toBe(long);
   });
 
@@ -52,7 +58,8 @@ describe('renderSql', () => {
 });
 
 describe('identifier quoting', () => {
-  const render = (dialect: 'postgres' | 'mssql' | 'oracle', ...names: string[]) => renderSql(sql`SELECT * FROM ${ident(...names)}`, dialect).text;
+  const render = (dialect: 'postgres' | 'mssql' | 'oracle', ...names: string[]) =>
+    renderSql(sql`SELECT * FROM ${ident(...names)}`, dialect).text;
 
   it('doubles the closing quote character of each dialect', () => {
     expect(render('postgres', 'a"b')).toBe('SELECT * FROM "a""b"');

@@ -16,7 +16,8 @@ interface BuilderConfig {
 }
 
 const config = parse(fs.readFileSync('electron-builder.yml', 'utf8')) as BuilderConfig;
-const targets = (platform: 'win' | 'linux') => config[platform].target.map(({ target, arch }) => `${target}:${arch.join(',')}`);
+const targets = (platform: 'win' | 'linux') =>
+  config[platform].target.map(({ target, arch }) => `${target}:${arch.join(',')}`);
 
 describe('electron-builder.yml', () => {
   it('sets the security fuses: no RunAsNode, no NODE_OPTIONS, no inspect flags, app only from an integrity-checked asar', () => {

@@ -23,7 +23,8 @@ describe('run backups', () => {
     fs.writeFileSync(file, 'final change');
     await store.restoreFile(file);
     expect(fs.readFileSync(file).equals(original)).toBe(true);
-    for (const name of fs.readdirSync(path.join(runDir, 'files'))) expect(fs.statSync(path.join(runDir, 'files', name)).mode & 0o777).toBe(0o600);
+    for (const name of fs.readdirSync(path.join(runDir, 'files')))
+      expect(fs.statSync(path.join(runDir, 'files', name)).mode & 0o777).toBe(0o600);
   });
 
   it('removes a file that did not exist before; leaves alone a file it never saved', async () => {

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { collectSecrets, secretFieldPatterns, withSecrets, withoutSecrets } from '../../src/main/engine/input-secrets.js';
+import {
+  collectSecrets,
+  secretFieldPatterns,
+  withSecrets,
+  withoutSecrets,
+} from '../../src/main/engine/input-secrets.js';
 import { createVerifier, matchesVerifier } from '../../src/main/engine/secret-verifier.js';
 import { InputError } from '../../src/main/engine/types.js';
 import { validateInputs } from '../../src/main/engine/validate-inputs.js';
@@ -9,14 +14,20 @@ import { isRunId, newRunId } from '../../src/main/engine/run-id.js';
 const schema = z.object({
   user: z.string().min(1),
   password: z.string().meta({ secret: true }),
-  accounts: z.array(z.object({ name: z.string(), token: z.string().meta({ secret: true }).optional() })).default([]),
+  accounts: z
+    .array(z.object({ name: z.string(), token: z.string().meta({ secret: true }).optional() }))
+    .default([]),
   mode: z.enum(['fast', 'safe']).default('safe'),
 });
 
 describe('secret inputs', () => {
   it('finds secret fields from the schema, including inside arrays, and moves their values out and back', () => {
     expect(secretFieldPatterns(schema)).toEqual([['password'], ['accounts', '*', 'token']]);
-    const inputs = { user: 'sa', password: 'p@ss\'"w0rd', accounts: [{ name: 'a', token: 'tok-1' }, { name: 'b' }] };
+    const inputs = {
+      user: 'sa',
+      password: 'p@ss\'"w0rd',
+      accounts: [{ name: 'a', token: 'tok-1' }, { name: 'b' }],
+    };
     const secrets = collectSecrets(inputs, secretFieldPatterns(schema));
     expect(secrets).toEqual([
       { field: 'password', value: 'p@ss\'"w0rd' },
@@ -48,14 +59,24 @@ describe('input validation', () => {
   };
 
   it('names the field and the fix', () => {
-    expect(failure({ password: 'x' })).toMatchObject({ field: 'user', message: expect.stringMatching(/^user: .*Fix: provide this field/) });
-    expect(failure({ user: 'a', password: 'x', mode: 'reckless' }).message).toMatch(/^mode: .*Fix: use one of "fast", "safe"/);
+    expect(failure({ password: 'x' })).toMatchObject({
+      field: 'user',
+      message: expect.stringMatching(/^user: .*Fix: provide this field/),
+    });
+    expect(failure({ user: 'a', password: 'x', mode: 'reckless' }).message).toMatch(
+      /^mode: .*Fix: use one of "fast", "safe"/,
+    );
     expect(failure({ user: 'a', password: 'x', accounts: [{ name: 3 }] }).field).toBe('accounts.0.name');
     expect(failure('not an object').field).toBe('inputs');
   });
 
   it('returns parsed values with defaults', () => {
-    expect(validateInputs(schema, { user: 'a', password: 'x' })).toEqual({ user: 'a', password: 'x', accounts: [], mode: 'safe' });
+    expect(validateInputs(schema, { user: 'a', password: 'x' })).toEqual({
+      user: 'a',
+      password: 'x',
+      accounts: [],
+      mode: 'safe',
+    });
   });
 });
 

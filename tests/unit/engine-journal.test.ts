@@ -3,13 +3,21 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { GENESIS_HASH, Journal, JournalEmpty, JournalTampered, readJournal, verifyJournal } from '../../src/main/engine/journal.js';
+import {
+  GENESIS_HASH,
+  Journal,
+  JournalEmpty,
+  JournalTampered,
+  readJournal,
+  verifyJournal,
+} from '../../src/main/engine/journal.js';
 
 function journalWith(count: number): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'journal-'));
   const file = path.join(dir, 'run', 'journal.jsonl');
   const journal = Journal.create(file);
-  for (let index = 1; index <= count; index += 1) journal.append('step-done', { stepId: `step-${index}`, note: `entry ${index}` });
+  for (let index = 1; index <= count; index += 1)
+    journal.append('step-done', { stepId: `step-${index}`, note: `entry ${index}` });
   journal.close();
   return file;
 }
@@ -62,9 +70,15 @@ describe('journal', () => {
   it('detects an edited line, naming it (also the last line)', () => {
     const file = journalWith(4);
     const original = lines(file);
-    write(file, original.map((line, index) => (index === 1 ? line.replace('entry 2', 'entry X') : line)));
+    write(
+      file,
+      original.map((line, index) => (index === 1 ? line.replace('entry 2', 'entry X') : line)),
+    );
     expect(tamperedLine(file)).toBe(2);
-    write(file, original.map((line, index) => (index === 3 ? line.replace('entry 4', 'entry Y') : line)));
+    write(
+      file,
+      original.map((line, index) => (index === 3 ? line.replace('entry 4', 'entry Y') : line)),
+    );
     expect(tamperedLine(file)).toBe(4);
   });
 
@@ -90,12 +104,30 @@ describe('journal', () => {
     expect(tamperedLine(file)).toBe(2);
   });
 
-  it('a line edited with its hash recomputed is caught by the next line\'s prev', () => {
+  it("a line edited with its hash recomputed is caught by the next line's prev", () => {
     const file = journalWith(3);
     const original = lines(file);
-    const edited = JSON.parse(original[1] as string) as { seq: number; at: string; type: string; data: { note: string }; prev: string; hash: string };
+    const edited = JSON.parse(original[1] as string) as {
+      seq: number;
+      at: string;
+      type: string;
+      data: { note: string };
+      prev: string;
+      hash: string;
+    };
     edited.data.note = 'rewritten';
-    edited.hash = createHash('sha256').update(JSON.stringify({ seq: edited.seq, at: edited.at, type: edited.type, data: edited.data, prev: edited.prev }), 'utf8').digest('hex');
+    edited.hash = createHash('sha256')
+      .update(
+        JSON.stringify({
+          seq: edited.seq,
+          at: edited.at,
+          type: edited.type,
+          data: edited.data,
+          prev: edited.prev,
+        }),
+        'utf8',
+      )
+      .digest('hex');
     write(file, [original[0] as string, JSON.stringify(edited), original[2] as string]);
     try {
       readJournal(file);
@@ -119,7 +151,12 @@ describe('journal', () => {
     expect(torn?.line).toBe(4);
     journal.append('torn-line-recovered', torn as object);
     journal.close();
-    expect(readJournal(file).map((entry) => entry.type)).toEqual(['step-done', 'step-done', 'step-done', 'torn-line-recovered']);
+    expect(readJournal(file).map((entry) => entry.type)).toEqual([
+      'step-done',
+      'step-done',
+      'step-done',
+      'torn-line-recovered',
+    ]);
   });
 
   it('keeps a whole last entry whose newline is missing, and adds the newline on open', () => {

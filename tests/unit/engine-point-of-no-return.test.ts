@@ -10,7 +10,12 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { Engine } from '../../src/main/engine/engine.js';
-import { StepFailure, type ProcedureDefinition, type StepDefinition, type SystemModule } from '../../src/main/engine/types.js';
+import {
+  StepFailure,
+  type ProcedureDefinition,
+  type StepDefinition,
+  type SystemModule,
+} from '../../src/main/engine/types.js';
 import type { Decision, Prompt } from '../../src/shared/procedure.js';
 
 const inputs = z.object({ target: z.string(), failAt: z.string(), pointOfNoReturn: z.boolean() });
@@ -40,12 +45,20 @@ const procedure: ProcedureDefinition<typeof inputs> = {
       target: given.target,
       facts: [],
       warnings: [],
-      steps: [step('prepare'), step('cut-over', { pointOfNoReturn: given.pointOfNoReturn }), step('tidy', { onFailure: ['retry', 'continue'] })],
+      steps: [
+        step('prepare'),
+        step('cut-over', { pointOfNoReturn: given.pointOfNoReturn }),
+        step('tidy', { onFailure: ['retry', 'continue'] }),
+      ],
     };
   },
 };
 
-const tiny: SystemModule = { id: 'tiny', title: 'Tiny', procedures: [procedure as unknown as ProcedureDefinition] };
+const tiny: SystemModule = {
+  id: 'tiny',
+  title: 'Tiny',
+  procedures: [procedure as unknown as ProcedureDefinition],
+};
 
 function engine(): { engine: Engine; target: string } {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'breakglass-ponr-'));
@@ -54,30 +67,62 @@ function engine(): { engine: Engine; target: string } {
 
 function hooks(answers: Partial<Record<Prompt['kind'], Decision>>) {
   const prompts: Prompt[] = [];
-  return { prompts, decide: async (prompt: Prompt): Promise<Decision> => (prompts.push(prompt), answers[prompt.kind] ?? 'confirm') };
+  return {
+    prompts,
+    decide: async (prompt: Prompt): Promise<Decision> => (
+      prompts.push(prompt),
+      answers[prompt.kind] ?? 'confirm'
+    ),
+  };
 }
 
 describe('point of no return', () => {
   it('past it, a failure offers only forward choices and the stopped run cannot be rolled back', async () => {
     const { engine: e, target } = engine();
     const h = hooks({ failure: 'cancel' });
-    const stopped = await e.start(await e.plan('tiny.cutover', { target, failAt: 'tidy', pointOfNoReturn: true }, 'real'), h).done;
+    const stopped = await e.start(
+      await e.plan('tiny.cutover', { target, failAt: 'tidy', pointOfNoReturn: true }, 'real'),
+      h,
+    ).done;
     expect(stopped.state).toBe('failed');
-    expect(h.prompts.find((prompt) => prompt.kind === 'failure')?.options).toEqual(['retry', 'continue', 'cancel']);
-    expect(h.prompts.find((prompt) => prompt.kind === 'confirm-cancel')?.options).toEqual(['confirm', 'cancel']);
-    expect(stopped.attention?.rollback).toMatchObject({ available: false, reason: expect.stringMatching(/point of no return: "Step cut-over"/) });
+    expect(h.prompts.find((prompt) => prompt.kind === 'failure')?.options).toEqual([
+      'retry',
+      'continue',
+      'cancel',
+    ]);
+    expect(h.prompts.find((prompt) => prompt.kind === 'confirm-cancel')?.options).toEqual([
+      'confirm',
+      'cancel',
+    ]);
+    expect(stopped.attention?.rollback).toMatchObject({
+      available: false,
+      reason: expect.stringMatching(/point of no return: "Step cut-over"/),
+    });
     expect(stopped.attention?.resume.steps.map((step) => step.id)).toEqual(['tidy']);
     expect(() => e.rollbackWay(stopped.runId)).not.toThrow();
-    await expect(e.rollback(stopped.runId, {}, h)).rejects.toThrow(/cannot be rolled back: Past the point of no return/);
+    await expect(e.rollback(stopped.runId, {}, h)).rejects.toThrow(
+      /cannot be rolled back: Past the point of no return/,
+    );
   });
 
-  it('before it, a failure offers the step\'s decisions with rollback, and the rollback undoes newest first', async () => {
+  it("before it, a failure offers the step's decisions with rollback, and the rollback undoes newest first", async () => {
     const { engine: e, target } = engine();
     undone.length = 0;
     const h = hooks({ failure: 'rollback' });
-    const view = await e.start(await e.plan('tiny.cutover', { target, failAt: 'cut-over', pointOfNoReturn: true }, 'real'), h).done;
-    expect(h.prompts.find((prompt) => prompt.kind === 'failure')?.options).toEqual(['retry', 'rollback', 'continue', 'cancel']);
-    expect(h.prompts.find((prompt) => prompt.kind === 'confirm-rollback')?.instructions).toEqual(['Step cut-over — Undoes cut-over.', 'Step prepare — Undoes prepare.']);
+    const view = await e.start(
+      await e.plan('tiny.cutover', { target, failAt: 'cut-over', pointOfNoReturn: true }, 'real'),
+      h,
+    ).done;
+    expect(h.prompts.find((prompt) => prompt.kind === 'failure')?.options).toEqual([
+      'retry',
+      'rollback',
+      'continue',
+      'cancel',
+    ]);
+    expect(h.prompts.find((prompt) => prompt.kind === 'confirm-rollback')?.instructions).toEqual([
+      'Step cut-over — Undoes cut-over.',
+      'Step prepare — Undoes prepare.',
+    ]);
     expect(view.state).toBe('rolled-back');
     expect(undone).toEqual(['cut-over', 'prepare']);
   });
@@ -85,8 +130,17 @@ describe('point of no return', () => {
   it('without a point of no return, a failure of a step limited to retry/continue still offers no rollback', async () => {
     const { engine: e, target } = engine();
     const h = hooks({ failure: 'cancel' });
-    await e.start(await e.plan('tiny.cutover', { target, failAt: 'tidy', pointOfNoReturn: false }, 'real'), h).done;
-    expect(h.prompts.find((prompt) => prompt.kind === 'failure')?.options).toEqual(['retry', 'continue', 'cancel']);
-    expect(h.prompts.find((prompt) => prompt.kind === 'confirm-cancel')?.options).toEqual(['confirm', 'rollback', 'cancel']);
+    await e.start(await e.plan('tiny.cutover', { target, failAt: 'tidy', pointOfNoReturn: false }, 'real'), h)
+      .done;
+    expect(h.prompts.find((prompt) => prompt.kind === 'failure')?.options).toEqual([
+      'retry',
+      'continue',
+      'cancel',
+    ]);
+    expect(h.prompts.find((prompt) => prompt.kind === 'confirm-cancel')?.options).toEqual([
+      'confirm',
+      'rollback',
+      'cancel',
+    ]);
   });
 });

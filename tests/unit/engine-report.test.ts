@@ -25,7 +25,20 @@ function hostileRun(): { file: string } {
     inputs: {},
     secretVerifiers: {},
     steps: [
-      { id: 'one', kind: 'change', title: `Step ${HOSTILE}`, undoable: true, description: { summary: HOSTILE, details: [], sql: [{ dialect: 'postgres', text: `SELECT '${HOSTILE}'` }], outage: false, instructions: [], warnings: [] } },
+      {
+        id: 'one',
+        kind: 'change',
+        title: `Step ${HOSTILE}`,
+        undoable: true,
+        description: {
+          summary: HOSTILE,
+          details: [],
+          sql: [{ dialect: 'postgres', text: `SELECT '${HOSTILE}'` }],
+          outage: false,
+          instructions: [],
+          warnings: [],
+        },
+      },
     ],
     facts: [{ label: 'Fact', value: HOSTILE, status: 'warn' }],
     warnings: [HOSTILE],
@@ -65,7 +78,12 @@ describe('run reports', () => {
 
   it('JSON carries the same facts, versioned', () => {
     const json = JSON.parse(renderReport(data, 'json').content) as Record<string, unknown>;
-    expect(json).toMatchObject({ format: 'breakglass-run-report', version: 1, outcome: 'failed', journal: { finalHash: record.finalHash, entries: 6 } });
+    expect(json).toMatchObject({
+      format: 'breakglass-run-report',
+      version: 1,
+      outcome: 'failed',
+      journal: { finalHash: record.finalHash, entries: 6 },
+    });
     expect(json.steps).toEqual([expect.objectContaining({ id: 'one', state: 'failed', logs: [HOSTILE] })]);
   });
 

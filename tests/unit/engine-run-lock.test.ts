@@ -49,7 +49,10 @@ describe('run lock', () => {
     const conflict = (attempt as { conflict: RunConflict }).conflict;
     expect(conflict.stale).toBe(true);
     const lock = RunLock.takeOver(conflict, 'run-new', currentActor());
-    expect(JSON.parse(fs.readFileSync(lock.lockPath, 'utf8'))).toMatchObject({ runId: 'run-new', pid: process.pid });
+    expect(JSON.parse(fs.readFileSync(lock.lockPath, 'utf8'))).toMatchObject({
+      runId: 'run-new',
+      pid: process.pid,
+    });
   });
 
   it('treats a lock from another host as live (its PID cannot be checked from here)', () => {
@@ -65,8 +68,12 @@ describe('run lock', () => {
     const ghost = { ...currentActor(), pid: deadPid() };
     expect(RunLock.tryAcquire(dir, 'target', 'run-dead', ghost).acquired).toBe(true);
     const lockPath = RunLock.pathFor(dir, 'target');
-    const judgedByA = (RunLock.tryAcquire(dir, 'target', 'run-a', currentActor()) as { conflict: RunConflict }).conflict;
-    const judgedByB = (RunLock.tryAcquire(dir, 'target', 'run-b', currentActor()) as { conflict: RunConflict }).conflict;
+    const judgedByA = (
+      RunLock.tryAcquire(dir, 'target', 'run-a', currentActor()) as { conflict: RunConflict }
+    ).conflict;
+    const judgedByB = (
+      RunLock.tryAcquire(dir, 'target', 'run-b', currentActor()) as { conflict: RunConflict }
+    ).conflict;
     expect(judgedByA.stale && judgedByB.stale).toBe(true);
     // B's whole takeover happens inside A's, right when A moves on the lock file it judged stale.
     const winners: string[] = [];
@@ -118,7 +125,10 @@ describe('run lock', () => {
     expect(conflict.stale).toBe(true);
     const lock = RunLock.takeOver(conflict, 'run-new', currentActor());
     expect(lock.lockPath).toBe(lockPath);
-    expect(JSON.parse(fs.readFileSync(lockPath, 'utf8'))).toMatchObject({ runId: 'run-new', target: 'target' });
+    expect(JSON.parse(fs.readFileSync(lockPath, 'utf8'))).toMatchObject({
+      runId: 'run-new',
+      target: 'target',
+    });
     expect(fs.readdirSync(dir)).toEqual([path.basename(lockPath)]);
   });
 });

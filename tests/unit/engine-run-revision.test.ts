@@ -10,7 +10,12 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { Engine } from '../../src/main/engine/engine.js';
 import { JOURNAL_FILE } from '../../src/main/engine/journal.js';
-import { ProcedureRefusal, StepFailure, type ProcedureDefinition, type SystemModule } from '../../src/main/engine/types.js';
+import {
+  ProcedureRefusal,
+  StepFailure,
+  type ProcedureDefinition,
+  type SystemModule,
+} from '../../src/main/engine/types.js';
 import type { Decision, Prompt, RunEvent } from '../../src/shared/procedure.js';
 
 const PLAN_SECRET = 'Found-In-Config-9f3#kq';
@@ -44,7 +49,8 @@ const procedure: ProcedureDefinition<typeof inputs> = {
       async run(ctx: { log(line: string): void }) {
         calls.set(id, count(id) + 1);
         ctx.log(`connected with ${secret}`);
-        if (control.failOnce.delete(id)) throw new StepFailure(`login refused for ${secret}`, `check ${secret}`);
+        if (control.failOnce.delete(id))
+          throw new StepFailure(`login refused for ${secret}`, `check ${secret}`);
       },
     });
     return {
@@ -56,7 +62,11 @@ const procedure: ProcedureDefinition<typeof inputs> = {
   },
 };
 
-const tinySystem: SystemModule = { id: 'tiny', title: 'Tiny', procedures: [procedure as unknown as ProcedureDefinition] };
+const tinySystem: SystemModule = {
+  id: 'tiny',
+  title: 'Tiny',
+  procedures: [procedure as unknown as ProcedureDefinition],
+};
 
 function setup(label: string): { dataDir: string; configPath: string; target: string } {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), `breakglass-${label}-`));
@@ -67,11 +77,18 @@ function setup(label: string): { dataDir: string; configPath: string; target: st
 
 function hooks(answers: Partial<Record<Prompt['kind'], Decision>> = {}) {
   const events: RunEvent[] = [];
-  return { events, onEvent: (event: RunEvent) => events.push(event), decide: async (prompt: Prompt): Promise<Decision> => answers[prompt.kind] ?? 'confirm' };
+  return {
+    events,
+    onEvent: (event: RunEvent) => events.push(event),
+    decide: async (prompt: Prompt): Promise<Decision> => answers[prompt.kind] ?? 'confirm',
+  };
 }
 
 function journalLines(dataDir: string, runId: string): string[] {
-  return fs.readFileSync(path.join(dataDir, 'runs', runId, JOURNAL_FILE), 'utf8').trim().split('\n');
+  return fs
+    .readFileSync(path.join(dataDir, 'runs', runId, JOURNAL_FILE), 'utf8')
+    .trim()
+    .split('\n');
 }
 
 describe('engine: plan-time secrets, revisions, concurrent resumes', () => {
@@ -100,7 +117,10 @@ describe('engine: plan-time secrets, revisions, concurrent resumes', () => {
     const engine = new Engine(dataDir, [tinySystem]);
     control.failOnce.add('change-two');
     const first = hooks({ failure: 'cancel' });
-    const stopped = await engine.start(await engine.plan('tiny.rotate', { configPath, target }, 'real'), first).done;
+    const stopped = await engine.start(
+      await engine.plan('tiny.rotate', { configPath, target }, 'real'),
+      first,
+    ).done;
     expect(stopped.state).toBe('failed');
     expect(stopped.revision).toBe(journalLines(dataDir, stopped.runId).length);
     expect(engine.view(stopped.runId).revision).toBe(stopped.revision);
@@ -113,7 +133,8 @@ describe('engine: plan-time secrets, revisions, concurrent resumes', () => {
     expect(engine.view(done.runId).revision).toBe(done.revision);
     const revisions = [...first.events, ...second.events].map((event) => event.run.revision);
     expect(revisions[0]).toBeGreaterThan(0);
-    for (let i = 1; i < revisions.length; i += 1) expect(revisions[i]).toBeGreaterThanOrEqual(revisions[i - 1] as number);
+    for (let i = 1; i < revisions.length; i += 1)
+      expect(revisions[i]).toBeGreaterThanOrEqual(revisions[i - 1] as number);
     expect(revisions.at(-1)).toBe(done.revision);
   });
 
@@ -122,7 +143,10 @@ describe('engine: plan-time secrets, revisions, concurrent resumes', () => {
     const engineA = new Engine(dataDir, [tinySystem]);
     const engineB = new Engine(dataDir, [tinySystem]);
     control.failOnce.add('change-one');
-    const stopped = await engineA.start(await engineA.plan('tiny.rotate', { configPath, target }, 'real'), hooks({ failure: 'cancel' })).done;
+    const stopped = await engineA.start(
+      await engineA.plan('tiny.rotate', { configPath, target }, 'real'),
+      hooks({ failure: 'cancel' }),
+    ).done;
     expect(stopped.state).toBe('failed');
 
     // B reads the stopped record, then plans slowly; meanwhile A resumes and finishes the run.
@@ -141,7 +165,10 @@ describe('engine: plan-time secrets, revisions, concurrent resumes', () => {
     expect({ one: count('change-one'), two: count('change-two'), check: count('check') }).toEqual(before);
     expect(journalLines(dataDir, stopped.runId)).toHaveLength(linesBefore);
     // The lock was released: a new run on the same target can start.
-    const next = await engineB.start(await engineB.plan('tiny.rotate', { configPath, target }, 'real'), hooks()).done;
+    const next = await engineB.start(
+      await engineB.plan('tiny.rotate', { configPath, target }, 'real'),
+      hooks(),
+    ).done;
     expect(next.state).toBe('succeeded');
   });
 });

@@ -16,16 +16,28 @@ describe('NodeExec', () => {
   it('runs a real program without a shell and returns its exit code, stdout and stderr', async () => {
     const result = await exec.run({
       program: node,
-      args: ['-e', 'process.stdout.write(process.argv[1]); process.stderr.write("err"); process.exit(3)', '$HOME; echo "quoted" | cat'],
+      args: [
+        '-e',
+        'process.stdout.write(process.argv[1]); process.stderr.write("err"); process.exit(3)',
+        '$HOME; echo "quoted" | cat',
+      ],
     });
-    expect(result).toMatchObject({ exitCode: 3, stdout: '$HOME; echo "quoted" | cat', stderr: 'err', timedOut: false });
+    expect(result).toMatchObject({
+      exitCode: 3,
+      stdout: '$HOME; echo "quoted" | cat',
+      stderr: 'err',
+      timedOut: false,
+    });
   });
 
   it('writes stdin and closes it, so a program reading to the end finishes', async () => {
     const input = 'line one\nsecond line ü\n'.repeat(1000);
     const result = await exec.run({
       program: node,
-      args: ['-e', 'let s="";process.stdin.setEncoding("utf8");process.stdin.on("data",d=>s+=d).on("end",()=>process.stdout.write(String(s.length)))'],
+      args: [
+        '-e',
+        'let s="";process.stdin.setEncoding("utf8");process.stdin.on("data",d=>s+=d).on("end",()=>process.stdout.write(String(s.length)))',
+      ],
       stdin: input,
     });
     expect(result.stdout).toBe(String(input.length));
@@ -34,7 +46,10 @@ describe('NodeExec', () => {
   it('gives the extra environment to that child only, on top of the parent environment', async () => {
     const result = await exec.run({
       program: node,
-      args: ['-e', 'process.stdout.write(JSON.stringify([process.env.BG_CHILD_ONLY, Boolean(process.env.PATH)]))'],
+      args: [
+        '-e',
+        'process.stdout.write(JSON.stringify([process.env.BG_CHILD_ONLY, Boolean(process.env.PATH)]))',
+      ],
       env: { BG_CHILD_ONLY: 'for-the-child' },
     });
     expect(JSON.parse(result.stdout)).toEqual(['for-the-child', true]);
@@ -84,7 +99,10 @@ describe('NodeExec', () => {
 
   it('caps captured output and says it truncated', async () => {
     const capped = new NodeExec({ outputCapBytes: 1024 });
-    const result = await capped.run({ program: node, args: ['-e', 'process.stdout.write("é".repeat(5000))'] });
+    const result = await capped.run({
+      program: node,
+      args: ['-e', 'process.stdout.write("é".repeat(5000))'],
+    });
     const [kept = '', note] = result.stdout.split('\n');
     expect(note).toBe('[output truncated after 1024 bytes]');
     // Cut on a character boundary: still valid UTF-8, never a replacement character.
@@ -92,15 +110,25 @@ describe('NodeExec', () => {
   });
 
   it('decodes UTF-8 when valid and falls back to latin1 for code-page output', async () => {
-    const utf8 = await exec.run({ program: node, args: ['-e', 'process.stdout.write(Buffer.from("Café €", "utf8"))'] });
+    const utf8 = await exec.run({
+      program: node,
+      args: ['-e', 'process.stdout.write(Buffer.from("Café €", "utf8"))'],
+    });
     expect(utf8.stdout).toBe('Café €');
-    const codePage = await exec.run({ program: node, args: ['-e', 'process.stdout.write(Buffer.from([0x43,0x61,0x66,0xe9]))'] });
+    const codePage = await exec.run({
+      program: node,
+      args: ['-e', 'process.stdout.write(Buffer.from([0x43,0x61,0x66,0xe9]))'],
+    });
     expect(codePage.stdout).toBe('Café');
   });
 
   it('says clearly when a program cannot be started', async () => {
-    await expect(exec.run({ program: 'breakglass-no-such-program', args: [] })).rejects.toBeInstanceOf(ExecStartError);
-    await expect(exec.run({ program: 'breakglass-no-such-program', args: [] })).rejects.toThrow(/Could not start breakglass-no-such-program: ENOENT/);
+    await expect(exec.run({ program: 'breakglass-no-such-program', args: [] })).rejects.toBeInstanceOf(
+      ExecStartError,
+    );
+    await expect(exec.run({ program: 'breakglass-no-such-program', args: [] })).rejects.toThrow(
+      /Could not start breakglass-no-such-program: ENOENT/,
+    );
   });
 });
 

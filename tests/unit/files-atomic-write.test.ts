@@ -4,7 +4,11 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeFileAtomic } from '../../src/main/platform/files/atomic-write.js';
 import { backupFileBeside } from '../../src/main/platform/files/backup.js';
-import { assertNotWorldReadable, FilePermissionError, restrictToOwner } from '../../src/main/platform/files/permissions.js';
+import {
+  assertNotWorldReadable,
+  FilePermissionError,
+  restrictToOwner,
+} from '../../src/main/platform/files/permissions.js';
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'files-test-'));
 afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
@@ -75,7 +79,9 @@ describe('backupFileBeside', () => {
 
   it('names the missing file', async () => {
     const missing = path.join(fresh(), 'nothing');
-    await expect(backupFileBeside(missing)).rejects.toThrow(`Cannot back up ${missing}: the file does not exist.`);
+    await expect(backupFileBeside(missing)).rejects.toThrow(
+      `Cannot back up ${missing}: the file does not exist.`,
+    );
   });
 });
 

@@ -28,12 +28,13 @@ async function run(args: string[], stdin: string | Buffer | CliIo['stdin']): Pro
   const stderr = new PassThrough();
   const out = collect(stdout);
   const err = collect(stderr);
-  const input = typeof stdin === 'string' || Buffer.isBuffer(stdin) ? Readable.from([Buffer.from(stdin)]) : stdin;
+  const input =
+    typeof stdin === 'string' || Buffer.isBuffer(stdin) ? Readable.from([Buffer.from(stdin)]) : stdin;
   const code = await hashCommand(args, { stdin: input, stdout, stderr, env: {}, cwd: process.cwd() });
   return { code, stdout: out(), stderr: err() };
 }
 
-const SECRET = "Pa$$ w0rd'\"<&>;--/*é";
+const SECRET = 'Pa$$ w0rd\'"<&>;--/*é';
 
 describe('breakglass hash <scheme>', () => {
   it('prints only the hash, reading the password from stdin less one trailing newline', async () => {
@@ -70,7 +71,10 @@ describe('breakglass hash <scheme>', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(shape);
     const stored = result.stdout.trim();
-    const verified = scheme === 'authgear' ? await verifyAuthgearPassword(SECRET, stored) : await verifySysReptorPassword(SECRET, stored);
+    const verified =
+      scheme === 'authgear'
+        ? await verifyAuthgearPassword(SECRET, stored)
+        : await verifySysReptorPassword(SECRET, stored);
     expect(verified).toBe(true);
   });
 
@@ -95,10 +99,16 @@ describe('breakglass hash <scheme>', () => {
   });
 
   it('refuses options a scheme does not take, bad rounds, a missing pepper file and non-UTF-8 input', async () => {
-    expect((await run(['outsystems', '--rounds', '10'], 'pw')).stderr).toMatch(/outsystems takes no --rounds/);
+    expect((await run(['outsystems', '--rounds', '10'], 'pw')).stderr).toMatch(
+      /outsystems takes no --rounds/,
+    );
     expect((await run(['authgear', '--pepper-file', '/nonexistent'], 'pw')).code).toBe(2);
-    expect((await run(['synapse', '--rounds', '99'], 'pw')).stderr).toMatch(/rounds must be a whole number from 4 to 31/);
-    expect((await run(['synapse', '--pepper-file', '/nonexistent/pepper'], 'pw')).stderr).toMatch(/cannot read \/nonexistent\/pepper \(ENOENT\)/);
+    expect((await run(['synapse', '--rounds', '99'], 'pw')).stderr).toMatch(
+      /rounds must be a whole number from 4 to 31/,
+    );
+    expect((await run(['synapse', '--pepper-file', '/nonexistent/pepper'], 'pw')).stderr).toMatch(
+      /cannot read \/nonexistent\/pepper \(ENOENT\)/,
+    );
     const latin1 = await run(['outsystems'], Buffer.from([0x70, 0xe9, 0x0a]));
     expect(latin1.code).toBe(2);
     expect(latin1.stderr).toMatch(/not valid UTF-8/);
@@ -128,7 +138,9 @@ describe('breakglass hash --verify <scheme>', () => {
 
   it('verifies legacy OutSystems MD5 values and says they are legacy', async () => {
     // MD5 over UTF-16LE("admin" + "cdjnes3h4w"), from the independent vectors.
-    const vectors = JSON.parse(fs.readFileSync(new URL('../fixtures/hash-vectors/vectors.json', import.meta.url), 'utf8')) as {
+    const vectors = JSON.parse(
+      fs.readFileSync(new URL('../fixtures/hash-vectors/vectors.json', import.meta.url), 'utf8'),
+    ) as {
       outsystemsLegacy: Array<{ password: string; expected: string }>;
     };
     const legacy = vectors.outsystemsLegacy[0]!;
@@ -140,7 +152,12 @@ describe('breakglass hash --verify <scheme>', () => {
 
   it('exits 2 for a stored value of the wrong format, a missing line or extra lines, without echoing the password', async () => {
     const stored = hashOutSystemsPassword('pw');
-    const cases = [`${SECRET}\n${stored.toLowerCase()}`, `${SECRET}\n`, `${SECRET}\n${stored}\nextra`, `${SECRET}\n ${stored}`];
+    const cases = [
+      `${SECRET}\n${stored.toLowerCase()}`,
+      `${SECRET}\n`,
+      `${SECRET}\n${stored}\nextra`,
+      `${SECRET}\n ${stored}`,
+    ];
     for (const input of cases) {
       const result = await run(['--verify', 'outsystems'], input);
       expect(result.code).toBe(2);
@@ -152,7 +169,10 @@ describe('breakglass hash --verify <scheme>', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bg-hash-'));
     fs.writeFileSync(path.join(dir, 'pepper'), 'pep');
     const made = await run(['synapse', '--rounds', '4', '--pepper-file', path.join(dir, 'pepper')], 'pw');
-    expect((await run(['--verify', 'synapse', '--pepper-file', path.join(dir, 'pepper')], `pw\n${made.stdout}`)).code).toBe(0);
+    expect(
+      (await run(['--verify', 'synapse', '--pepper-file', path.join(dir, 'pepper')], `pw\n${made.stdout}`))
+        .code,
+    ).toBe(0);
     expect((await run(['--verify', 'synapse'], `pw\n${made.stdout}`)).code).toBe(1);
     fs.rmSync(dir, { recursive: true });
   });

@@ -2,31 +2,58 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { PasswordInputError } from '../../src/main/platform/hashing/password-rules.js';
-import { AUTHGEAR_MAX_PASSWORD_BYTES, detectAuthgearHashFormat, hashAuthgearPassword, verifyAuthgearPassword } from '../../src/main/systems/authgear/hash.js';
-import { detectOutSystemsHashFormat, hashOutSystemsPassword, verifyOutSystemsPassword } from '../../src/main/systems/outsystems/hash.js';
-import { hashSynapsePassword, synapseBcryptKey, verifySynapsePassword } from '../../src/main/systems/synapse/hash.js';
-import { DJANGO_PBKDF2_ITERATIONS, detectSysReptorHashFormat, hashSysReptorPassword, verifySysReptorPassword } from '../../src/main/systems/sysreptor/hash.js';
+import {
+  AUTHGEAR_MAX_PASSWORD_BYTES,
+  detectAuthgearHashFormat,
+  hashAuthgearPassword,
+  verifyAuthgearPassword,
+} from '../../src/main/systems/authgear/hash.js';
+import {
+  detectOutSystemsHashFormat,
+  hashOutSystemsPassword,
+  verifyOutSystemsPassword,
+} from '../../src/main/systems/outsystems/hash.js';
+import {
+  hashSynapsePassword,
+  synapseBcryptKey,
+  verifySynapsePassword,
+} from '../../src/main/systems/synapse/hash.js';
+import {
+  DJANGO_PBKDF2_ITERATIONS,
+  detectSysReptorHashFormat,
+  hashSysReptorPassword,
+  verifySysReptorPassword,
+} from '../../src/main/systems/sysreptor/hash.js';
 
 const hashers: Array<[string, (password: string) => unknown]> = [
   ['outsystems', (password) => hashOutSystemsPassword(password)],
   ['synapse', (password) => hashSynapsePassword(password, { rounds: 4 })],
-  ['django-pbkdf2', (password) => hashSysReptorPassword(password, { algorithm: 'pbkdf2_sha256', iterations: 1 })],
+  [
+    'django-pbkdf2',
+    (password) => hashSysReptorPassword(password, { algorithm: 'pbkdf2_sha256', iterations: 1 }),
+  ],
   ['django-argon2', (password) => hashSysReptorPassword(password, { algorithm: 'argon2' })],
   ['authgear', (password) => hashAuthgearPassword(password)],
 ];
 
 describe('new passwords', () => {
-  it.each(hashers)('%s refuses empty and whitespace-only passwords, naming the field', async (_name, hash) => {
-    for (const password of ['', ' ', '\t\n ', '\u00a0\u3000']) {
-      const attempt = (async () => hash(password))();
-      await expect(attempt).rejects.toBeInstanceOf(PasswordInputError);
-      await expect(attempt).rejects.toThrow(/password/);
-    }
-  });
+  it.each(hashers)(
+    '%s refuses empty and whitespace-only passwords, naming the field',
+    async (_name, hash) => {
+      for (const password of ['', ' ', '\t\n ', '\u00a0\u3000']) {
+        const attempt = (async () => hash(password))();
+        await expect(attempt).rejects.toBeInstanceOf(PasswordInputError);
+        await expect(attempt).rejects.toThrow(/password/);
+      }
+    },
+  );
 
-  it.each(hashers.filter(([name]) => name !== 'outsystems'))('%s refuses a lone surrogate (it cannot be encoded as UTF-8)', async (_name, hash) => {
-    await expect((async () => hash('ab\ud800cd'))()).rejects.toThrow(/unpaired UTF-16 surrogate/);
-  });
+  it.each(hashers.filter(([name]) => name !== 'outsystems'))(
+    '%s refuses a lone surrogate (it cannot be encoded as UTF-8)',
+    async (_name, hash) => {
+      await expect((async () => hash('ab\ud800cd'))()).rejects.toThrow(/unpaired UTF-16 surrogate/);
+    },
+  );
 });
 
 describe('OutSystems', () => {
@@ -53,7 +80,10 @@ describe('OutSystems', () => {
 
   it('takes the last 128 characters as the hash and everything after $1$ before them as the salt', () => {
     const saltText = 'any-salt-text';
-    const digest = createHash('sha512').update(Buffer.from(`pw-1${saltText}`, 'utf16le')).digest('hex').toUpperCase();
+    const digest = createHash('sha512')
+      .update(Buffer.from(`pw-1${saltText}`, 'utf16le'))
+      .digest('hex')
+      .toUpperCase();
     expect(verifyOutSystemsPassword('pw-1', `$1$${saltText}${digest}`)).toBe(true);
     expect(verifyOutSystemsPassword('pw-1', `$1$${saltText}x${digest}`)).toBe(false);
   });
@@ -61,7 +91,11 @@ describe('OutSystems', () => {
 
 describe('Synapse', () => {
   it('NFKC-normalises before hashing: ligature, full-width and decomposed forms match their plain forms', async () => {
-    for (const [typed, plain] of [['\ufb01sh', 'fish'], ['\uff30\uff41\uff53\uff53', 'Pass'], ['cafe\u0301', 'caf\u00e9']] as const) {
+    for (const [typed, plain] of [
+      ['\ufb01sh', 'fish'],
+      ['\uff30\uff41\uff53\uff53', 'Pass'],
+      ['cafe\u0301', 'caf\u00e9'],
+    ] as const) {
       const stored = await hashSynapsePassword(typed, { rounds: 4 });
       expect(await verifySynapsePassword(plain, stored)).toBe(true);
     }
@@ -76,7 +110,9 @@ describe('Synapse', () => {
 
   it('cuts the input at 72 bytes, so anything past them (password or pepper) is ignored', async () => {
     const stored = await hashSynapsePassword('a'.repeat(72), { rounds: 4 });
-    expect(await verifySynapsePassword(`${'a'.repeat(72)}whatever`, stored, { pepper: 'ignored' })).toBe(true);
+    expect(await verifySynapsePassword(`${'a'.repeat(72)}whatever`, stored, { pepper: 'ignored' })).toBe(
+      true,
+    );
     expect(synapseBcryptKey('a'.repeat(71) + '\u00e9')).toHaveLength(72);
     expect(synapseBcryptKey('a'.repeat(71) + '\u00e9').at(-1)).toBe(0xc3);
   });
@@ -84,7 +120,9 @@ describe('Synapse', () => {
   it('writes $2b$ with the configured rounds (default 12) and refuses impossible rounds', async () => {
     expect(await hashSynapsePassword('pw', { rounds: 5 })).toMatch(/^\$2b\$05\$/);
     expect(await hashSynapsePassword('pw')).toMatch(/^\$2b\$12\$/);
-    await expect(hashSynapsePassword('pw', { rounds: 3 })).rejects.toThrow(/rounds must be a whole number from 4 to 31/);
+    await expect(hashSynapsePassword('pw', { rounds: 3 })).rejects.toThrow(
+      /rounds must be a whole number from 4 to 31/,
+    );
   });
 });
 
@@ -92,14 +130,21 @@ describe('SysReptor / Django', () => {
   it("uses Django 6.0's PBKDF2 iterations and a 22-character alphanumeric salt by default", async () => {
     expect(DJANGO_PBKDF2_ITERATIONS).toBe(1_200_000);
     const argon2 = await hashSysReptorPassword('pw');
-    expect(argon2).toMatch(/^argon2\$argon2id\$v=19\$m=102400,t=2,p=8\$[A-Za-z0-9+/]{30}\$[A-Za-z0-9+/]{43}$/);
+    expect(argon2).toMatch(
+      /^argon2\$argon2id\$v=19\$m=102400,t=2,p=8\$[A-Za-z0-9+/]{30}\$[A-Za-z0-9+/]{43}$/,
+    );
     const salt = Buffer.from(argon2.split('$')[4]!, 'base64').toString('latin1');
     expect(salt).toMatch(/^[A-Za-z0-9]{22}$/);
     expect(await verifySysReptorPassword('pw', argon2)).toBe(true);
   });
 
   it('refuses malformed values and work factors that would hang the tool', async () => {
-    for (const stored of ['pbkdf2_sha256$999999999999$salt$AAAA', 'argon2$argon2id$v=19$m=999999999,t=2,p=8$c2FsdHNhbHQ$aGFzaGhhc2g', 'md5$salt$abc', '']) {
+    for (const stored of [
+      'pbkdf2_sha256$999999999999$salt$AAAA',
+      'argon2$argon2id$v=19$m=999999999,t=2,p=8$c2FsdHNhbHQ$aGFzaGhhc2g',
+      'md5$salt$abc',
+      '',
+    ]) {
       expect(detectSysReptorHashFormat(stored)).toBe('unknown');
       expect(await verifySysReptorPassword('pw', stored)).toBe(false);
     }

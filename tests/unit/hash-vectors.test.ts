@@ -3,22 +3,47 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { hashAuthgearPassword, verifyAuthgearPassword } from '../../src/main/systems/authgear/hash.js';
-import { detectOutSystemsHashFormat, hashOutSystemsPassword, verifyOutSystemsPassword } from '../../src/main/systems/outsystems/hash.js';
+import {
+  detectOutSystemsHashFormat,
+  hashOutSystemsPassword,
+  verifyOutSystemsPassword,
+} from '../../src/main/systems/outsystems/hash.js';
 import { hashSynapsePassword, verifySynapsePassword } from '../../src/main/systems/synapse/hash.js';
 import { hashSysReptorPassword, verifySysReptorPassword } from '../../src/main/systems/sysreptor/hash.js';
 
 interface Vectors {
   outsystems: Array<{ name: string; password: string; saltBase64: string; expected: string }>;
   outsystemsLegacy: Array<{ name: string; password: string; expected: string }>;
-  synapse: Array<{ name: string; password: string; pepper: string; rounds: number; saltHex: string; expected: string }>;
+  synapse: Array<{
+    name: string;
+    password: string;
+    pepper: string;
+    rounds: number;
+    saltHex: string;
+    expected: string;
+  }>;
   djangoPbkdf2: Array<{ name: string; password: string; salt: string; iterations: number; expected: string }>;
-  djangoArgon2: Array<{ name: string; password: string; salt: string; expected: string; verifyOnly?: boolean }>;
-  authgear: Array<{ name: string; password: string; saltHex: string; digestHasNul: boolean; expected: string }>;
+  djangoArgon2: Array<{
+    name: string;
+    password: string;
+    salt: string;
+    expected: string;
+    verifyOnly?: boolean;
+  }>;
+  authgear: Array<{
+    name: string;
+    password: string;
+    saltHex: string;
+    digestHasNul: boolean;
+    expected: string;
+  }>;
   authgearUpstream: Array<{ password: string; expected: string }>;
 }
 
 // Read with JSON.parse: the lone-surrogate cases (\ud800) are valid JSON that Vite's JSON import rejects.
-const vectors = JSON.parse(fs.readFileSync(new URL('../fixtures/hash-vectors/vectors.json', import.meta.url), 'utf8')) as Vectors;
+const vectors = JSON.parse(
+  fs.readFileSync(new URL('../fixtures/hash-vectors/vectors.json', import.meta.url), 'utf8'),
+) as Vectors;
 
 describe('OutSystems $1$ vectors (hashlib over UTF-16LE)', () => {
   it.each(vectors.outsystems)('$name', (vector) => {
@@ -56,13 +81,19 @@ describe('Synapse bcrypt vectors (python3-bcrypt, NFKC + pepper + 72 bytes)', ()
       salt: Buffer.from(vector.saltHex, 'hex'),
     });
     expect(made).toBe(vector.expected);
-    expect(await verifySynapsePassword(vector.password, vector.expected, { pepper: vector.pepper })).toBe(true);
+    expect(await verifySynapsePassword(vector.password, vector.expected, { pepper: vector.pepper })).toBe(
+      true,
+    );
   });
 });
 
 describe('Django pbkdf2_sha256 vectors (Django PBKDF2PasswordHasher)', () => {
   it.each(vectors.djangoPbkdf2)('$name', async (vector) => {
-    const made = await hashSysReptorPassword(vector.password, { algorithm: 'pbkdf2_sha256', salt: vector.salt, iterations: vector.iterations });
+    const made = await hashSysReptorPassword(vector.password, {
+      algorithm: 'pbkdf2_sha256',
+      salt: vector.salt,
+      iterations: vector.iterations,
+    });
     expect(made).toBe(vector.expected);
     expect(await verifySysReptorPassword(vector.password, vector.expected)).toBe(true);
     expect(await verifySysReptorPassword(`${vector.password}.`, vector.expected)).toBe(false);
@@ -72,7 +103,9 @@ describe('Django pbkdf2_sha256 vectors (Django PBKDF2PasswordHasher)', () => {
 describe('Django argon2 vectors (Django Argon2PasswordHasher, argon2-cffi)', () => {
   it.each(vectors.djangoArgon2)('$name', async (vector) => {
     if (!vector.verifyOnly) {
-      expect(await hashSysReptorPassword(vector.password, { algorithm: 'argon2', salt: vector.salt })).toBe(vector.expected);
+      expect(await hashSysReptorPassword(vector.password, { algorithm: 'argon2', salt: vector.salt })).toBe(
+        vector.expected,
+      );
     }
     expect(await verifySysReptorPassword(vector.password, vector.expected)).toBe(true);
     expect(await verifySysReptorPassword(`${vector.password}.`, vector.expected)).toBe(false);
@@ -85,13 +118,18 @@ describe('Authgear $bcrypt-sha512$ vectors (Perl Crypt::Eksblowfish over raw dig
   });
 
   it.each(vectors.authgear)('$name', async (vector) => {
-    expect(await hashAuthgearPassword(vector.password, { salt: Buffer.from(vector.saltHex, 'hex') })).toBe(vector.expected);
+    expect(await hashAuthgearPassword(vector.password, { salt: Buffer.from(vector.saltHex, 'hex') })).toBe(
+      vector.expected,
+    );
     expect(await verifyAuthgearPassword(vector.password, vector.expected)).toBe(true);
     expect(await verifyAuthgearPassword(`${vector.password}.`, vector.expected)).toBe(false);
   });
 
-  it.each(vectors.authgearUpstream)("verifies Authgear's own test vector for a $password.length-character password", async (vector) => {
-    expect(await verifyAuthgearPassword(vector.password, vector.expected)).toBe(true);
-    expect(await verifyAuthgearPassword(`${vector.password.slice(0, -1)}0`, vector.expected)).toBe(false);
-  });
+  it.each(vectors.authgearUpstream)(
+    "verifies Authgear's own test vector for a $password.length-character password",
+    async (vector) => {
+      expect(await verifyAuthgearPassword(vector.password, vector.expected)).toBe(true);
+      expect(await verifyAuthgearPassword(`${vector.password.slice(0, -1)}0`, vector.expected)).toBe(false);
+    },
+  );
 });

@@ -10,7 +10,10 @@ import { InputError } from '../../src/main/engine/types.js';
 import type { PlanView, RunView } from '../../src/shared/procedure.js';
 
 export const fixtureInputs = z.object({
-  environmentName: z.string().min(1).meta({ title: 'Environment name', description: 'As shown in Service Center.' }),
+  environmentName: z
+    .string()
+    .min(1)
+    .meta({ title: 'Environment name', description: 'As shown in Service Center.' }),
   adminUser: z.string().default('admin'),
   newPassword: z.string().min(12).meta({ secret: true, passwordPolicy: 'typeable', title: 'New password' }),
   dialect: z.enum(['sqlserver', 'oracle']).default('sqlserver'),
@@ -34,10 +37,15 @@ export const fixtureSecondProcedure = {
   system: 'synapse',
   title: 'Rotate the database password',
   summary: 'Changes the password Synapse uses for PostgreSQL.',
-  inputSchema: z.toJSONSchema(z.object({ password: z.string().meta({ secret: true }) }), { io: 'input' }) as Record<string, unknown>,
+  inputSchema: z.toJSONSchema(z.object({ password: z.string().meta({ secret: true }) }), {
+    io: 'input',
+  }) as Record<string, unknown>,
 };
 
-export function createFixtureHandlers(emit: Emit, options: { transport?: 'electron' | 'web' } = {}): { handlers: Handlers; lastInputs(): unknown } {
+export function createFixtureHandlers(
+  emit: Emit,
+  options: { transport?: 'electron' | 'web' } = {},
+): { handlers: Handlers; lastInputs(): unknown } {
   const plans = new Map<string, PlanView>();
   const runs = new Map<string, RunView>();
   const state: { lastInputs?: unknown } = {};
@@ -46,7 +54,14 @@ export function createFixtureHandlers(emit: Emit, options: { transport?: 'electr
   const nextRevision = (): number => (revision += 1);
 
   const handlers: Handlers = {
-    'app.info': async () => ({ name: 'breakglass', version: '0.1.0', platform: process.platform, transport: options.transport ?? 'web', dataDir: '/tmp/fixture', sandboxSuggested: true }),
+    'app.info': async () => ({
+      name: 'breakglass',
+      version: '0.1.0',
+      platform: process.platform,
+      transport: options.transport ?? 'web',
+      dataDir: '/tmp/fixture',
+      sandboxSuggested: true,
+    }),
     'procedures.list': async () => ({
       procedures: [fixtureProcedure, fixtureSecondProcedure],
       systems: [
@@ -54,14 +69,28 @@ export function createFixtureHandlers(emit: Emit, options: { transport?: 'electr
         { id: 'synapse', title: 'Matrix Synapse', hasDiscovery: false },
       ],
     }),
-    'password.generate': async ({ policy, length }) => ({ password: `${policy}-${randomBytes(12).toString('base64url')}`.slice(0, length ?? 28), entropyBits: 96 }),
-    'discover.run': async ({ system }) => ({ system, title: `Discovery: ${system}`, sections: [{ title: 'Install', facts: [{ label: 'Found', value: 'no', status: 'warn' }] }] }),
+    'password.generate': async ({ policy, length }) => ({
+      password: `${policy}-${randomBytes(12).toString('base64url')}`.slice(0, length ?? 28),
+      entropyBits: 96,
+    }),
+    'discover.run': async ({ system }) => ({
+      system,
+      title: `Discovery: ${system}`,
+      sections: [{ title: 'Install', facts: [{ label: 'Found', value: 'no', status: 'warn' }] }],
+    }),
     'plan.create': async ({ procedureId, inputs, environment }) => {
-      if (procedureId !== fixtureProcedure.id) throw new InputError('procedureId', `unknown procedure ${procedureId}; choose one from procedures.list.`);
+      if (procedureId !== fixtureProcedure.id)
+        throw new InputError(
+          'procedureId',
+          `unknown procedure ${procedureId}; choose one from procedures.list.`,
+        );
       const parsed = fixtureInputs.safeParse(inputs);
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
-        throw new InputError(issue?.path.join('.') || 'inputs', `${issue?.message ?? 'invalid'}; correct it and review the plan again.`);
+        throw new InputError(
+          issue?.path.join('.') || 'inputs',
+          `${issue?.message ?? 'invalid'}; correct it and review the plan again.`,
+        );
       }
       state.lastInputs = parsed.data;
       const plan: PlanView = {
@@ -77,7 +106,20 @@ export function createFixtureHandlers(emit: Emit, options: { transport?: 'electr
         ],
         warnings: ['Users are signed out while the services restart.'],
         steps: [
-          { id: 'check-db', kind: 'check', title: 'Connect to the platform database', undoable: false, description: { summary: 'Logs in as the admin login.', details: [], sql: [], outage: false, instructions: [], warnings: [] } },
+          {
+            id: 'check-db',
+            kind: 'check',
+            title: 'Connect to the platform database',
+            undoable: false,
+            description: {
+              summary: 'Logs in as the admin login.',
+              details: [],
+              sql: [],
+              outage: false,
+              instructions: [],
+              warnings: [],
+            },
+          },
           {
             id: 'set-password',
             kind: 'change',
@@ -86,16 +128,41 @@ export function createFixtureHandlers(emit: Emit, options: { transport?: 'electr
             description: {
               summary: 'Updates the admin user row.',
               details: ['Exactly one row must change.'],
-              sql: [{ dialect: 'sqlserver', text: "UPDATE ossys_User SET Password = '********' WHERE Username = @p1" }],
-              diff: { path: 'C:\\Program Files\\OutSystems\\Platform Server\\server.hsconf', unified: '--- a/server.hsconf\n+++ b/server.hsconf\n@@ -1,2 +1,2 @@\n <Password>\n-old\n+********\n' },
+              sql: [
+                {
+                  dialect: 'sqlserver',
+                  text: "UPDATE ossys_User SET Password = '********' WHERE Username = @p1",
+                },
+              ],
+              diff: {
+                path: 'C:\\Program Files\\OutSystems\\Platform Server\\server.hsconf',
+                unified:
+                  '--- a/server.hsconf\n+++ b/server.hsconf\n@@ -1,2 +1,2 @@\n <Password>\n-old\n+********\n',
+              },
               command: { program: 'ConfigurationTool.com', args: ['/SetPlatformServerAdmin', 'admin'] },
-              services: { stop: ['OutSystems Deployment Controller Service'], start: ['OutSystems Deployment Controller Service'] },
+              services: {
+                stop: ['OutSystems Deployment Controller Service'],
+                start: ['OutSystems Deployment Controller Service'],
+              },
               outage: true,
               instructions: [],
               warnings: [],
             },
           },
-          { id: 'tell-admin', kind: 'manual', title: 'Sign in to Service Center', undoable: false, description: { summary: 'Check the new password works.', details: [], sql: [], outage: false, instructions: ['Open Service Center.', 'Sign in as admin.'], warnings: [] } },
+          {
+            id: 'tell-admin',
+            kind: 'manual',
+            title: 'Sign in to Service Center',
+            undoable: false,
+            description: {
+              summary: 'Check the new password works.',
+              details: [],
+              sql: [],
+              outage: false,
+              instructions: ['Open Service Center.', 'Sign in as admin.'],
+              warnings: [],
+            },
+          },
         ],
       };
       plans.set(plan.planId, plan);
@@ -112,8 +179,21 @@ export function createFixtureHandlers(emit: Emit, options: { transport?: 'electr
         environment: plan.environment,
         target: plan.target,
         state: 'awaiting',
-        steps: plan.steps.map((step) => ({ id: step.id, kind: step.kind, title: step.title, state: step.kind === 'check' ? 'done' : 'pending', logs: step.kind === 'check' ? ['Connected as sa.'] : [] })),
-        prompt: { id: 'p1', kind: 'confirm-changes', title: 'Ready to change the server', message: 'All checks passed.', instructions: [], options: ['confirm', 'cancel'] },
+        steps: plan.steps.map((step) => ({
+          id: step.id,
+          kind: step.kind,
+          title: step.title,
+          state: step.kind === 'check' ? 'done' : 'pending',
+          logs: step.kind === 'check' ? ['Connected as sa.'] : [],
+        })),
+        prompt: {
+          id: 'p1',
+          kind: 'confirm-changes',
+          title: 'Ready to change the server',
+          message: 'All checks passed.',
+          instructions: [],
+          options: ['confirm', 'cancel'],
+        },
         startedAt: new Date().toISOString(),
         journalPath: '/tmp/fixture/runs/run-1/journal.jsonl',
         journalHash: 'sha256:0f1e2d',
@@ -123,10 +203,17 @@ export function createFixtureHandlers(emit: Emit, options: { transport?: 'electr
     },
     'run.respond': async ({ runId, promptId, decision }) => {
       const run = runs.get(runId);
-      if (!run || run.prompt?.id !== promptId) throw new InputError('promptId', 'that question is no longer open; reload the run.');
+      if (!run || run.prompt?.id !== promptId)
+        throw new InputError('promptId', 'that question is no longer open; reload the run.');
       const next: RunView =
         decision === 'cancel'
-          ? { ...run, revision: nextRevision(), state: 'cancelled', prompt: undefined, finishedAt: new Date().toISOString() }
+          ? {
+              ...run,
+              revision: nextRevision(),
+              state: 'cancelled',
+              prompt: undefined,
+              finishedAt: new Date().toISOString(),
+            }
           : { ...run, revision: nextRevision(), state: 'running', prompt: undefined };
       runs.set(runId, next);
       if (decision !== 'cancel') setTimeout(() => finish(runId), 50);
@@ -137,7 +224,19 @@ export function createFixtureHandlers(emit: Emit, options: { transport?: 'electr
       if (!run) throw new InputError('runId', 'no such run.');
       return run;
     },
-    'runs.list': async () => ({ runs: [...runs.values()].map((run) => ({ runId: run.runId, procedureId: run.procedureId, title: run.title, state: run.state, startedAt: run.startedAt, finishedAt: run.finishedAt, host: 'fixture-host', user: 'admin', secretFields: ['newPassword'] })) }),
+    'runs.list': async () => ({
+      runs: [...runs.values()].map((run) => ({
+        runId: run.runId,
+        procedureId: run.procedureId,
+        title: run.title,
+        state: run.state,
+        startedAt: run.startedAt,
+        finishedAt: run.finishedAt,
+        host: 'fixture-host',
+        user: 'admin',
+        secretFields: ['newPassword'],
+      })),
+    }),
     'run.resume': async ({ runId }) => {
       const run = runs.get(runId);
       if (!run) throw new InputError('runId', 'no such run.');
@@ -147,17 +246,30 @@ export function createFixtureHandlers(emit: Emit, options: { transport?: 'electr
       const run = runs.get(runId);
       if (!run) throw new InputError('runId', 'no such run.');
       const mimeType = { md: 'text/markdown', html: 'text/html', json: 'application/json' }[format];
-      return { filename: `${runId}.${format}`, mimeType, content: format === 'json' ? JSON.stringify(run) : `# ${run.title}\n\nState: ${run.state}\n` };
+      return {
+        filename: `${runId}.${format}`,
+        mimeType,
+        content: format === 'json' ? JSON.stringify(run) : `# ${run.title}\n\nState: ${run.state}\n`,
+      };
     },
   };
 
   function finish(runId: string): void {
     const run = runs.get(runId);
     if (!run) return;
-    const steps = run.steps.map((step) => ({ ...step, state: 'done' as const, logs: step.id === 'set-password' ? [...step.logs, '1 row updated.'] : step.logs }));
+    const steps = run.steps.map((step) => ({
+      ...step,
+      state: 'done' as const,
+      logs: step.id === 'set-password' ? [...step.logs, '1 row updated.'] : step.logs,
+    }));
     const running: RunView = { ...run, revision: nextRevision(), steps };
     emit('run.event', { type: 'log', runId, stepId: 'set-password', line: '1 row updated.', run: running });
-    const done: RunView = { ...running, revision: nextRevision(), state: 'succeeded', finishedAt: new Date().toISOString() };
+    const done: RunView = {
+      ...running,
+      revision: nextRevision(),
+      state: 'succeeded',
+      finishedAt: new Date().toISOString(),
+    };
     runs.set(runId, done);
     emit('run.event', { type: 'finished', runId, run: done });
   }

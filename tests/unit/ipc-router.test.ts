@@ -12,11 +12,19 @@ import { InputError, ProcedureRefusal, StepFailure } from '../../src/main/engine
 import { channelNames, channels, type Channel } from '../../src/shared/ipc.js';
 import { createFixtureHandlers, fixtureProcedure } from './ipc-handlers-fixture.js';
 
-const validInputs = { environmentName: 'Production', newPassword: 'correct horse battery', source: { kind: 'discover' } };
+const validInputs = {
+  environmentName: 'Production',
+  newPassword: 'correct horse battery',
+  source: { kind: 'discover' },
+};
 
 /** Valid requests that build on each other (plan → run → respond → report), one per channel. */
 async function validRequests(route: ReturnType<typeof createRouter>): Promise<Record<Channel, unknown>> {
-  const plan = await route('plan.create', { procedureId: fixtureProcedure.id, inputs: validInputs, environment: 'sandbox' });
+  const plan = await route('plan.create', {
+    procedureId: fixtureProcedure.id,
+    inputs: validInputs,
+    environment: 'sandbox',
+  });
   if (!plan.ok) throw new Error(plan.message);
   const planId = (plan.value as { planId: string }).planId;
   const run = await route('run.start', { planId });
@@ -57,7 +65,12 @@ describe('IPC router contract', () => {
 
   it('applies request defaults before the handler sees the request', async () => {
     let seen: unknown;
-    const { route } = routerWith({ 'password.generate': async (request) => ((seen = request), { password: 'x'.repeat(16), entropyBits: 1 }) });
+    const { route } = routerWith({
+      'password.generate': async (request) => (
+        (seen = request),
+        { password: 'x'.repeat(16), entropyBits: 1 }
+      ),
+    });
     await route('password.generate', {});
     expect(seen).toEqual({ policy: 'default' });
   });
@@ -72,7 +85,9 @@ describe('IPC router contract', () => {
 
   it('refuses invalid input with invalid-input naming the field path, and never calls the handler', async () => {
     let called = false;
-    const { route } = routerWith({ 'password.generate': async () => ((called = true), { password: 'p', entropyBits: 1 }) });
+    const { route } = routerWith({
+      'password.generate': async () => ((called = true), { password: 'p', entropyBits: 1 }),
+    });
     const result = await route('password.generate', { policy: 'nonsense', length: 3 });
     expect(result.ok).toBe(false);
     if (!result.ok) {
@@ -88,11 +103,27 @@ describe('IPC router contract', () => {
 
   it('maps the engine errors to typed codes and keeps their (already redacted) messages', async () => {
     const cases: Array<[Error, string, string]> = [
-      [new InputError('inputs.port', 'must be 1-65535; use the SQL Server port.'), 'invalid-input', 'inputs.port: must be 1-65535'],
-      [new ProcedureRefusal('This is an OutSystems Cloud environment; ask OutSystems support.'), 'refused', 'OutSystems Cloud'],
-      [new StepFailure('The service did not stop.', 'Stop it in services.msc.'), 'refused', 'Fix: Stop it in services.msc.'],
+      [
+        new InputError('inputs.port', 'must be 1-65535; use the SQL Server port.'),
+        'invalid-input',
+        'inputs.port: must be 1-65535',
+      ],
+      [
+        new ProcedureRefusal('This is an OutSystems Cloud environment; ask OutSystems support.'),
+        'refused',
+        'OutSystems Cloud',
+      ],
+      [
+        new StepFailure('The service did not stop.', 'Stop it in services.msc.'),
+        'refused',
+        'Fix: Stop it in services.msc.',
+      ],
       [new ApiError('not-found', 'No run r; pick one from runs.list.'), 'not-found', 'No run r'],
-      [new ApiError('conflict', 'Another run holds the lock on outsystems:db01.'), 'conflict', 'holds the lock'],
+      [
+        new ApiError('conflict', 'Another run holds the lock on outsystems:db01.'),
+        'conflict',
+        'holds the lock',
+      ],
     ];
     for (const [error, code, text] of cases) {
       const { route } = routerWith({ 'run.get': async () => Promise.reject(error) });
@@ -114,7 +145,9 @@ describe('IPC router contract', () => {
   });
 
   it('answers a handler response that breaks its schema with internal, not with the bad value', async () => {
-    const { route, internal } = routerWith({ 'app.info': async () => ({ name: 'breakglass', secretLeak: 'x' }) as never });
+    const { route, internal } = routerWith({
+      'app.info': async () => ({ name: 'breakglass', secretLeak: 'x' }) as never,
+    });
     const result = await route('app.info', {});
     expect(result).toMatchObject({ ok: false, code: 'internal' });
     expect(JSON.stringify(result)).not.toContain('secretLeak');
@@ -122,19 +155,25 @@ describe('IPC router contract', () => {
   });
 
   it('strips fields a handler adds beyond the response schema', async () => {
-    const { route } = routerWith({ 'password.generate': async () => ({ password: 'abcdefghijkl', entropyBits: 60, debug: 'internal state' }) as never });
+    const { route } = routerWith({
+      'password.generate': async () =>
+        ({ password: 'abcdefghijkl', entropyBits: 60, debug: 'internal state' }) as never,
+    });
     const result = await route('password.generate', {});
     expect(result).toEqual({ ok: true, value: { password: 'abcdefghijkl', entropyBits: 60 } });
   });
 });
 
 describe('the internal-error logger both transports use', () => {
-  it('writes the error\'s class and the surface, never its message', () => {
+  it("writes the error's class and the surface, never its message", () => {
     const lines: string[] = [];
     const log = internalErrorLogger('the web wizard', (line) => lines.push(line));
     log(new TypeError('password=hunter2'));
     log('raw string with a secret');
-    expect(lines).toEqual(['breakglass: internal error (TypeError) while answering the web wizard\n', 'breakglass: internal error (string) while answering the web wizard\n']);
+    expect(lines).toEqual([
+      'breakglass: internal error (TypeError) while answering the web wizard\n',
+      'breakglass: internal error (string) while answering the web wizard\n',
+    ]);
   });
 });
 
@@ -164,31 +203,55 @@ describe('IPC router over the real API (practice sandbox)', () => {
 
   it('answers every channel with a value of its response schema or a typed, non-internal error', async () => {
     expect(await ok('app.info', {})).toMatchObject({ transport: 'electron', dataDir });
-    expect((await ok('procedures.list', {})).procedures.map((procedure) => procedure.id)).toContain('practice.drill');
-    expect((await ok('password.generate', { policy: 'sqlserver' })).password.length).toBeGreaterThanOrEqual(12);
+    expect((await ok('procedures.list', {})).procedures.map((procedure) => procedure.id)).toContain(
+      'practice.drill',
+    );
+    expect((await ok('password.generate', { policy: 'sqlserver' })).password.length).toBeGreaterThanOrEqual(
+      12,
+    );
     expect((await ok('discover.run', { system: 'outsystems' })).system).toBe('outsystems');
 
     const password = (await ok('password.generate', {})).password;
-    const plan = await ok('plan.create', { procedureId: 'practice.drill', inputs: { newPassword: password }, environment: 'sandbox' });
+    const plan = await ok('plan.create', {
+      procedureId: 'practice.drill',
+      inputs: { newPassword: password },
+      environment: 'sandbox',
+    });
     const started = await ok('run.start', { planId: plan.planId });
-    await expect.poll(async () => (await ok('run.get', { runId: started.runId })).prompt?.kind, { timeout: 30_000 }).toBe('confirm-changes');
+    await expect
+      .poll(async () => (await ok('run.get', { runId: started.runId })).prompt?.kind, { timeout: 30_000 })
+      .toBe('confirm-changes');
     const waiting = await ok('run.get', { runId: started.runId });
     await ok('run.respond', { runId: started.runId, promptId: waiting.prompt?.id, decision: 'cancel' });
-    await expect.poll(async () => (await ok('run.get', { runId: started.runId })).state, { timeout: 30_000 }).toBe('cancelled');
+    await expect
+      .poll(async () => (await ok('run.get', { runId: started.runId })).state, { timeout: 30_000 })
+      .toBe('cancelled');
     expect((await ok('runs.list', {})).runs.map((run) => run.runId)).toContain(started.runId);
-    expect((await ok('report.export', { runId: started.runId, format: 'json' })).content).not.toContain(password);
+    expect((await ok('report.export', { runId: started.runId, format: 'json' })).content).not.toContain(
+      password,
+    );
 
     const resumed = await route('run.resume', { runId: started.runId });
     if (!resumed.ok) expect(resumed.code).not.toBe('internal');
     expect(internal).toEqual([]);
   }, 120_000);
 
-  it('turns the engine\'s own errors into typed results: unknown procedure, bad inputs, refusal, unknown run', async () => {
-    expect(await route('plan.create', { procedureId: 'nope.nothing', inputs: {}, environment: 'sandbox' })).toMatchObject({ ok: false, code: 'not-found' });
-    const weak = await route('plan.create', { procedureId: 'practice.drill', inputs: { newPassword: 'short' }, environment: 'sandbox' });
+  it("turns the engine's own errors into typed results: unknown procedure, bad inputs, refusal, unknown run", async () => {
+    expect(
+      await route('plan.create', { procedureId: 'nope.nothing', inputs: {}, environment: 'sandbox' }),
+    ).toMatchObject({ ok: false, code: 'not-found' });
+    const weak = await route('plan.create', {
+      procedureId: 'practice.drill',
+      inputs: { newPassword: 'short' },
+      environment: 'sandbox',
+    });
     expect(weak).toMatchObject({ ok: false, code: 'invalid-input' });
     if (!weak.ok) expect(weak.message).toContain('newPassword');
-    const real = await route('plan.create', { procedureId: 'practice.drill', inputs: { newPassword: 'a-long-enough-password' }, environment: 'real' });
+    const real = await route('plan.create', {
+      procedureId: 'practice.drill',
+      inputs: { newPassword: 'a-long-enough-password' },
+      environment: 'real',
+    });
     expect(real).toMatchObject({ ok: false, code: 'refused' });
     expect(await route('run.get', { runId: 'no-such-run' })).toMatchObject({ ok: false });
     expect(internal).toEqual([]);

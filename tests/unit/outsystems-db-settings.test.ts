@@ -24,9 +24,19 @@ describe('dbSettingsFromHsconf', () => {
       user: 'OSADMIN',
       password: 'Adm1n&<Platform>"pw"',
     });
-    expect(dbSettingsFromHsconf(doc, key, 'platform-runtime')).toMatchObject({ user: 'OSRUNTIME', password: 'Runt1me-Pässwörd-€' });
-    expect(dbSettingsFromHsconf(doc, key, 'log-admin')).toMatchObject({ user: 'OSADMIN_LOG', database: 'outsystems_log', password: 'LogAdmin#2024' });
-    expect(dbSettingsFromHsconf(doc, key, 'log-runtime')).toMatchObject({ user: 'OSRUNTIME_LOG', password: 'LogRuntime#2024' });
+    expect(dbSettingsFromHsconf(doc, key, 'platform-runtime')).toMatchObject({
+      user: 'OSRUNTIME',
+      password: 'Runt1me-Pässwörd-€',
+    });
+    expect(dbSettingsFromHsconf(doc, key, 'log-admin')).toMatchObject({
+      user: 'OSADMIN_LOG',
+      database: 'outsystems_log',
+      password: 'LogAdmin#2024',
+    });
+    expect(dbSettingsFromHsconf(doc, key, 'log-runtime')).toMatchObject({
+      user: 'OSRUNTIME_LOG',
+      password: 'LogRuntime#2024',
+    });
     expect(dbSettingsFromHsconf(doc, key, 'session')).toEqual({
       dialect: 'mssql',
       host: 'sqlsession.corp.example',
@@ -51,9 +61,18 @@ describe('dbSettingsFromHsconf', () => {
       schema: 'OSADMIN',
     });
     // A TNS alias needs tnsnames.ora, which the thin driver does not read: refused with the way out.
-    expect(() => dbSettingsFromHsconf(doc, key, 'log-admin')).toThrow(/LoggingDatabaseConfiguration\/TNSName.*looks like a TNS alias.*tnsnames\.ora/);
-    const descriptor = '(DESCRIPTION=(ADDRESS=(PROTOCOL=TCP)(HOST=oralog.corp.example)(PORT=1522))(CONNECT_DATA=(SERVICE_NAME=OSLOG)))';
-    expect(dbSettingsFromHsconf(doc.set('LoggingDatabaseConfiguration', 'TNSName', descriptor, { encrypted: false }), key, 'log-admin')).toMatchObject({
+    expect(() => dbSettingsFromHsconf(doc, key, 'log-admin')).toThrow(
+      /LoggingDatabaseConfiguration\/TNSName.*looks like a TNS alias.*tnsnames\.ora/,
+    );
+    const descriptor =
+      '(DESCRIPTION=(ADDRESS=(PROTOCOL=TCP)(HOST=oralog.corp.example)(PORT=1522))(CONNECT_DATA=(SERVICE_NAME=OSLOG)))';
+    expect(
+      dbSettingsFromHsconf(
+        doc.set('LoggingDatabaseConfiguration', 'TNSName', descriptor, { encrypted: false }),
+        key,
+        'log-admin',
+      ),
+    ).toMatchObject({
       dialect: 'oracle',
       host: 'oralog.corp.example',
       port: 1522,
@@ -63,23 +82,50 @@ describe('dbSettingsFromHsconf', () => {
       password: 'LogAdmin#2024',
       schema: 'OSADMIN_LOG',
     });
-    expect(dbSettingsFromHsconf(doc, undefined, 'session')).toMatchObject({ user: 'OSSTATE', password: 'Sess1on!State', schema: 'OSSTATE' });
+    expect(dbSettingsFromHsconf(doc, undefined, 'session')).toMatchObject({
+      user: 'OSSTATE',
+      password: 'Sess1on!State',
+      schema: 'OSSTATE',
+    });
   });
 
   it('detects Windows authentication and splits DOMAIN\\user', () => {
     const doc = load('sqlserver.hsconf')
-      .set('PlatformDatabaseConfiguration', 'UsedAuthenticationMode', 'Windows Authentication', { encrypted: false })
+      .set('PlatformDatabaseConfiguration', 'UsedAuthenticationMode', 'Windows Authentication', {
+        encrypted: false,
+      })
       .set('PlatformDatabaseConfiguration', 'AdminUser', 'CORP\\svc-outsystems', { encrypted: false });
-    expect(dbSettingsFromHsconf(doc, key, 'platform-admin')).toMatchObject({ authentication: 'windows-ntlm', domain: 'CORP', user: 'svc-outsystems' });
-    const unknown = doc.set('PlatformDatabaseConfiguration', 'UsedAuthenticationMode', 'Kerberos?', { encrypted: false });
-    expect(() => dbSettingsFromHsconf(unknown, key, 'platform-admin')).toThrow(/UsedAuthenticationMode is "Kerberos\?", which Breakglass does not recognise/);
+    expect(dbSettingsFromHsconf(doc, key, 'platform-admin')).toMatchObject({
+      authentication: 'windows-ntlm',
+      domain: 'CORP',
+      user: 'svc-outsystems',
+    });
+    const unknown = doc.set('PlatformDatabaseConfiguration', 'UsedAuthenticationMode', 'Kerberos?', {
+      encrypted: false,
+    });
+    expect(() => dbSettingsFromHsconf(unknown, key, 'platform-admin')).toThrow(
+      /UsedAuthenticationMode is "Kerberos\?", which Breakglass does not recognise/,
+    );
   });
 
   it('says when the password does not decrypt with this private.key, or the provider is unknown', () => {
-    expect(() => dbSettingsFromHsconf(load('sqlserver.hsconf'), otherKey, 'platform-admin')).toThrow(/different private.key than the controller/);
-    const db2 = load('sqlserver.hsconf').set('PlatformDatabaseConfiguration', 'ProviderKey', 'DB2', { encrypted: false });
-    expect(() => dbSettingsFromHsconf(db2, key, 'platform-admin')).toThrow(/ProviderKey is "DB2"; Breakglass knows SqlServer and Oracle/);
-    const pipe = load('sqlserver.hsconf').set('PlatformDatabaseConfiguration', 'Server', 'np:\\\\db01\\pipe\\sql\\query', { encrypted: false });
-    expect(() => dbSettingsFromHsconf(pipe, key, 'platform-admin')).toThrow(/^PlatformDatabaseConfiguration\/Server: .*"np:" protocol.* Fix it in the Configuration Tool\.$/);
+    expect(() => dbSettingsFromHsconf(load('sqlserver.hsconf'), otherKey, 'platform-admin')).toThrow(
+      /different private.key than the controller/,
+    );
+    const db2 = load('sqlserver.hsconf').set('PlatformDatabaseConfiguration', 'ProviderKey', 'DB2', {
+      encrypted: false,
+    });
+    expect(() => dbSettingsFromHsconf(db2, key, 'platform-admin')).toThrow(
+      /ProviderKey is "DB2"; Breakglass knows SqlServer and Oracle/,
+    );
+    const pipe = load('sqlserver.hsconf').set(
+      'PlatformDatabaseConfiguration',
+      'Server',
+      'np:\\\\db01\\pipe\\sql\\query',
+      { encrypted: false },
+    );
+    expect(() => dbSettingsFromHsconf(pipe, key, 'platform-admin')).toThrow(
+      /^PlatformDatabaseConfiguration\/Server: .*"np:" protocol.* Fix it in the Configuration Tool\.$/,
+    );
   });
 });

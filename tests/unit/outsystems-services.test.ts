@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import type { ServiceStatus } from '../../src/main/platform/services/types.js';
 import { outSystemsServiceOrder, serverRole } from '../../src/main/systems/outsystems/services.js';
 
-const service = (name: string, startType: ServiceStatus['startType'] = 'auto', state: ServiceStatus['state'] = 'running'): ServiceStatus => ({
+const service = (
+  name: string,
+  startType: ServiceStatus['startType'] = 'auto',
+  state: ServiceStatus['state'] = 'running',
+): ServiceStatus => ({
   name,
   displayName: name,
   state,
@@ -25,7 +29,12 @@ describe('outSystemsServiceOrder', () => {
       'OutSystems Scheduler Service',
       'OutSystems SMS Connector Service',
     ];
-    expect(outSystemsServiceOrder(found)).toEqual({ stop: order, start: order, skipped: [], unrecognised: [] });
+    expect(outSystemsServiceOrder(found)).toEqual({
+      stop: order,
+      start: order,
+      skipped: [],
+      unrecognised: [],
+    });
     expect(serverRole(found)).toBe('controller');
   });
 
@@ -39,7 +48,9 @@ describe('outSystemsServiceOrder', () => {
     ];
     const plan = outSystemsServiceOrder(found);
     expect(plan.stop).toEqual(['OutSystems Deployment Service', 'OutSystems Scheduler Service']);
-    expect(plan.skipped).toEqual([{ name: 'OutSystems Deployment Controller Service', reason: expect.stringMatching(/front-end/) }]);
+    expect(plan.skipped).toEqual([
+      { name: 'OutSystems Deployment Controller Service', reason: expect.stringMatching(/front-end/) },
+    ]);
     expect(plan.unrecognised).toEqual(['OutSystemsUpdateHelper']);
     expect(serverRole(found)).toBe('front-end');
     expect(serverRole([])).toBe('unknown');

@@ -2,11 +2,18 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decryptSetting, encryptSetting, SettingsCryptoError, storedValueKind } from '../../src/main/systems/outsystems/settings-crypto.js';
+import {
+  decryptSetting,
+  encryptSetting,
+  SettingsCryptoError,
+  storedValueKind,
+} from '../../src/main/systems/outsystems/settings-crypto.js';
 import { FIXTURES_DIR } from '../support/scripted-exec.js';
 
 // Made with OpenSSL by tests/fixtures/outsystems/hsconf/make-vectors.sh: an implementation independent of ours.
-const vectorFile = JSON.parse(fs.readFileSync(path.join(FIXTURES_DIR, 'outsystems/hsconf/vectors.json'), 'utf8')) as {
+const vectorFile = JSON.parse(
+  fs.readFileSync(path.join(FIXTURES_DIR, 'outsystems/hsconf/vectors.json'), 'utf8'),
+) as {
   key: string;
   key256: string;
   otherKey: string;
@@ -16,16 +23,25 @@ const vectorFile = JSON.parse(fs.readFileSync(path.join(FIXTURES_DIR, 'outsystem
 const keys = { key: Buffer.from(vectorFile.key, 'base64'), key256: Buffer.from(vectorFile.key256, 'base64') };
 
 describe('$2$ settings encryption', () => {
-  it.each(vectorFile.vectors.map((vector) => [vector.plaintext, vector]))('matches the OpenSSL vector for %j both ways', (_label, vector) => {
-    const key = keys[vector.key];
-    expect(decryptSetting(vector.value, key)).toBe(vector.plaintext);
-    expect(encryptSetting(vector.plaintext, key, Buffer.from(vector.iv, 'hex'))).toBe(vector.value);
-  });
+  it.each(vectorFile.vectors.map((vector) => [vector.plaintext, vector]))(
+    'matches the OpenSSL vector for %j both ways',
+    (_label, vector) => {
+      const key = keys[vector.key];
+      expect(decryptSetting(vector.value, key)).toBe(vector.plaintext);
+      expect(encryptSetting(vector.plaintext, key, Buffer.from(vector.iv, 'hex'))).toBe(vector.value);
+    },
+  );
 
   it('round-trips with generated keys of every AES size, with a fresh IV each time', () => {
     for (const size of [16, 24, 32]) {
       const key = randomBytes(size);
-      for (const plaintext of ['', 'p', 'exactly sixteen!', 'ünïcødé 😀 "quotes" <tags> & ]]>', 'x'.repeat(10_000)]) {
+      for (const plaintext of [
+        '',
+        'p',
+        'exactly sixteen!',
+        'ünïcødé 😀 "quotes" <tags> & ]]>',
+        'x'.repeat(10_000),
+      ]) {
         const value = encryptSetting(plaintext, key);
         expect(value).toMatch(/^\$2\$[A-Za-z0-9+/]{22}==[A-Za-z0-9+/=]+$/);
         expect(decryptSetting(value, key)).toBe(plaintext);
@@ -35,7 +51,8 @@ describe('$2$ settings encryption', () => {
   });
 
   it('reports a value encrypted with another key as the front-end/controller key mismatch', () => {
-    const attempt = () => decryptSetting(vectorFile.otherKeyValue, keys.key, 'PlatformDatabaseConfiguration/AdminPassword');
+    const attempt = () =>
+      decryptSetting(vectorFile.otherKeyValue, keys.key, 'PlatformDatabaseConfiguration/AdminPassword');
     expect(attempt).toThrow(SettingsCryptoError);
     expect(attempt).toThrow(
       'PlatformDatabaseConfiguration/AdminPassword was not encrypted with this private.key — a front-end with a different private.key than the controller?',
@@ -56,10 +73,16 @@ describe('$2$ settings encryption', () => {
   });
 
   it('refuses built-in-key and damaged values with what to do instead', () => {
-    expect(() => decryptSetting('$1$QUJDREVGR0hJSktMTU5PUA==', keys.key)).toThrow(/built-in key .* Enter the current value instead/);
+    expect(() => decryptSetting('$1$QUJDREVGR0hJSktMTU5PUA==', keys.key)).toThrow(
+      /built-in key .* Enter the current value instead/,
+    );
     expect(() => decryptSetting('8f3a1c22d9', keys.key)).toThrow(/built-in key/);
     const good = encryptSetting('pw', keys.key);
-    for (const damaged of [good.slice(0, -4), `$2$${'A'.repeat(10)}`, `${good.slice(0, 30)}*${good.slice(31)}`]) {
+    for (const damaged of [
+      good.slice(0, -4),
+      `$2$${'A'.repeat(10)}`,
+      `${good.slice(0, 30)}*${good.slice(31)}`,
+    ]) {
       expect(() => decryptSetting(damaged, keys.key)).toThrow(/not a complete encrypted value/);
     }
   });

@@ -33,15 +33,29 @@ describe('OutSystems statements per dialect (golden)', () => {
   it('updates exactly the row by ID and its current value; the hashes are parameters and masked in the display', () => {
     const update = { id: 42, expectedPassword: '$1$old', newPassword: '$1$new', isActive: true };
     const mssql = renderSql(updateUserSql('mssql', undefined, update), 'mssql');
-    expect(mssql.text).toBe('UPDATE [dbo].[OSSYS_USER] SET [PASSWORD] = @p1, [IS_ACTIVE] = @p2 WHERE [ID] = @p3 AND [PASSWORD] = @p4');
+    expect(mssql.text).toBe(
+      'UPDATE [dbo].[OSSYS_USER] SET [PASSWORD] = @p1, [IS_ACTIVE] = @p2 WHERE [ID] = @p3 AND [PASSWORD] = @p4',
+    );
     expect(mssql.params).toEqual(['$1$new', true, 42, '$1$old']);
-    expect(mssql.display).toBe('UPDATE [dbo].[OSSYS_USER] SET [PASSWORD] = ********, [IS_ACTIVE] = 1 WHERE [ID] = 42 AND [PASSWORD] = ********');
+    expect(mssql.display).toBe(
+      'UPDATE [dbo].[OSSYS_USER] SET [PASSWORD] = ********, [IS_ACTIVE] = 1 WHERE [ID] = 42 AND [PASSWORD] = ********',
+    );
 
-    const activateOnly = renderSql(updateUserSql('mssql', undefined, { ...update, newPassword: undefined }), 'mssql');
-    expect(activateOnly.text).toBe('UPDATE [dbo].[OSSYS_USER] SET [IS_ACTIVE] = @p1 WHERE [ID] = @p2 AND [PASSWORD] = @p3');
-    expect(() => updateUserSql('mssql', undefined, { id: 1, expectedPassword: 'x' })).toThrow(/nothing to set/);
+    const activateOnly = renderSql(
+      updateUserSql('mssql', undefined, { ...update, newPassword: undefined }),
+      'mssql',
+    );
+    expect(activateOnly.text).toBe(
+      'UPDATE [dbo].[OSSYS_USER] SET [IS_ACTIVE] = @p1 WHERE [ID] = @p2 AND [PASSWORD] = @p3',
+    );
+    expect(() => updateUserSql('mssql', undefined, { id: 1, expectedPassword: 'x' })).toThrow(
+      /nothing to set/,
+    );
 
-    const oracle = renderSql(updateUserSql('oracle', undefined, { ...update, isActive: undefined }), 'oracle');
+    const oracle = renderSql(
+      updateUserSql('oracle', undefined, { ...update, isActive: undefined }),
+      'oracle',
+    );
     expect(oracle.text).toBe('UPDATE "OSSYS_USER" SET "PASSWORD" = :1 WHERE "ID" = :2 AND "PASSWORD" = :3');
     expect(oracle.params).toEqual(['$1$new', 42, '$1$old']);
   });
@@ -53,6 +67,8 @@ describe('OutSystems statements per dialect (golden)', () => {
     const oracle = renderSql(setProviderActiveSql('oracle', 'OS', 7, false), 'oracle');
     expect(oracle.text).toBe('UPDATE "OS"."OSSYS_AUTHPROVIDER" SET "ISACTIVE" = :1 WHERE "ID" = :2');
     expect(oracle.params).toEqual([0, 7]);
-    expect(renderSql(setProviderActiveSql('mssql', undefined, 7, true), 'mssql').display).toBe('UPDATE [dbo].[OSSYS_AUTHPROVIDER] SET [ISACTIVE] = 1 WHERE [ID] = 7');
+    expect(renderSql(setProviderActiveSql('mssql', undefined, 7, true), 'mssql').display).toBe(
+      'UPDATE [dbo].[OSSYS_AUTHPROVIDER] SET [ISACTIVE] = 1 WHERE [ID] = 7',
+    );
   });
 });

@@ -31,7 +31,9 @@ describe('generatePassword', () => {
       expect(password).toMatch(/^[A-Za-z]/);
       expect(password).not.toMatch(/["@/]/);
     }
-    expect(() => generatePassword({ policy: 'oracle', length: 31 })).toThrow(/length for the oracle policy must be a whole number from 8 to 30/);
+    expect(() => generatePassword({ policy: 'oracle', length: 31 })).toThrow(
+      /length for the oracle policy must be a whole number from 8 to 30/,
+    );
   });
 
   it('typeable: no look-alikes and nothing a shell, cmd.exe or XML treats specially', () => {
@@ -69,8 +71,12 @@ describe('generatePassword', () => {
   it('draws characters uniformly (chi-square over 62,000 draws below the one-in-a-million critical value)', () => {
     const alphabet = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
     const counts = new Map<string, number>();
-    for (const character of randomString(alphabet, 62_000)) counts.set(character, (counts.get(character) ?? 0) + 1);
-    const chiSquare = [...alphabet].reduce((sum, character) => sum + ((counts.get(character) ?? 0) - 1000) ** 2 / 1000, 0);
+    for (const character of randomString(alphabet, 62_000))
+      counts.set(character, (counts.get(character) ?? 0) + 1);
+    const chiSquare = [...alphabet].reduce(
+      (sum, character) => sum + ((counts.get(character) ?? 0) - 1000) ** 2 / 1000,
+      0,
+    );
     // 61 degrees of freedom: P(chi² > 129) ≈ 1e-6 (Wilson–Hilferty), so a fair generator virtually never fails this.
     expect(chiSquare).toBeLessThan(129);
     expect(counts.size).toBe(62);

@@ -23,7 +23,10 @@ function controller(exec: ScriptedExec, clock = fakeClock()) {
 
 describe('WindowsServiceController (sc.exe, recorded outputs)', () => {
   it('reads state from sc query and start type from sc qc', async () => {
-    const exec = new ScriptedExec([sc(['query', SERVICE], 'query-running.txt'), sc(['qc', SERVICE], 'qc-deployment-auto.txt')]);
+    const exec = new ScriptedExec([
+      sc(['query', SERVICE], 'query-running.txt'),
+      sc(['qc', SERVICE], 'qc-deployment-auto.txt'),
+    ]);
     expect(await controller(exec).status(SERVICE)).toEqual({
       name: SERVICE,
       displayName: SERVICE,
@@ -55,7 +58,10 @@ describe('WindowsServiceController (sc.exe, recorded outputs)', () => {
     ]);
     const clock = fakeClock();
     const progress: string[] = [];
-    await controller(exec, clock).stop(SERVICE, { timeoutMs: 60_000, onProgress: (line) => progress.push(line) });
+    await controller(exec, clock).stop(SERVICE, {
+      timeoutMs: 60_000,
+      onProgress: (line) => progress.push(line),
+    });
     expect(exec.commandLines()).toEqual([
       ['sc.exe', 'stop', SERVICE],
       ['sc.exe', 'query', SERVICE],
@@ -88,7 +94,10 @@ describe('WindowsServiceController (sc.exe, recorded outputs)', () => {
       sc(['start', SERVICE], 'start-accepted.txt'),
       {
         match: { program: 'sc.exe', args: ['query', SERVICE] },
-        sequence: [{ stdoutFile: 'outsystems/sc/query-start-pending.txt' }, { stdoutFile: 'outsystems/sc/query-running.txt' }],
+        sequence: [
+          { stdoutFile: 'outsystems/sc/query-start-pending.txt' },
+          { stdoutFile: 'outsystems/sc/query-running.txt' },
+        ],
       },
     ]);
     await controller(exec).start(SERVICE);
@@ -97,7 +106,9 @@ describe('WindowsServiceController (sc.exe, recorded outputs)', () => {
 
   it('maps access denied (5) to "run as administrator"', async () => {
     const exec = new ScriptedExec([sc(['stop', SERVICE], 'stop-access-denied.txt', 5)]);
-    const error = await controller(exec).stop(SERVICE).catch((caught: unknown) => caught);
+    const error = await controller(exec)
+      .stop(SERVICE)
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ServiceControlError);
     expect(error).toMatchObject({ failure: 'access-denied', service: SERVICE });
     expect((error as Error).message).toMatch(/Run Breakglass as administrator/);
@@ -108,14 +119,22 @@ describe('WindowsServiceController (sc.exe, recorded outputs)', () => {
       sc(['stop', 'Nope'], 'stop-missing-1060.txt', 1060),
       sc(['start', SERVICE], 'start-disabled-1058.txt', 1058),
     ]);
-    await expect(controller(exec).stop('Nope')).rejects.toMatchObject({ failure: 'missing', message: expect.stringMatching(/no service named "Nope"/) });
+    await expect(controller(exec).stop('Nope')).rejects.toMatchObject({
+      failure: 'missing',
+      message: expect.stringMatching(/no service named "Nope"/),
+    });
     await expect(controller(exec).start(SERVICE)).rejects.toMatchObject({ failure: 'disabled' });
   });
 
   it('times out on a service stuck in STOP_PENDING, after the per-service timeout', async () => {
-    const exec = new ScriptedExec([sc(['stop', SERVICE], 'stop-accepted.txt'), sc(['query', SERVICE], 'query-stop-pending.txt')]);
+    const exec = new ScriptedExec([
+      sc(['stop', SERVICE], 'stop-accepted.txt'),
+      sc(['query', SERVICE], 'query-stop-pending.txt'),
+    ]);
     const clock = fakeClock();
-    const error = await controller(exec, clock).stop(SERVICE, { timeoutMs: 5000 }).catch((caught: unknown) => caught);
+    const error = await controller(exec, clock)
+      .stop(SERVICE, { timeoutMs: 5000 })
+      .catch((caught: unknown) => caught);
     expect(error).toMatchObject({ failure: 'timeout' });
     expect((error as Error).message).toMatch(/did not become stopped within 5 s \(still stop-pending\)/);
     expect(clock.elapsed()).toBe(5000);
@@ -123,8 +142,14 @@ describe('WindowsServiceController (sc.exe, recorded outputs)', () => {
   });
 
   it('fails at once when a started service falls back to STOPPED', async () => {
-    const exec = new ScriptedExec([sc(['start', SERVICE], 'start-accepted.txt'), sc(['query', SERVICE], 'query-stopped.txt')]);
-    await expect(controller(exec).start(SERVICE)).rejects.toMatchObject({ failure: 'failed', message: expect.stringMatching(/Event Log/) });
+    const exec = new ScriptedExec([
+      sc(['start', SERVICE], 'start-accepted.txt'),
+      sc(['query', SERVICE], 'query-stopped.txt'),
+    ]);
+    await expect(controller(exec).start(SERVICE)).rejects.toMatchObject({
+      failure: 'failed',
+      message: expect.stringMatching(/Event Log/),
+    });
   });
 
   it('lists services by prefix from the full enumeration, with their start types', async () => {
@@ -137,10 +162,30 @@ describe('WindowsServiceController (sc.exe, recorded outputs)', () => {
     ]);
     const services = await controller(exec).list('outsystems');
     expect(services).toEqual([
-      { name: 'OutSystems Deployment Controller Service', displayName: 'OutSystems Deployment Controller Service', state: 'stopped', startType: 'disabled' },
-      { name: 'OutSystems Deployment Service', displayName: 'OutSystems Deployment Service', state: 'running', startType: 'auto' },
-      { name: 'OutSystems Log Service', displayName: 'OutSystems Log Service', state: 'running', startType: 'auto' },
-      { name: 'OutSystems Scheduler Service', displayName: 'OutSystems Scheduler Service', state: 'running', startType: 'auto' },
+      {
+        name: 'OutSystems Deployment Controller Service',
+        displayName: 'OutSystems Deployment Controller Service',
+        state: 'stopped',
+        startType: 'disabled',
+      },
+      {
+        name: 'OutSystems Deployment Service',
+        displayName: 'OutSystems Deployment Service',
+        state: 'running',
+        startType: 'auto',
+      },
+      {
+        name: 'OutSystems Log Service',
+        displayName: 'OutSystems Log Service',
+        state: 'running',
+        startType: 'auto',
+      },
+      {
+        name: 'OutSystems Scheduler Service',
+        displayName: 'OutSystems Scheduler Service',
+        state: 'running',
+        startType: 'auto',
+      },
     ]);
   });
 });
@@ -148,8 +193,14 @@ describe('WindowsServiceController (sc.exe, recorded outputs)', () => {
 describe('iisReset', () => {
   it('runs iisreset /stop and /start', async () => {
     const exec = new ScriptedExec([
-      { match: { program: 'iisreset.exe', args: ['/stop'] }, result: { stdoutFile: 'outsystems/iis/stop-ok.txt' } },
-      { match: { program: 'iisreset.exe', args: ['/start'] }, result: { stdoutFile: 'outsystems/iis/start-ok.txt' } },
+      {
+        match: { program: 'iisreset.exe', args: ['/stop'] },
+        result: { stdoutFile: 'outsystems/iis/stop-ok.txt' },
+      },
+      {
+        match: { program: 'iisreset.exe', args: ['/start'] },
+        result: { stdoutFile: 'outsystems/iis/start-ok.txt' },
+      },
     ]);
     await iisReset(exec, 'stop');
     await iisReset(exec, 'start');
@@ -161,8 +212,14 @@ describe('iisReset', () => {
 
   it('maps its access-denied text to "run as administrator"', async () => {
     const exec = new ScriptedExec([
-      { match: { program: 'iisreset.exe', args: ['/stop'] }, result: { exitCode: 1, stdoutFile: 'outsystems/iis/access-denied.txt' } },
+      {
+        match: { program: 'iisreset.exe', args: ['/stop'] },
+        result: { exitCode: 1, stdoutFile: 'outsystems/iis/access-denied.txt' },
+      },
     ]);
-    await expect(iisReset(exec, 'stop')).rejects.toMatchObject({ failure: 'access-denied', message: expect.stringMatching(/administrator/) });
+    await expect(iisReset(exec, 'stop')).rejects.toMatchObject({
+      failure: 'access-denied',
+      message: expect.stringMatching(/administrator/),
+    });
   });
 });

@@ -14,11 +14,16 @@ function loadPreload() {
   const invoked: unknown[][] = [];
   const listeners = new Map<string, Set<(...args: unknown[]) => void>>();
   const electron = {
-    contextBridge: { exposeInMainWorld: (key: string, api: Record<string, (...args: never[]) => unknown>) => exposed.set(key, api) },
+    contextBridge: {
+      exposeInMainWorld: (key: string, api: Record<string, (...args: never[]) => unknown>) =>
+        exposed.set(key, api),
+    },
     ipcRenderer: {
       invoke: async (...args: unknown[]) => (invoked.push(args), { ok: true, value: 'answered' }),
-      on: (name: string, listener: (...args: unknown[]) => void) => listeners.set(name, (listeners.get(name) ?? new Set()).add(listener)),
-      removeListener: (name: string, listener: (...args: unknown[]) => void) => listeners.get(name)?.delete(listener),
+      on: (name: string, listener: (...args: unknown[]) => void) =>
+        listeners.set(name, (listeners.get(name) ?? new Set()).add(listener)),
+      removeListener: (name: string, listener: (...args: unknown[]) => void) =>
+        listeners.get(name)?.delete(listener),
     },
   };
   const requested: string[] = [];
@@ -28,7 +33,12 @@ function loadPreload() {
     throw new Error(`a sandboxed preload cannot require ${name}`);
   };
   const module = { exports: {} };
-  vm.runInNewContext(fs.readFileSync('out/preload/index.cjs', 'utf8'), { require, module, exports: module.exports, console });
+  vm.runInNewContext(fs.readFileSync('out/preload/index.cjs', 'utf8'), {
+    require,
+    module,
+    exports: module.exports,
+    console,
+  });
   const emit = (message: unknown) => listeners.get(EVENT_IPC)?.forEach((listener) => listener({}, message));
   return { exposed, invoked, listeners, requested, emit };
 }
@@ -45,8 +55,11 @@ describe('preload bridge (built)', () => {
 
   it('passes contract channels to main on the one invoke IPC and refuses others without calling main', async () => {
     const { exposed, invoked } = loadPreload();
-    const api = exposed.get('breakglass') as unknown as { invoke(channel: string, request: unknown): Promise<unknown> };
-    for (const channel of channelNames) expect(await api.invoke(channel, { a: 1 })).toEqual({ ok: true, value: 'answered' });
+    const api = exposed.get('breakglass') as unknown as {
+      invoke(channel: string, request: unknown): Promise<unknown>;
+    };
+    for (const channel of channelNames)
+      expect(await api.invoke(channel, { a: 1 })).toEqual({ ok: true, value: 'answered' });
     expect(invoked).toEqual(channelNames.map((channel) => [INVOKE_IPC, channel, { a: 1 }]));
     expect(await api.invoke('fs.readFile', {})).toMatchObject({ ok: false, code: 'unknown-channel' });
     expect(invoked).toHaveLength(channelNames.length);
@@ -54,7 +67,9 @@ describe('preload bridge (built)', () => {
 
   it('delivers only the subscribed contract event, and unsubscribes', () => {
     const { exposed, emit, listeners } = loadPreload();
-    const api = exposed.get('breakglass') as unknown as { on(event: string, listener: (payload: unknown) => void): () => void };
+    const api = exposed.get('breakglass') as unknown as {
+      on(event: string, listener: (payload: unknown) => void): () => void;
+    };
     const received: unknown[] = [];
     const stop = api.on(eventNames[0] ?? 'run.event', (payload) => received.push(payload));
     api.on('app.secrets', () => received.push('must not happen'));

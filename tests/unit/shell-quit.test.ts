@@ -11,13 +11,14 @@ describe('quitting the Electron app while the API is open', () => {
     const order: string[] = [];
     let finishClose!: () => void;
     const onQuit = closeBeforeQuit(
-      () => new Promise<void>((resolve) => {
-        order.push('close started');
-        finishClose = () => {
-          order.push('close finished');
-          resolve();
-        };
-      }),
+      () =>
+        new Promise<void>((resolve) => {
+          order.push('close started');
+          finishClose = () => {
+            order.push('close finished');
+            resolve();
+          };
+        }),
       (code) => order.push(`exit ${code}`),
     );
     const event = quitEvent();
@@ -34,10 +35,13 @@ describe('quitting the Electron app while the API is open', () => {
     let closes = 0;
     const exits: number[] = [];
     let finishClose!: () => void;
-    const onQuit = closeBeforeQuit(() => {
-      closes += 1;
-      return new Promise<void>((resolve) => (finishClose = resolve));
-    }, (code) => exits.push(code));
+    const onQuit = closeBeforeQuit(
+      () => {
+        closes += 1;
+        return new Promise<void>((resolve) => (finishClose = resolve));
+      },
+      (code) => exits.push(code),
+    );
     const first = quitEvent();
     const second = quitEvent();
     onQuit(first);
@@ -51,7 +55,11 @@ describe('quitting the Electron app while the API is open', () => {
   it('still exits (with 1) when closing fails, and reports the error', async () => {
     const errors: unknown[] = [];
     const exits: number[] = [];
-    const onQuit = closeBeforeQuit(() => Promise.reject(new Error('sandbox stuck')), (code) => exits.push(code), (error) => errors.push(error));
+    const onQuit = closeBeforeQuit(
+      () => Promise.reject(new Error('sandbox stuck')),
+      (code) => exits.push(code),
+      (error) => errors.push(error),
+    );
     onQuit(quitEvent());
     await new Promise((resolve) => setTimeout(resolve, 0));
     expect(exits).toEqual([1]);

@@ -2,9 +2,17 @@ import type { BrowserWindowConstructorOptions } from 'electron';
 import { describe, expect, it } from 'vitest';
 import { EventHub } from '../../src/main/api/event-hub.js';
 import { APP_ENTRY_URL, isAppPageUrl } from '../../src/main/app/app-url.js';
-import { contentSecurityPolicy, metaContentSecurityPolicy } from '../../src/main/host/content-security-policy.js';
+import {
+  contentSecurityPolicy,
+  metaContentSecurityPolicy,
+} from '../../src/main/host/content-security-policy.js';
 import { forwardEvents, handleInvoke } from '../../src/main/app/electron-ipc.js';
-import { applySessionPolicy, applyWebContentsPolicy, type SessionPolicyTarget, type WebContentsPolicyTarget } from '../../src/main/app/harden.js';
+import {
+  applySessionPolicy,
+  applyWebContentsPolicy,
+  type SessionPolicyTarget,
+  type WebContentsPolicyTarget,
+} from '../../src/main/app/harden.js';
 import { createRouter } from '../../src/main/api/ipc-router.js';
 import { createMainWindow } from '../../src/main/app/main-window.js';
 import { isAllowedRequestUrl } from '../../src/main/app/request-policy.js';
@@ -61,7 +69,14 @@ function recordSession() {
 describe('session policy', () => {
   it('denies every permission request and check', () => {
     const { installed } = recordSession();
-    for (const permission of ['media', 'geolocation', 'notifications', 'openExternal', 'clipboard-read', 'fullscreen']) {
+    for (const permission of [
+      'media',
+      'geolocation',
+      'notifications',
+      'openExternal',
+      'clipboard-read',
+      'fullscreen',
+    ]) {
       let granted: boolean | undefined;
       installed.permissionRequest?.({}, permission, (answer) => (granted = answer));
       expect(granted, permission).toBe(false);
@@ -72,10 +87,30 @@ describe('session policy', () => {
 
   it('lets through only the app scheme, in-page data and loopback; cancels the internet, the LAN and file://', () => {
     const { cancelled } = recordSession();
-    for (const url of ['breakglass://app/index.html', 'breakglass://app/assets/index-abc.js', 'data:image/png;base64,AA', 'blob:breakglass://app/1f2e', 'http://127.0.0.1:5432/', 'ws://127.0.0.1:8123/ipc', 'http://localhost:3000/x', 'http://[::1]:80/']) {
+    for (const url of [
+      'breakglass://app/index.html',
+      'breakglass://app/assets/index-abc.js',
+      'data:image/png;base64,AA',
+      'blob:breakglass://app/1f2e',
+      'http://127.0.0.1:5432/',
+      'ws://127.0.0.1:8123/ipc',
+      'http://localhost:3000/x',
+      'http://[::1]:80/',
+    ]) {
       expect(cancelled(url), url).toBe(false);
     }
-    for (const url of ['https://example.com/', 'http://10.0.0.5/', 'http://192.168.1.1/', 'https://fonts.googleapis.com/css', 'file:///etc/passwd', 'http://127.0.0.1.evil.com/', 'http://localhost.evil.com/', 'breakglass://other/index.html', 'ftp://127.0.0.1/', 'not a url']) {
+    for (const url of [
+      'https://example.com/',
+      'http://10.0.0.5/',
+      'http://192.168.1.1/',
+      'https://fonts.googleapis.com/css',
+      'file:///etc/passwd',
+      'http://127.0.0.1.evil.com/',
+      'http://localhost.evil.com/',
+      'breakglass://other/index.html',
+      'ftp://127.0.0.1/',
+      'not a url',
+    ]) {
       expect(cancelled(url), url).toBe(true);
     }
   });
@@ -122,11 +157,20 @@ describe('IPC sender check', () => {
   const frame = (url: string, parent: unknown = null) => ({ senderFrame: { url, parent } }) as never;
 
   it('answers the app page', async () => {
-    expect(await invoke(frame(`${APP_ENTRY_URL}`), 'app.info', {})).toMatchObject({ ok: true, value: { transport: 'electron' } });
+    expect(await invoke(frame(`${APP_ENTRY_URL}`), 'app.info', {})).toMatchObject({
+      ok: true,
+      value: { transport: 'electron' },
+    });
   });
 
   it('refuses foreign senders with forbidden before looking at the channel', async () => {
-    for (const sender of [frame('https://evil.example/'), frame('file:///tmp/index.html'), frame('breakglass://app/evil.html'), frame(APP_ENTRY_URL, { url: APP_ENTRY_URL }), { senderFrame: null } as never]) {
+    for (const sender of [
+      frame('https://evil.example/'),
+      frame('file:///tmp/index.html'),
+      frame('breakglass://app/evil.html'),
+      frame(APP_ENTRY_URL, { url: APP_ENTRY_URL }),
+      { senderFrame: null } as never,
+    ]) {
       expect(await invoke(sender, 'app.info', {})).toMatchObject({ ok: false, code: 'forbidden' });
       expect(await invoke(sender, 'no.such.channel', {})).toMatchObject({ ok: false, code: 'forbidden' });
     }
@@ -144,7 +188,10 @@ describe('events to the window', () => {
     const hub = new EventHub();
     const sent: unknown[][] = [];
     let destroyed = false;
-    const stop = forwardEvents(hub, { send: (...args: unknown[]) => sent.push(args), isDestroyed: () => destroyed } as never);
+    const stop = forwardEvents(hub, {
+      send: (...args: unknown[]) => sent.push(args),
+      isDestroyed: () => destroyed,
+    } as never);
     const payload = { type: 'log', runId: 'r1', line: 'hello', run: {} } as never;
     hub.emit('run.event', payload);
     expect(sent).toEqual([[EVENT_IPC, { event: 'run.event', payload }]]);

@@ -1,6 +1,14 @@
 /** The renderer's store against a scripted Transport: which run view wins, reopening a run, input updates. */
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { Channel, EventName, EventPayload, Request, Response, Result, Transport } from '../../src/shared/ipc.js';
+import type {
+  Channel,
+  EventName,
+  EventPayload,
+  Request,
+  Response,
+  Result,
+  Transport,
+} from '../../src/shared/ipc.js';
 import type { PlanView, RunView } from '../../src/shared/procedure.js';
 import { newerRunView, useWizard } from '../../src/renderer/state/wizard-store.js';
 
@@ -22,8 +30,24 @@ function view(revision: number, extra: Partial<RunView> = {}): RunView {
     ...extra,
   };
 }
-const prompt = { id: 'p2', kind: 'confirm-outage' as const, title: 'Outage', message: 'Services stop.', instructions: [], options: ['confirm' as const, 'cancel' as const] };
-const plan = { planId: 'plan-1', procedureId: 'demo.proc', title: 'Demo', environment: 'sandbox', target: 'demo:x', facts: [], warnings: [], steps: [] } as PlanView;
+const prompt = {
+  id: 'p2',
+  kind: 'confirm-outage' as const,
+  title: 'Outage',
+  message: 'Services stop.',
+  instructions: [],
+  options: ['confirm' as const, 'cancel' as const],
+};
+const plan = {
+  planId: 'plan-1',
+  procedureId: 'demo.proc',
+  title: 'Demo',
+  environment: 'sandbox',
+  target: 'demo:x',
+  facts: [],
+  warnings: [],
+  steps: [],
+} as PlanView;
 
 /** A transport whose replies the test hands out one by one, and whose events it pushes. */
 function scriptedTransport() {
@@ -59,7 +83,14 @@ async function connected() {
   const script = scriptedTransport();
   useWizard.setState(initial, true);
   const connecting = useWizard.getState().connect(script.transport);
-  script.reply('app.info', { name: 'breakglass', version: '0', platform: 'linux', transport: 'web', dataDir: '/tmp', sandboxSuggested: true });
+  script.reply('app.info', {
+    name: 'breakglass',
+    version: '0',
+    platform: 'linux',
+    transport: 'web',
+    dataDir: '/tmp',
+    sandboxSuggested: true,
+  });
   await Promise.resolve();
   await Promise.resolve();
   script.reply('procedures.list', { procedures: [], systems: [] });
@@ -107,7 +138,7 @@ describe('which run view the wizard shows', () => {
     expect(useWizard.getState().run).toMatchObject({ revision: 7, state: 'succeeded' });
   });
 
-  it('does not let another run\'s event replace the shown run', async () => {
+  it("does not let another run's event replace the shown run", async () => {
     const script = await connected();
     const starting = useWizard.getState().startRun();
     script.reply('run.start', view(3));

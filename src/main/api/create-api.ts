@@ -16,7 +16,11 @@ import type { Emit, Handlers } from './types.js';
 const MAX_PLANS = 20;
 
 /** The handlers behind every IPC channel, over one Engine; runs go on in the background and report through `emit`. */
-export async function createApi(options: { dataDir: string; transport: 'electron' | 'web'; emit: Emit }): Promise<{ handlers: Handlers; close(): Promise<void> }> {
+export async function createApi(options: {
+  dataDir: string;
+  transport: 'electron' | 'web';
+  emit: Emit;
+}): Promise<{ handlers: Handlers; close(): Promise<void> }> {
   const engine = new Engine(options.dataDir, systems);
   const plans = new Map<string, PreparedPlan>();
   const prompts = new PendingPrompts();
@@ -40,26 +44,40 @@ export async function createApi(options: { dataDir: string; transport: 'electron
       dataDir: options.dataDir,
       sandboxSuggested: !(await anyRealInstall(engine)),
     }),
-    'procedures.list': async () => ({ procedures: engine.summaries(), systems: engine.registry.systemSummaries() }),
-    'password.generate': async (request) => generatePassword({ policy: request.policy, length: request.length }),
-    'discover.run': (request) => mapErrors(() => engine.discover(request.system, request.options, request.environment)),
+    'procedures.list': async () => ({
+      procedures: engine.summaries(),
+      systems: engine.registry.systemSummaries(),
+    }),
+    'password.generate': async (request) =>
+      generatePassword({ policy: request.policy, length: request.length }),
+    'discover.run': (request) =>
+      mapErrors(() => engine.discover(request.system, request.options, request.environment)),
     'plan.create': (request) =>
       mapErrors(async () => {
         const prepared = await engine.plan(request.procedureId, request.inputs, request.environment);
         plans.set(prepared.planId, prepared);
-        for (const planId of [...plans.keys()].slice(0, Math.max(0, plans.size - MAX_PLANS))) plans.delete(planId);
+        for (const planId of [...plans.keys()].slice(0, Math.max(0, plans.size - MAX_PLANS)))
+          plans.delete(planId);
         return prepared.view;
       }),
     'run.start': (request) =>
       startRun(() => {
         const prepared = plans.get(request.planId);
-        if (!prepared) throw new NotFound(`No plan ${request.planId}: plans last until they are run or the app restarts. Create the plan again.`);
+        if (!prepared)
+          throw new NotFound(
+            `No plan ${request.planId}: plans last until they are run or the app restarts. Create the plan again.`,
+          );
         plans.delete(request.planId);
         return engine.start(prepared, hooks);
       }),
     'run.respond': (request) =>
       mapErrors(async () => {
-        prompts.answer(request.runId, request.promptId, engine.view(request.runId).prompt?.id, request.decision);
+        prompts.answer(
+          request.runId,
+          request.promptId,
+          engine.view(request.runId).prompt?.id,
+          request.decision,
+        );
         await new Promise((resolve) => setImmediate(resolve));
         return engine.view(request.runId);
       }),
@@ -98,7 +116,8 @@ async function mapErrors<T>(work: () => Promise<T>): Promise<T> {
   } catch (error) {
     if (error instanceof NotFound) throw new ApiError('not-found', error.message);
     if (error instanceof RunConflict) throw new ApiError('conflict', error.message);
-    if (error instanceof JournalTampered || error instanceof JournalEmpty) throw new ApiError('refused', error.message);
+    if (error instanceof JournalTampered || error instanceof JournalEmpty)
+      throw new ApiError('refused', error.message);
     throw error;
   }
 }

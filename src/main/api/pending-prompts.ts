@@ -6,7 +6,10 @@ const CLOSED_MESSAGE = 'The app closed while the run waited for an answer';
 
 /** Prompts of background runs waiting for `run.respond`, by prompt id. */
 export class PendingPrompts {
-  private readonly waiting = new Map<string, { prompt: Prompt; resolve(decision: Decision): void; reject(error: Error): void }>();
+  private readonly waiting = new Map<
+    string,
+    { prompt: Prompt; resolve(decision: Decision): void; reject(error: Error): void }
+  >();
   /** Set by deferAll(): nobody will answer any more, so a prompt reached later is deferred at once. */
   private closed = false;
 
@@ -22,10 +25,15 @@ export class PendingPrompts {
   answer(runId: string, promptId: string, currentPromptId: string | undefined, decision: Decision): void {
     const waiting = this.waiting.get(promptId);
     if (!waiting || currentPromptId !== promptId) {
-      throw new ProcedureRefusal(`Run ${runId} is not waiting on question ${promptId} (it may have been answered already). Reload the run.`);
+      throw new ProcedureRefusal(
+        `Run ${runId} is not waiting on question ${promptId} (it may have been answered already). Reload the run.`,
+      );
     }
     if (!waiting.prompt.options.includes(decision)) {
-      throw new InputError('decision', `"${decision}" is not an answer to "${waiting.prompt.title}"; choose one of ${waiting.prompt.options.join(', ')}.`);
+      throw new InputError(
+        'decision',
+        `"${decision}" is not an answer to "${waiting.prompt.title}"; choose one of ${waiting.prompt.options.join(', ')}.`,
+      );
     }
     waiting.resolve(decision);
   }

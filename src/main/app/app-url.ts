@@ -10,7 +10,12 @@ export const APP_ENTRY_URL = `${APP_ORIGIN}/index.html`;
 /** True for the app's own page (any fragment or query), false for anything else, including malformed URLs. */
 export function isAppPageUrl(url: string): boolean {
   const parsed = parseUrl(url);
-  return parsed !== undefined && parsed.protocol === `${APP_SCHEME}:` && parsed.host === APP_HOST && parsed.pathname === '/index.html';
+  return (
+    parsed !== undefined &&
+    parsed.protocol === `${APP_SCHEME}:` &&
+    parsed.host === APP_HOST &&
+    parsed.pathname === '/index.html'
+  );
 }
 
 /** True for any resource of the app's own origin. */

@@ -15,9 +15,16 @@ export function senderIsAppPage(event: Pick<IpcMainInvokeEvent, 'senderFrame'>):
   return frame !== null && frame.parent === null && isAppPageUrl(frame.url);
 }
 
-export function handleInvoke(route: Route): (event: Pick<IpcMainInvokeEvent, 'senderFrame'>, channel: unknown, request: unknown) => Promise<Result<unknown>> {
+export function handleInvoke(
+  route: Route,
+): (
+  event: Pick<IpcMainInvokeEvent, 'senderFrame'>,
+  channel: unknown,
+  request: unknown,
+) => Promise<Result<unknown>> {
   return async (event, channel, request) => {
-    if (!senderIsAppPage(event)) return failure('forbidden', 'This IPC call did not come from the Breakglass window.');
+    if (!senderIsAppPage(event))
+      return failure('forbidden', 'This IPC call did not come from the Breakglass window.');
     return route(channel, request);
   };
 }
@@ -26,7 +33,10 @@ export function registerIpc(ipcMain: Pick<IpcMain, 'handle'>, route: Route): voi
   ipcMain.handle(INVOKE_IPC, handleInvoke(route));
 }
 
-export function forwardEvents(hub: EventHub, contents: Pick<WebContents, 'send' | 'isDestroyed'>): () => void {
+export function forwardEvents(
+  hub: EventHub,
+  contents: Pick<WebContents, 'send' | 'isDestroyed'>,
+): () => void {
   return hub.subscribe((event, payload) => {
     if (contents.isDestroyed()) return;
     const message: EventMessage = { event, payload };

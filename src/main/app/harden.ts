@@ -7,7 +7,10 @@ import type { Session, WebContents } from 'electron';
 import { isAppPageUrl } from './app-url.js';
 import { isAllowedRequestUrl } from './request-policy.js';
 
-export type SessionPolicyTarget = Pick<Session, 'setPermissionRequestHandler' | 'setPermissionCheckHandler' | 'setDevicePermissionHandler'> & {
+export type SessionPolicyTarget = Pick<
+  Session,
+  'setPermissionRequestHandler' | 'setPermissionCheckHandler' | 'setDevicePermissionHandler'
+> & {
   webRequest: Pick<Session['webRequest'], 'onBeforeRequest'>;
 };
 
@@ -17,7 +20,9 @@ export function applySessionPolicy(session: SessionPolicyTarget): void {
   session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   session.setPermissionCheckHandler(() => false);
   session.setDevicePermissionHandler(() => false);
-  session.webRequest.onBeforeRequest((details, callback) => callback({ cancel: !isAllowedRequestUrl(details.url) }));
+  session.webRequest.onBeforeRequest((details, callback) =>
+    callback({ cancel: !isAllowedRequestUrl(details.url) }),
+  );
 }
 
 export function applyWebContentsPolicy(contents: WebContentsPolicyTarget): void {

@@ -34,7 +34,14 @@ async function start(): Promise<void> {
   const hub = new EventHub();
   const api = await createApi({ dataDir: defaultDataDir(), transport: 'electron', emit: hub.emit });
   registerIpc(ipcMain, createRouter(api.handlers, logInternalError));
-  app.on('will-quit', closeBeforeQuit(() => api.close(), (code) => app.exit(code), logInternalError));
+  app.on(
+    'will-quit',
+    closeBeforeQuit(
+      () => api.close(),
+      (code) => app.exit(code),
+      logInternalError,
+    ),
+  );
 
   const preloadPath = fileURLToPath(new URL('../preload/index.cjs', import.meta.url));
   const window = createMainWindow(BrowserWindow, preloadPath);

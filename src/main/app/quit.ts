@@ -4,7 +4,11 @@
  * stops the sandbox), then exits. `app.exit` does not emit `will-quit` again; a second quit while
  * closing is held too and does not close twice. Imports no Electron, so it is tested without it.
  */
-export function closeBeforeQuit(close: () => Promise<void>, exit: (code: number) => void, onError: (error: unknown) => void = () => undefined): (event: { preventDefault(): void }) => void {
+export function closeBeforeQuit(
+  close: () => Promise<void>,
+  exit: (code: number) => void,
+  onError: (error: unknown) => void = () => undefined,
+): (event: { preventDefault(): void }) => void {
   let closing: Promise<void> | undefined;
   return (event) => {
     event.preventDefault();

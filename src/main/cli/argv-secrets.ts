@@ -1,5 +1,6 @@
 /** Option names that carry a secret; a secret on argv is visible to every user in the process list. */
-const SECRET_OPTION = /^--?(?:new-?|old-?|admin-?|db-?)?(?:password|passwd|pwd|pass|secret|token|api-?key|private-?key|credentials?)(?:=|$)/i;
+const SECRET_OPTION =
+  /^--?(?:new-?|old-?|admin-?|db-?)?(?:password|passwd|pwd|pass|secret|token|api-?key|private-?key|credentials?)(?:=|$)/i;
 
 /** Thrown when argv holds a secret-looking value; names it and says where secrets go instead. */
 export class SecretOnCommandLine extends Error {

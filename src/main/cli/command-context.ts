@@ -16,7 +16,9 @@ export function exitCodeFor(run: RunView): number {
     case 'rolled-back':
       return ExitCode.rolledBack;
     case 'failed':
-      return run.steps.some((step) => step.kind === 'check' && step.state === 'failed') ? ExitCode.preflightFailed : ExitCode.stepFailed;
+      return run.steps.some((step) => step.kind === 'check' && step.state === 'failed')
+        ? ExitCode.preflightFailed
+        : ExitCode.stepFailed;
     default:
       return ExitCode.stepFailed;
   }

@@ -18,7 +18,8 @@ export interface CliAnswers {
  */
 export function cliDecider(io: CliIo, answers: CliAnswers): (prompt: Prompt) => Promise<Decision> {
   return async (prompt) => {
-    if ((prompt.kind === 'confirm-changes' || prompt.kind === 'confirm-outage') && answers.yes) return 'confirm';
+    if ((prompt.kind === 'confirm-changes' || prompt.kind === 'confirm-outage') && answers.yes)
+      return 'confirm';
     if (prompt.kind === 'manual' && prompt.stepId && answers.done.includes(prompt.stepId)) return 'confirm';
     if (io.stdin.isTTY) return askOnTerminal(io, prompt);
     // Without a terminal: a stop is confirmed (the outcome then prints what it left and the ways
@@ -28,7 +29,8 @@ export function cliDecider(io: CliIo, answers: CliAnswers): (prompt: Prompt) => 
       if (answers.onFailure === 'rollback') return 'confirm';
       throw new PromptDeferred(`"${prompt.title}" needs a confirmation and there is no terminal to ask on.`);
     }
-    if (prompt.kind === 'failure') return answers.onFailure === 'rollback' && prompt.options.includes('rollback') ? 'rollback' : 'cancel';
+    if (prompt.kind === 'failure')
+      return answers.onFailure === 'rollback' && prompt.options.includes('rollback') ? 'rollback' : 'cancel';
     throw new PromptDeferred(
       prompt.kind === 'manual'
         ? `Manual step "${prompt.title}" needs you: do it, then resume with --done ${prompt.stepId ?? '<step>'}.`
@@ -47,7 +49,8 @@ async function askOnTerminal(io: CliIo, prompt: Prompt): Promise<Decision> {
     for await (const line of reader) {
       const answer = line.trim().toLowerCase();
       const matches = prompt.options.filter((option) => answer.length > 0 && option.startsWith(answer));
-      const decision = prompt.options.find((option) => option === answer) ?? (matches.length === 1 ? matches[0] : undefined);
+      const decision =
+        prompt.options.find((option) => option === answer) ?? (matches.length === 1 ? matches[0] : undefined);
       if (decision) return decision;
       io.stderr.write(`  Please type one of: ${prompt.options.join(', ')}\n${question}`);
     }

@@ -1,7 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
-import { collectSecrets, secretFieldPatterns, withSecrets, type SecretValue } from '../engine/input-secrets.js';
+import {
+  collectSecrets,
+  secretFieldPatterns,
+  withSecrets,
+  type SecretValue,
+} from '../engine/input-secrets.js';
 import { InputError, type ProcedureDefinition } from '../engine/types.js';
 import { assertNotWorldReadable, FilePermissionError } from '../platform/files/permissions.js';
 import { readSecret } from '../platform/secrets/read-secret.js';
@@ -12,22 +17,28 @@ const MAX_INPUT_BYTES = 1024 * 1024;
 /** A `{"file": path}` secret holds a password or a key, never more than this. */
 const MAX_SECRET_FILE_BYTES = 64 * 1024;
 
-
 /** Reads a JSON or YAML input file (by extension). */
 export function readInputFile(filePath: string, cwd: string): unknown {
   const absolute = path.resolve(cwd, filePath);
   let text: string;
   try {
-    if (fs.statSync(absolute).size > MAX_INPUT_BYTES) throw new InputError('--input', `${filePath} is larger than 1 MiB; give the procedure's input file.`);
+    if (fs.statSync(absolute).size > MAX_INPUT_BYTES)
+      throw new InputError('--input', `${filePath} is larger than 1 MiB; give the procedure's input file.`);
     text = fs.readFileSync(absolute, 'utf8');
   } catch (error) {
     if (error instanceof InputError) throw error;
-    throw new InputError('--input', `cannot read ${filePath} (${(error as NodeJS.ErrnoException).code ?? 'error'}); give the path of a JSON or YAML file.`);
+    throw new InputError(
+      '--input',
+      `cannot read ${filePath} (${(error as NodeJS.ErrnoException).code ?? 'error'}); give the path of a JSON or YAML file.`,
+    );
   }
   try {
     return /\.ya?ml$/i.test(absolute) ? YAML.parse(text) : JSON.parse(text);
   } catch (error) {
-    throw new InputError('--input', `${filePath} is not valid ${/\.ya?ml$/i.test(absolute) ? 'YAML' : 'JSON'} (${(error as Error).message.split('\n')[0]}).`);
+    throw new InputError(
+      '--input',
+      `${filePath} is not valid ${/\.ya?ml$/i.test(absolute) ? 'YAML' : 'JSON'} (${(error as Error).message.split('\n')[0]}).`,
+    );
   }
 }
 
@@ -35,7 +46,12 @@ export function readInputFile(filePath: string, cwd: string): unknown {
  * Replaces each secret field's reference with the secret (env var, file, stdin); a required
  * top-level secret that is missing is asked for without echo on a terminal.
  */
-export async function resolveSecretReferences(procedure: ProcedureDefinition, raw: unknown, inputDir: string, io: CliIo): Promise<unknown> {
+export async function resolveSecretReferences(
+  procedure: ProcedureDefinition,
+  raw: unknown,
+  inputDir: string,
+  io: CliIo,
+): Promise<unknown> {
   const patterns = secretFieldPatterns(procedure.inputs);
   const resolved: SecretValue[] = [];
   let stdinUsed = false;
@@ -43,29 +59,54 @@ export async function resolveSecretReferences(procedure: ProcedureDefinition, ra
   for (const pattern of patterns) {
     for (const { field, value } of collectReferences(raw, pattern)) {
       present.add(field);
-      if (stdinUsed && isStdinReference(value)) throw new InputError(field, 'only one secret can come from stdin; use {"env": ...} or {"file": ...} for the others.');
+      if (stdinUsed && isStdinReference(value))
+        throw new InputError(
+          field,
+          'only one secret can come from stdin; use {"env": ...} or {"file": ...} for the others.',
+        );
       stdinUsed ||= isStdinReference(value);
       resolved.push({ field, value: await resolveReference(field, value, inputDir, io) });
     }
   }
   const required = requiredTopLevelSecrets(procedure).filter((field) => !present.has(field));
   for (const field of required) {
-    if (!io.stdin.isTTY) throw new InputError(field, 'missing; give {"env": "NAME"}, {"file": "path"} or {"stdin": true} in the input file, or run on a terminal to be asked.');
+    if (!io.stdin.isTTY)
+      throw new InputError(
+        field,
+        'missing; give {"env": "NAME"}, {"file": "path"} or {"stdin": true} in the input file, or run on a terminal to be asked.',
+      );
     resolved.push({ field, value: await readSecret(io, `${field} (not echoed): `) });
   }
   return withSecrets(raw ?? {}, resolved);
 }
 
 /** The secret fields of a run being resumed, read from the original input file's references or asked for. */
-export async function resumeSecrets(fields: readonly string[], procedure: ProcedureDefinition, inputPath: string | undefined, io: CliIo): Promise<Record<string, string>> {
+export async function resumeSecrets(
+  fields: readonly string[],
+  procedure: ProcedureDefinition,
+  inputPath: string | undefined,
+  io: CliIo,
+): Promise<Record<string, string>> {
   const secrets: Record<string, string> = {};
-  const fromFile = inputPath ? await resolveSecretReferences(procedure, readInputFile(inputPath, io.cwd), path.dirname(path.resolve(io.cwd, inputPath)), io) : undefined;
+  const fromFile = inputPath
+    ? await resolveSecretReferences(
+        procedure,
+        readInputFile(inputPath, io.cwd),
+        path.dirname(path.resolve(io.cwd, inputPath)),
+        io,
+      )
+    : undefined;
   const known = fromFile ? collectSecrets(fromFile, secretFieldPatterns(procedure.inputs)) : [];
   for (const field of fields) {
     const found = known.find((secret) => secret.field === field);
     if (found) secrets[field] = found.value;
-    else if (io.stdin.isTTY) secrets[field] = await readSecret(io, `${field} (the same value the run started with; not echoed): `);
-    else throw new InputError(field, 'needed to resume; pass the original --input file (its secret references are read again) or run on a terminal to be asked.');
+    else if (io.stdin.isTTY)
+      secrets[field] = await readSecret(io, `${field} (the same value the run started with; not echoed): `);
+    else
+      throw new InputError(
+        field,
+        'needed to resume; pass the original --input file (its secret references are read again) or run on a terminal to be asked.',
+      );
   }
   return secrets;
 }
@@ -75,7 +116,8 @@ function collectReferences(raw: unknown, pattern: Array<string>): Array<{ field:
   const walk = (node: unknown, rest: string[], at: string[]): void => {
     if (!node || typeof node !== 'object') return;
     const [head, ...tail] = rest as [string, ...string[]];
-    const keys = head === '*' ? Object.keys(node) : Object.prototype.hasOwnProperty.call(node, head) ? [head] : [];
+    const keys =
+      head === '*' ? Object.keys(node) : Object.prototype.hasOwnProperty.call(node, head) ? [head] : [];
     for (const key of keys) {
       const child = (node as Record<string, unknown>)[key];
       if (tail.length === 0) found.push({ field: [...at, key].join('.'), value: child });
@@ -94,11 +136,18 @@ async function resolveReference(field: string, value: unknown, inputDir: string,
   const reference = value as { env?: unknown; file?: unknown; stdin?: unknown };
   const keys = value && typeof value === 'object' && !Array.isArray(value) ? Object.keys(value) : [];
   if (keys.length !== 1) {
-    throw new InputError(field, 'is a secret: give a reference — {"env": "NAME"}, {"file": "path"} or {"stdin": true} — not the value itself (leave it out to be asked without echo).');
+    throw new InputError(
+      field,
+      'is a secret: give a reference — {"env": "NAME"}, {"file": "path"} or {"stdin": true} — not the value itself (leave it out to be asked without echo).',
+    );
   }
   if (typeof reference.env === 'string') {
     const secret = io.env[reference.env];
-    if (secret === undefined || secret === '') throw new InputError(field, `the environment variable ${reference.env} is not set; export it, or use another reference.`);
+    if (secret === undefined || secret === '')
+      throw new InputError(
+        field,
+        `the environment variable ${reference.env} is not set; export it, or use another reference.`,
+      );
     return secret;
   }
   if (typeof reference.file === 'string') return readSecretFile(field, reference.file, inputDir);
@@ -115,10 +164,22 @@ async function readSecretFile(field: string, file: string, inputDir: string): Pr
   const filePath = path.resolve(inputDir, file);
   const unreadable = (error: unknown): InputError => {
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
-    if (code === 'ENOENT') return new InputError(field, `the file ${file} does not exist (looked for ${filePath}); fix the path, relative to the input file.`);
-    if (code === 'EACCES' || code === 'EPERM') return new InputError(field, `cannot read the file ${file} (${code}); run as its owner, or fix its permissions.`);
-    if (code === 'EISDIR') return new InputError(field, `${file} is a folder; give the path of a file holding only the secret.`);
-    return new InputError(field, `cannot read the file ${file} (${code}); give the path of a file holding only the secret.`);
+    if (code === 'ENOENT')
+      return new InputError(
+        field,
+        `the file ${file} does not exist (looked for ${filePath}); fix the path, relative to the input file.`,
+      );
+    if (code === 'EACCES' || code === 'EPERM')
+      return new InputError(
+        field,
+        `cannot read the file ${file} (${code}); run as its owner, or fix its permissions.`,
+      );
+    if (code === 'EISDIR')
+      return new InputError(field, `${file} is a folder; give the path of a file holding only the secret.`);
+    return new InputError(
+      field,
+      `cannot read the file ${file} (${code}); give the path of a file holding only the secret.`,
+    );
   };
   let stat: fs.Stats;
   try {
@@ -127,13 +188,21 @@ async function readSecretFile(field: string, file: string, inputDir: string): Pr
     throw unreadable(error);
   }
   if (stat.isDirectory()) throw unreadable(Object.assign(new Error('directory'), { code: 'EISDIR' }));
-  if (!stat.isFile()) throw new InputError(field, `${file} is not a regular file (a device, pipe or socket); give the path of a file holding only the secret.`);
-  if (stat.size > MAX_SECRET_FILE_BYTES) throw new InputError(field, `${file} is larger than 64 KiB; give a file holding only the secret.`);
+  if (!stat.isFile())
+    throw new InputError(
+      field,
+      `${file} is not a regular file (a device, pipe or socket); give the path of a file holding only the secret.`,
+    );
+  if (stat.size > MAX_SECRET_FILE_BYTES)
+    throw new InputError(field, `${file} is larger than 64 KiB; give a file holding only the secret.`);
   try {
     await assertNotWorldReadable(filePath);
   } catch (error) {
     if (error instanceof FilePermissionError) {
-      throw new InputError(field, `the secret file ${file} can be read by other users (mode ${(stat.mode & 0o777).toString(8).padStart(3, '0')}). Fix: chmod 600 ${filePath}`);
+      throw new InputError(
+        field,
+        `the secret file ${file} can be read by other users (mode ${(stat.mode & 0o777).toString(8).padStart(3, '0')}). Fix: chmod 600 ${filePath}`,
+      );
     }
     throw unreadable(error);
   }
@@ -150,7 +219,11 @@ async function readSecretFile(field: string, file: string, inputDir: string): Pr
 function requiredTopLevelSecrets(procedure: ProcedureDefinition): string[] {
   const parsed = procedure.inputs.safeParse({});
   if (parsed.success) return [];
-  const missing = new Set(parsed.error.issues.filter((issue) => issue.path.length === 1 && issue.code === 'invalid_type').map((issue) => String(issue.path[0])));
+  const missing = new Set(
+    parsed.error.issues
+      .filter((issue) => issue.path.length === 1 && issue.code === 'invalid_type')
+      .map((issue) => String(issue.path[0])),
+  );
   return secretFieldPatterns(procedure.inputs)
     .filter((pattern) => pattern.length === 1 && missing.has(pattern[0] as string))
     .map((pattern) => pattern[0] as string);

@@ -4,19 +4,36 @@ import type { PlanView, ProcedureSummary, RunEvent, RunSummary, RunView } from '
 /** Human-readable output of the CLI (the --json forms print the views themselves). */
 export function renderPlan(plan: PlanView): string {
   const lines = [`Plan: ${plan.title} (${plan.environment})`, `Target: ${plan.target}`];
-  if (plan.facts.length > 0) lines.push('Facts:', ...plan.facts.map((fact) => `  ${fact.label}: ${fact.value}${fact.status === 'info' ? '' : ` [${fact.status}]`}`));
+  if (plan.facts.length > 0)
+    lines.push(
+      'Facts:',
+      ...plan.facts.map(
+        (fact) => `  ${fact.label}: ${fact.value}${fact.status === 'info' ? '' : ` [${fact.status}]`}`,
+      ),
+    );
   if (plan.warnings.length > 0) lines.push('Warnings:', ...plan.warnings.map((warning) => `  ! ${warning}`));
   lines.push('Steps:');
   plan.steps.forEach((step, index) => {
     const { description } = step;
-    const tags = [step.kind, description.outage ? 'OUTAGE' : '', step.undoable ? 'undoable' : ''].filter(Boolean).join(', ');
+    const tags = [step.kind, description.outage ? 'OUTAGE' : '', step.undoable ? 'undoable' : '']
+      .filter(Boolean)
+      .join(', ');
     lines.push(`  ${index + 1}. ${step.title} [${tags}]`, `     ${description.summary}`);
     for (const detail of description.details) lines.push(`     ${detail}`);
-    for (const statement of description.sql) lines.push(`     SQL (${statement.dialect}): ${statement.text.replace(/\n/g, '\n       ')}`);
-    if (description.command) lines.push(`     Command: ${[description.command.program, ...description.command.args].join(' ')}`);
+    for (const statement of description.sql)
+      lines.push(`     SQL (${statement.dialect}): ${statement.text.replace(/\n/g, '\n       ')}`);
+    if (description.command)
+      lines.push(`     Command: ${[description.command.program, ...description.command.args].join(' ')}`);
     if (description.services?.stop.length) lines.push(`     Stops: ${description.services.stop.join(', ')}`);
-    if (description.services?.start.length) lines.push(`     Starts: ${description.services.start.join(', ')}`);
-    if (description.diff) lines.push(...description.diff.unified.trimEnd().split(/\r?\n/).map((line) => `     | ${line}`));
+    if (description.services?.start.length)
+      lines.push(`     Starts: ${description.services.start.join(', ')}`);
+    if (description.diff)
+      lines.push(
+        ...description.diff.unified
+          .trimEnd()
+          .split(/\r?\n/)
+          .map((line) => `     | ${line}`),
+      );
     description.instructions.forEach((instruction, n) => lines.push(`     ${n + 1}) ${instruction}`));
     for (const warning of description.warnings) lines.push(`     ! ${warning}`);
   });
@@ -44,9 +61,11 @@ export function renderRunOutcome(run: RunView): string {
   if (run.error) lines.push(run.error);
   if (run.prompt) lines.push(`Waiting on: ${run.prompt.title}`);
   lines.push(`Journal: ${run.journalPath} (final hash ${run.journalHash})`);
-  const flag = run.prompt?.kind === 'manual' ? ` --done ${run.prompt.stepId ?? ''}` : run.prompt ? ' --yes' : '';
+  const flag =
+    run.prompt?.kind === 'manual' ? ` --done ${run.prompt.stepId ?? ''}` : run.prompt ? ' --yes' : '';
   if (run.attention) lines.push(...renderWaysOut(run, flag));
-  else if (run.state !== 'succeeded' && run.state !== 'rolled-back') lines.push(`Continue with: breakglass resume ${run.runId}${flag}`);
+  else if (run.state !== 'succeeded' && run.state !== 'rolled-back')
+    lines.push(`Continue with: breakglass resume ${run.runId}${flag}`);
   lines.push(`Report: breakglass report ${run.runId} --format md`);
   return `${lines.join('\n')}\n`;
 }
@@ -63,11 +82,17 @@ function renderWaysOut(run: RunView, flag: string): string[] {
   const { resume, rollback } = attention;
   lines.push('Way forward:');
   if (resume.available) {
-    lines.push(`  breakglass resume ${run.runId}${flag} — runs what remains:`, ...resume.steps.map((step) => `    - ${step.title}: ${step.does}`));
+    lines.push(
+      `  breakglass resume ${run.runId}${flag} — runs what remains:`,
+      ...resume.steps.map((step) => `    - ${step.title}: ${step.does}`),
+    );
   } else lines.push(`  none (${resume.reason ?? 'nothing remains'})`);
   lines.push('Way back:');
   if (rollback.available) {
-    lines.push(`  breakglass rollback ${run.runId} — undoes, newest first:`, ...rollback.steps.map((step) => `    - ${step.title}: ${step.does}`));
+    lines.push(
+      `  breakglass rollback ${run.runId} — undoes, newest first:`,
+      ...rollback.steps.map((step) => `    - ${step.title}: ${step.does}`),
+    );
   } else lines.push(`  none (${rollback.reason ?? 'nothing to undo'})`);
   return lines;
 }

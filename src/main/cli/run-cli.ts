@@ -84,7 +84,9 @@ function takeDataDir(argv: readonly string[], io: CliIo): { dataDir: string; res
 async function discoverWithEngine(args: string[], { io, dataDir }: CommandContext): Promise<number> {
   const engine = new Engine(dataDir, systems);
   try {
-    return await discoverCommand(args, io, (systemId, options, kind) => engine.discover(systemId, options, kind));
+    return await discoverCommand(args, io, (systemId, options, kind) =>
+      engine.discover(systemId, options, kind),
+    );
   } finally {
     await engine.close();
   }
@@ -94,14 +96,16 @@ async function serveCommand(args: string[], { io, dataDir }: CommandContext): Pr
   const { parseArgs } = await import('node:util');
   const { values } = parseArgs({ args, options: { port: { type: 'string' } }, allowPositionals: false });
   const port = values.port === undefined ? undefined : Number(values.port);
-  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new InputError('--port', `"${values.port}" is not a port number (0-65535).`);
+  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535))
+    throw new InputError('--port', `"${values.port}" is not a port number (0-65535).`);
   return serve({ port, dataDir, io });
 }
 
 function secretFieldNames(): Set<string> {
   const names = new Set<string>();
   for (const system of systems) {
-    for (const procedure of system.procedures) for (const pattern of secretFieldPatterns(procedure.inputs)) names.add(String(pattern.at(-1)));
+    for (const procedure of system.procedures)
+      for (const pattern of secretFieldPatterns(procedure.inputs)) names.add(String(pattern.at(-1)));
   }
   return names;
 }

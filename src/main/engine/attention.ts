@@ -8,14 +8,27 @@ import type { Attention, PlannedStep, RunState, StepProgress, WayOut } from '../
 const APPLIED = new Set<StepProgress['state']>(['running', 'done', 'failed']);
 const OVER = new Set<StepProgress['state']>(['done', 'skipped']);
 
-export function pendingCompensations(planned: readonly PlannedStep[], progress: readonly StepProgress[]): Attention['pending'] {
+export function pendingCompensations(
+  planned: readonly PlannedStep[],
+  progress: readonly StepProgress[],
+): Attention['pending'] {
   const state = (id: string) => progress.find((step) => step.id === id)?.state ?? 'pending';
   return planned.flatMap((step) => {
     const compensation = step.compensation;
     if (!compensation || !APPLIED.has(state(step.id))) return [];
-    const restorer = compensation.restoredBy === undefined ? undefined : planned.find((candidate) => candidate.id === compensation.restoredBy);
+    const restorer =
+      compensation.restoredBy === undefined
+        ? undefined
+        : planned.find((candidate) => candidate.id === compensation.restoredBy);
     if (restorer && OVER.has(state(restorer.id))) return [];
-    return [{ stepId: step.id, stepTitle: step.title, leaves: compensation.leaves, ...(restorer ? { restoredBy: { id: restorer.id, title: restorer.title } } : {}) }];
+    return [
+      {
+        stepId: step.id,
+        stepTitle: step.title,
+        leaves: compensation.leaves,
+        ...(restorer ? { restoredBy: { id: restorer.id, title: restorer.title } } : {}),
+      },
+    ];
   });
 }
 
@@ -25,22 +38,42 @@ export function rollbackWay(planned: readonly PlannedStep[], progress: readonly 
   const steps = [...planned]
     .reverse()
     .filter((step) => step.kind !== 'check' && step.undoable && APPLIED.has(state(step.id)))
-    .map((step) => ({ id: step.id, title: step.title, does: step.description.undo ?? `Undoes "${step.title}".` }));
-  if (pastPoint) return { available: false, reason: `Past the point of no return: "${pastPoint.title}" has run, so only the way forward remains.`, steps: [] };
-  if (steps.length === 0) return { available: false, reason: 'Nothing this run changed can be undone.', steps };
+    .map((step) => ({
+      id: step.id,
+      title: step.title,
+      does: step.description.undo ?? `Undoes "${step.title}".`,
+    }));
+  if (pastPoint)
+    return {
+      available: false,
+      reason: `Past the point of no return: "${pastPoint.title}" has run, so only the way forward remains.`,
+      steps: [],
+    };
+  if (steps.length === 0)
+    return { available: false, reason: 'Nothing this run changed can be undone.', steps };
   return { available: true, steps };
 }
 
-export function resumeWay(planned: readonly PlannedStep[], progress: readonly StepProgress[], rollingBack: boolean): WayOut {
+export function resumeWay(
+  planned: readonly PlannedStep[],
+  progress: readonly StepProgress[],
+  rollingBack: boolean,
+): WayOut {
   if (rollingBack) {
     const back = rollbackWay(planned, progress);
-    return { available: back.steps.length > 0, reason: back.steps.length > 0 ? undefined : 'Nothing is left to undo.', steps: back.steps };
+    return {
+      available: back.steps.length > 0,
+      reason: back.steps.length > 0 ? undefined : 'Nothing is left to undo.',
+      steps: back.steps,
+    };
   }
   const state = (id: string) => progress.find((step) => step.id === id)?.state ?? 'pending';
   const steps = planned
     .filter((step) => !OVER.has(state(step.id)))
     .map((step) => ({ id: step.id, title: step.title, does: step.description.summary }));
-  return steps.length > 0 ? { available: true, steps } : { available: false, reason: 'Every step has run.', steps };
+  return steps.length > 0
+    ? { available: true, steps }
+    : { available: false, reason: 'Every step has run.', steps };
 }
 
 /** The attention fields of a run view: present once the run has stopped short of its end. */
@@ -49,12 +82,23 @@ export function attentionOf(
   progress: readonly StepProgress[],
   run: { state: RunState; stopped: boolean; rollingBack: boolean },
 ): { needsAttention: boolean; attention?: Attention } {
-  if (!run.stopped || run.state === 'succeeded' || run.state === 'rolled-back') return { needsAttention: false };
+  if (!run.stopped || run.state === 'succeeded' || run.state === 'rolled-back')
+    return { needsAttention: false };
   const pending = pendingCompensations(planned, progress);
-  return { needsAttention: pending.length > 0, attention: { pending, rollback: rollbackWay(planned, progress), resume: resumeWay(planned, progress, run.rollingBack) } };
+  return {
+    needsAttention: pending.length > 0,
+    attention: {
+      pending,
+      rollback: rollbackWay(planned, progress),
+      resume: resumeWay(planned, progress, run.rollingBack),
+    },
+  };
 }
 
 /** One line per pending compensation, as the CLI, the run list and the report say it. */
 export function pendingLines(pending: Attention['pending']): string[] {
-  return pending.map((item) => `${item.leaves} (since "${item.stepTitle}"; ${item.restoredBy ? `"${item.restoredBy.title}" brings it back` : 'its undo brings it back'})`);
+  return pending.map(
+    (item) =>
+      `${item.leaves} (since "${item.stepTitle}"; ${item.restoredBy ? `"${item.restoredBy.title}" brings it back` : 'its undo brings it back'})`,
+  );
 }

@@ -1,6 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { DiscoveryReport, EnvironmentKind, ProcedureSummary, ReportFormat, RunSummary, RunView, WayOut } from '../../shared/procedure.js';
+import type {
+  DiscoveryReport,
+  EnvironmentKind,
+  ProcedureSummary,
+  ReportFormat,
+  RunSummary,
+  RunView,
+  WayOut,
+} from '../../shared/procedure.js';
 import { Redactor } from '../../shared/redact.js';
 import { currentActor } from './actor.js';
 import { pendingLines, rollbackWay } from './attention.js';
@@ -69,7 +77,11 @@ export class Engine {
   }
 
   /** What a system finds on this machine (or in its practice sandbox); reads only. */
-  async discover(systemId: string, options: Record<string, unknown>, kind: EnvironmentKind): Promise<DiscoveryReport> {
+  async discover(
+    systemId: string,
+    options: Record<string, unknown>,
+    kind: EnvironmentKind,
+  ): Promise<DiscoveryReport> {
     const system = this.registry.system(systemId);
     if (!system.discover) throw new NotFound(`System "${system.id}" has no discovery.`);
     if (kind === 'sandbox') await this.sandbox.databaseUrl(system);
@@ -91,7 +103,8 @@ export class Engine {
     let lock = this.lockFor(prepared.plan.target, runId);
     // A stale lock whose run never started (empty journal: killed before its first entry) changed
     // nothing: it does not block this run, and is taken over without asking.
-    const neverStarted = !(lock instanceof RunLock) && this.neverStarted(lock.holder.runId) ? lock.holder : undefined;
+    const neverStarted =
+      !(lock instanceof RunLock) && this.neverStarted(lock.holder.runId) ? lock.holder : undefined;
     if (neverStarted) lock = RunLock.takeOver(lock as RunConflict, runId, actor);
     const runDir = this.runDir(runId);
     let journal: Journal;
@@ -110,45 +123,91 @@ export class Engine {
       environment: prepared.env.kind,
       target: prepared.plan.target,
       inputs: prepared.journalInputs,
-      secretVerifiers: Object.fromEntries(prepared.secrets.map((secret) => [secret.field, createVerifier(secret.value)])),
+      secretVerifiers: Object.fromEntries(
+        prepared.secrets.map((secret) => [secret.field, createVerifier(secret.value)]),
+      ),
       steps: prepared.view.steps,
       facts: prepared.view.facts,
       warnings: prepared.view.warnings,
       actor,
     };
     let last: { seq: number } = journal.append('run-created', prepared.redactor.redactValue(created));
-    if (neverStarted) last = journal.append('lock-taken-over', { previous: neverStarted, actor, reason: `run ${neverStarted.runId} never started (its journal is empty)` });
-    return this.launch(new Run({ runId, prepared, journal, backups: new RunBackupStore(runDir), actor, hooks, lock, journalEntries: last.seq }));
+    if (neverStarted)
+      last = journal.append('lock-taken-over', {
+        previous: neverStarted,
+        actor,
+        reason: `run ${neverStarted.runId} never started (its journal is empty)`,
+      });
+    return this.launch(
+      new Run({
+        runId,
+        prepared,
+        journal,
+        backups: new RunBackupStore(runDir),
+        actor,
+        hooks,
+        lock,
+        journalEntries: last.seq,
+      }),
+    );
   }
 
   /** What resuming this run needs (its procedure, the secret fields to re-enter); refuses a run that is over. */
   resumeNeeds(runId: string): { procedureId: string; secretFields: string[] } {
     const record = this.record(runId);
     assertResumable(record);
-    return { procedureId: record.created.procedureId, secretFields: Object.keys(record.created.secretVerifiers) };
+    return {
+      procedureId: record.created.procedureId,
+      secretFields: Object.keys(record.created.secretVerifiers),
+    };
   }
 
   /** Verifies the journal, checks the re-entered secrets, rebuilds the same plan and continues where the run stopped. */
-  async resume(runId: string, secrets: Record<string, string>, hooks: RunHooks, mode: 'resume' | 'rollback' = 'resume'): Promise<RunHandle> {
-    if (this.active.has(runId)) throw new ProcedureRefusal(`Run ${runId} is still going in this window; answer its prompt instead of resuming it.`);
+  async resume(
+    runId: string,
+    secrets: Record<string, string>,
+    hooks: RunHooks,
+    mode: 'resume' | 'rollback' = 'resume',
+  ): Promise<RunHandle> {
+    if (this.active.has(runId))
+      throw new ProcedureRefusal(
+        `Run ${runId} is still going in this window; answer its prompt instead of resuming it.`,
+      );
     const record = this.record(runId);
     const { created } = record;
     assertResumable(record);
     if (mode === 'rollback') assertRollbackPossible(record);
     for (const [field, verifier] of Object.entries(created.secretVerifiers)) {
       const value = secrets[field];
-      if (value === undefined) throw new InputError(field, 'this run was started with a secret here; re-enter the same value to resume.');
-      if (!matchesVerifier(value, verifier)) throw new InputError(field, 'does not match the secret this run was started with; re-enter the same value.');
+      if (value === undefined)
+        throw new InputError(
+          field,
+          'this run was started with a secret here; re-enter the same value to resume.',
+        );
+      if (!matchesVerifier(value, verifier))
+        throw new InputError(
+          field,
+          'does not match the secret this run was started with; re-enter the same value.',
+        );
     }
-    const inputs = withSecrets(created.inputs, Object.entries(secrets).filter(([field]) => field in created.secretVerifiers).map(([field, value]) => ({ field, value })));
+    const inputs = withSecrets(
+      created.inputs,
+      Object.entries(secrets)
+        .filter(([field]) => field in created.secretVerifiers)
+        .map(([field, value]) => ({ field, value })),
+    );
     const prepared = await this.plan(created.procedureId, inputs, created.environment);
     const planned = prepared.view.steps.map((step) => step.id).join(', ');
     const journaled = created.steps.map((step) => step.id).join(', ');
     if (planned !== journaled) {
-      throw new ProcedureRefusal(`Run ${runId} cannot be resumed: the procedure now plans steps [${planned}] but the run journaled [${journaled}]. Finish by hand or roll back from the report, then start a new run.`);
+      throw new ProcedureRefusal(
+        `Run ${runId} cannot be resumed: the procedure now plans steps [${planned}] but the run journaled [${journaled}]. Finish by hand or roll back from the report, then start a new run.`,
+      );
     }
     if (prepared.plan.target !== created.target) {
-      throw new ProcedureRefusal(`Run ${runId} cannot be resumed: its target was ${created.target}, the same inputs now give ${prepared.plan.target}.`);
+      throw new ProcedureRefusal(
+        `Run ${runId} cannot be resumed: its target was ${created.target}, the same inputs now give ${prepared.plan.target}.`,
+      );
     }
     const actor = currentActor();
     let lock = this.lockFor(created.target, runId);
@@ -163,11 +222,16 @@ export class Engine {
       const opened = Journal.open(this.journalPath(runId));
       journal = opened.journal;
       // Planning took time: another resume may have run (and finished) the run since the record was read.
-      if (opened.entries.length !== record.entries.length || opened.entries.at(-1)?.hash !== record.finalHash) {
+      if (
+        opened.entries.length !== record.entries.length ||
+        opened.entries.at(-1)?.hash !== record.finalHash
+      ) {
         current = foldJournal(opened.entries);
         if (!isResumable(current.state)) {
           journal.close();
-          throw new ProcedureRefusal(`Run ${runId} is over (${current.state}): another resume finished it while this one was being prepared. There is nothing to resume.`);
+          throw new ProcedureRefusal(
+            `Run ${runId} is over (${current.state}): another resume finished it while this one was being prepared. There is nothing to resume.`,
+          );
         }
       }
       if (opened.torn) journal.append('torn-line-recovered', opened.torn);
@@ -177,7 +241,18 @@ export class Engine {
       if (lock instanceof RunLock) lock.release();
       throw error;
     }
-    const run = new Run({ runId, prepared, journal, backups: new RunBackupStore(this.runDir(runId)), actor, hooks, lock, record: current, journalEntries, rollback: mode === 'rollback' });
+    const run = new Run({
+      runId,
+      prepared,
+      journal,
+      backups: new RunBackupStore(this.runDir(runId)),
+      actor,
+      hooks,
+      lock,
+      record: current,
+      journalEntries,
+      rollback: mode === 'rollback',
+    });
     return this.launch(run);
   }
 
@@ -213,14 +288,40 @@ export class Engine {
           continue;
         }
         const live = active.view();
-        summaries.push({ ...summary, state: live.state, needsAttention: live.needsAttention ?? false, attention: live.attention ? pendingLines(live.attention.pending) : [] });
+        summaries.push({
+          ...summary,
+          state: live.state,
+          needsAttention: live.needsAttention ?? false,
+          attention: live.attention ? pendingLines(live.attention.pending) : [],
+        });
       } catch (error) {
         if (error instanceof JournalEmpty) {
-          summaries.push({ runId, procedureId: 'unknown', title: 'Never started (its journal is empty: the process stopped before its first entry); nothing was changed', state: 'never-started', startedAt: runId, host: 'unknown', user: 'unknown', secretFields: [], needsAttention: false, attention: [] });
+          summaries.push({
+            runId,
+            procedureId: 'unknown',
+            title:
+              'Never started (its journal is empty: the process stopped before its first entry); nothing was changed',
+            state: 'never-started',
+            startedAt: runId,
+            host: 'unknown',
+            user: 'unknown',
+            secretFields: [],
+            needsAttention: false,
+            attention: [],
+          });
           continue;
         }
         if (!(error instanceof JournalTampered)) throw error;
-        summaries.push({ runId, procedureId: 'unknown', title: `Journal does not verify: ${error.message}`, state: 'failed', startedAt: runId, host: 'unknown', user: 'unknown', secretFields: [] });
+        summaries.push({
+          runId,
+          procedureId: 'unknown',
+          title: `Journal does not verify: ${error.message}`,
+          state: 'failed',
+          startedAt: runId,
+          host: 'unknown',
+          user: 'unknown',
+          secretFields: [],
+        });
       }
     }
     return summaries;
@@ -252,7 +353,9 @@ export class Engine {
   private withLiveState(record: RunRecord): RunRecord {
     if (record.state !== 'interrupted') return record;
     const current = currentHolder(this.locksDir, record.created.target, currentActor());
-    return current?.live && current.holder.runId === record.created.runId ? { ...record, state: 'running' } : record;
+    return current?.live && current.holder.runId === record.created.runId
+      ? { ...record, state: 'running' }
+      : record;
   }
 
   private neverStarted(runId: string): boolean {
@@ -266,7 +369,8 @@ export class Engine {
   }
 
   private record(runId: string): RunRecord {
-    if (!isRunId(runId) || !fs.existsSync(this.journalPath(runId))) throw new NotFound(`No run "${runId}" in ${this.runsDir}. List runs with \`breakglass runs\`.`);
+    if (!isRunId(runId) || !fs.existsSync(this.journalPath(runId)))
+      throw new NotFound(`No run "${runId}" in ${this.runsDir}. List runs with \`breakglass runs\`.`);
     return foldJournal(readJournal(this.journalPath(runId)));
   }
 
@@ -282,9 +386,15 @@ export class Engine {
 function assertRollbackPossible(record: RunRecord): void {
   if (record.rollingBack) return;
   const way = rollbackWay(record.created.steps, record.steps);
-  if (!way.available) throw new ProcedureRefusal(`Run ${record.created.runId} cannot be rolled back: ${way.reason ?? 'nothing to undo'}`);
+  if (!way.available)
+    throw new ProcedureRefusal(
+      `Run ${record.created.runId} cannot be rolled back: ${way.reason ?? 'nothing to undo'}`,
+    );
 }
 
 function assertResumable(record: RunRecord): void {
-  if (!isResumable(record.state)) throw new ProcedureRefusal(`Run ${record.created.runId} is over (${record.state}); there is nothing to resume. Start a new run if needed.`);
+  if (!isResumable(record.state))
+    throw new ProcedureRefusal(
+      `Run ${record.created.runId} is over (${record.state}); there is nothing to resume. Start a new run if needed.`,
+    );
 }

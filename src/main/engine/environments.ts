@@ -7,13 +7,18 @@ import type { Sandbox } from './sandbox/sandbox.js';
 import type { Environment, SystemModule } from './types.js';
 
 /** The adapters a procedure of `system` runs against: this machine for real, or the practice sandbox. */
-export function createEnvironment(kind: EnvironmentKind, system: SystemModule, sandbox: Sandbox): Environment {
+export function createEnvironment(
+  kind: EnvironmentKind,
+  system: SystemModule,
+  sandbox: Sandbox,
+): Environment {
   if (kind === 'sandbox') return sandbox.environment(system);
   const exec = new NodeExec();
   return {
     kind: 'real',
     exec,
     db: lazyDbConnector(),
-    services: process.platform === 'win32' ? new WindowsServiceController(exec) : new SystemdServiceController(exec),
+    services:
+      process.platform === 'win32' ? new WindowsServiceController(exec) : new SystemdServiceController(exec),
   };
 }

@@ -40,17 +40,28 @@ export function secretFieldPatterns(schema: z.ZodType): PathPattern[] {
     const items = Array.isArray(node.items) ? node.items : node.items ? [node.items] : [];
     for (const item of items) walk(item, [...at, '*']);
     if (typeof node.additionalProperties === 'object') walk(node.additionalProperties, [...at, '*']);
-    for (const option of [...(node.anyOf ?? []), ...(node.oneOf ?? []), ...(node.allOf ?? [])]) walk(option, at);
+    for (const option of [...(node.anyOf ?? []), ...(node.oneOf ?? []), ...(node.allOf ?? [])])
+      walk(option, at);
   };
   walk(inputJsonSchema(schema) as JsonSchemaNode, []);
   return patterns;
 }
 
-function visit(value: unknown, pattern: PathPattern, at: string[], found: (path: string[], parent: Record<string, unknown>, key: string) => void): void {
+function visit(
+  value: unknown,
+  pattern: PathPattern,
+  at: string[],
+  found: (path: string[], parent: Record<string, unknown>, key: string) => void,
+): void {
   if (pattern.length === 0 || !value || typeof value !== 'object') return;
   const [head, ...rest] = pattern as [string, ...string[]];
   const container = value as Record<string, unknown>;
-  const keys = head === '*' ? Object.keys(container) : Object.prototype.hasOwnProperty.call(container, head) ? [head] : [];
+  const keys =
+    head === '*'
+      ? Object.keys(container)
+      : Object.prototype.hasOwnProperty.call(container, head)
+        ? [head]
+        : [];
   for (const key of keys) {
     if (rest.length === 0) found([...at, key], container, key);
     else visit(container[key], rest, [...at, key], found);

@@ -29,7 +29,9 @@ export class JournalTampered extends Error {
     readonly line: number,
     reason: string,
   ) {
-    super(`The journal ${journalPath} has been altered at line ${line}: ${reason}. It cannot be trusted for resume; keep it for the audit and start a new run.`);
+    super(
+      `The journal ${journalPath} has been altered at line ${line}: ${reason}. It cannot be trusted for resume; keep it for the audit and start a new run.`,
+    );
     this.name = 'JournalTampered';
   }
 }
@@ -40,7 +42,9 @@ export class JournalTampered extends Error {
  */
 export class JournalEmpty extends Error {
   constructor(readonly journalPath: string) {
-    super(`The journal ${journalPath} is empty: that run never started (it stopped before its first entry), so nothing was changed.`);
+    super(
+      `The journal ${journalPath} is empty: that run never started (it stopped before its first entry), so nothing was changed.`,
+    );
     this.name = 'JournalEmpty';
   }
 }
@@ -159,7 +163,12 @@ export function verifyJournal(filePath: string): VerifiedJournal {
     }
   }
   if (entries.length === 0) throw new JournalEmpty(filePath);
-  return { entries, torn, verifiedBytes: Buffer.byteLength(text.slice(0, missingNewline ? text.length : cut), 'utf8'), missingNewline };
+  return {
+    entries,
+    torn,
+    verifiedBytes: Buffer.byteLength(text.slice(0, missingNewline ? text.length : cut), 'utf8'),
+    missingNewline,
+  };
 }
 
 function verifiedEntry(filePath: string, line: string, lineNo: number, prev: string): JournalEntry {
@@ -169,11 +178,26 @@ function verifiedEntry(filePath: string, line: string, lineNo: number, prev: str
   } catch {
     throw new JournalTampered(filePath, lineNo, 'it is not valid JSON');
   }
-  if (!entry || typeof entry !== 'object' || typeof entry.hash !== 'string' || typeof entry.type !== 'string') {
+  if (
+    !entry ||
+    typeof entry !== 'object' ||
+    typeof entry.hash !== 'string' ||
+    typeof entry.type !== 'string'
+  ) {
     throw new JournalTampered(filePath, lineNo, 'it is not a journal entry');
   }
-  if (entry.seq !== lineNo) throw new JournalTampered(filePath, lineNo, `its sequence number is ${String(entry.seq)}, expected ${lineNo} (a line was removed, inserted or moved)`);
-  if (entry.prev !== prev) throw new JournalTampered(filePath, lineNo, 'it does not follow the line before it (a line was removed, inserted or moved)');
+  if (entry.seq !== lineNo)
+    throw new JournalTampered(
+      filePath,
+      lineNo,
+      `its sequence number is ${String(entry.seq)}, expected ${lineNo} (a line was removed, inserted or moved)`,
+    );
+  if (entry.prev !== prev)
+    throw new JournalTampered(
+      filePath,
+      lineNo,
+      'it does not follow the line before it (a line was removed, inserted or moved)',
+    );
   if (entryHash(entry.seq, entry.at, entry.type, entry.data, entry.prev) !== entry.hash) {
     throw new JournalTampered(filePath, lineNo, 'its content does not match its hash (it was edited)');
   }

@@ -23,7 +23,11 @@ export interface PreparedPlan {
 }
 
 /** Validates inputs and asks the procedure for its plan; changes nothing. */
-export async function preparePlan(procedure: ProcedureDefinition, rawInputs: unknown, env: Environment): Promise<PreparedPlan> {
+export async function preparePlan(
+  procedure: ProcedureDefinition,
+  rawInputs: unknown,
+  env: Environment,
+): Promise<PreparedPlan> {
   const patterns = secretFieldPatterns(procedure.inputs);
   const redactor = new Redactor(collectSecrets(rawInputs, patterns).map((secret) => secret.value));
   let inputs: unknown;
@@ -85,11 +89,16 @@ function assertCompensations(procedureId: string, plan: Plan): void {
     if (!step.compensation) return;
     const { restoredBy } = step.compensation;
     if (restoredBy === undefined) {
-      if (!step.undo) throw new Error(`Procedure ${procedureId}: step ${step.id} declares a compensation with neither a restoring step nor an undo`);
+      if (!step.undo)
+        throw new Error(
+          `Procedure ${procedureId}: step ${step.id} declares a compensation with neither a restoring step nor an undo`,
+        );
       return;
     }
     if (!plan.steps.slice(index + 1).some((later) => later.id === restoredBy)) {
-      throw new Error(`Procedure ${procedureId}: step ${step.id} is restored by "${restoredBy}", which is not a later step of the plan`);
+      throw new Error(
+        `Procedure ${procedureId}: step ${step.id} is restored by "${restoredBy}", which is not a later step of the plan`,
+      );
     }
   });
 }

@@ -25,18 +25,24 @@ export class ProcedureRegistry {
 
   get(procedureId: string): { procedure: ProcedureDefinition; system: SystemModule } {
     const found = this.procedures.get(procedureId);
-    if (!found) throw new NotFound(`No procedure "${procedureId}". List them with \`breakglass procedures\`.`);
+    if (!found)
+      throw new NotFound(`No procedure "${procedureId}". List them with \`breakglass procedures\`.`);
     return found;
   }
 
   system(systemId: string): SystemModule {
     const system = this.systems.find((candidate) => candidate.id === systemId);
-    if (!system) throw new NotFound(`No system "${systemId}". Known: ${this.systems.map((s) => s.id).join(', ')}.`);
+    if (!system)
+      throw new NotFound(`No system "${systemId}". Known: ${this.systems.map((s) => s.id).join(', ')}.`);
     return system;
   }
 
   systemSummaries(): SystemSummary[] {
-    return this.systems.map((system) => ({ id: system.id, title: system.title, hasDiscovery: system.discover !== undefined }));
+    return this.systems.map((system) => ({
+      id: system.id,
+      title: system.title,
+      hasDiscovery: system.discover !== undefined,
+    }));
   }
 
   summaries(): ProcedureSummary[] {

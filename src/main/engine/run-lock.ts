@@ -47,15 +47,31 @@ export class RunLock {
   }
 
   /** Takes the lock, or reports who holds it (and whether that holder is stale). */
-  static tryAcquire(locksDir: string, target: string, runId: string, actor: Actor, startedAt = new Date()): LockAttempt {
+  static tryAcquire(
+    locksDir: string,
+    target: string,
+    runId: string,
+    actor: Actor,
+    startedAt = new Date(),
+  ): LockAttempt {
     fs.mkdirSync(locksDir, { recursive: true, mode: 0o700 });
     const lockPath = RunLock.pathFor(locksDir, target);
-    const holder: LockHolder = { runId, target, host: actor.host, user: actor.user, pid: actor.pid, startedAt: startedAt.toISOString() };
+    const holder: LockHolder = {
+      runId,
+      target,
+      host: actor.host,
+      user: actor.user,
+      pid: actor.pid,
+      startedAt: startedAt.toISOString(),
+    };
     for (;;) {
       if (createExclusive(lockPath, holder)) return { acquired: true, lock: new RunLock(lockPath, holder) };
       const existing = readLock(lockPath, target);
       if (!existing) continue; // released between our attempt and our read: try again
-      return { acquired: false, conflict: new RunConflict(existing.holder, lockPath, isStale(existing, actor)) };
+      return {
+        acquired: false,
+        conflict: new RunConflict(existing.holder, lockPath, isStale(existing, actor)),
+      };
     }
   }
 
@@ -67,7 +83,14 @@ export class RunLock {
    */
   static takeOver(conflict: RunConflict, runId: string, actor: Actor): RunLock {
     const { lockPath } = conflict;
-    const holder: LockHolder = { runId, target: conflict.holder.target, host: actor.host, user: actor.user, pid: actor.pid, startedAt: new Date().toISOString() };
+    const holder: LockHolder = {
+      runId,
+      target: conflict.holder.target,
+      host: actor.host,
+      user: actor.user,
+      pid: actor.pid,
+      startedAt: new Date().toISOString(),
+    };
     const aside = `${lockPath}.stale-${runId}-${randomBytes(6).toString('hex')}`;
     try {
       fs.renameSync(lockPath, aside);
@@ -93,12 +116,17 @@ export class RunLock {
 
   release(): void {
     const current = readLock(this.lockPath)?.holder;
-    if (current && current.runId === this.holder.runId && current.pid === this.holder.pid) fs.rmSync(this.lockPath, { force: true });
+    if (current && current.runId === this.holder.runId && current.pid === this.holder.pid)
+      fs.rmSync(this.lockPath, { force: true });
   }
 }
 
 /** Who holds the target's lock now, and whether that holder is alive (another host counts as alive). */
-export function currentHolder(locksDir: string, target: string, actor: Actor): { holder: LockHolder; live: boolean } | undefined {
+export function currentHolder(
+  locksDir: string,
+  target: string,
+  actor: Actor,
+): { holder: LockHolder; live: boolean } | undefined {
   const existing = readLock(RunLock.pathFor(locksDir, target), target);
   if (!existing) return undefined;
   return { holder: existing.holder, live: !isStale(existing, actor) };
@@ -140,14 +168,22 @@ function readLock(lockPath: string, target = 'unknown'): LockContent | undefined
   }
   try {
     const holder = JSON.parse(text) as LockHolder;
-    if (holder && typeof holder === 'object' && typeof holder.runId === 'string') return { holder, writing: false };
+    if (holder && typeof holder === 'object' && typeof holder.runId === 'string')
+      return { holder, writing: false };
   } catch {
     // falls through: empty or torn
   }
   // Being written (young), or cut short by a crash between create and write (old: held by nobody alive).
   const writing = Date.now() - mtimeMs < WRITING_GRACE_MS;
   return {
-    holder: { runId: writing ? 'unknown (its lock file is being written)' : 'unknown', target, host: os.hostname(), user: 'unknown', pid: 0, startedAt: new Date(mtimeMs).toISOString() },
+    holder: {
+      runId: writing ? 'unknown (its lock file is being written)' : 'unknown',
+      target,
+      host: os.hostname(),
+      user: 'unknown',
+      pid: 0,
+      startedAt: new Date(mtimeMs).toISOString(),
+    },
     writing,
   };
 }

@@ -28,27 +28,39 @@ export function isResumable(state: RunState): boolean {
 
 export function foldJournal(entries: JournalEntry[]): RunRecord {
   const first = entries[0];
-  if (!first || first.type !== 'run-created') throw new Error('The journal does not start with its run-created entry');
+  if (!first || first.type !== 'run-created')
+    throw new Error('The journal does not start with its run-created entry');
   const created = first.data as unknown as RunCreated;
   const record: RunRecord = {
     created,
     startedAt: first.at,
     actors: [{ actor: created.actor, at: first.at, action: 'started' }],
-    steps: created.steps.map((step) => ({ id: step.id, kind: step.kind, title: step.title, state: 'pending', logs: [] })),
+    steps: created.steps.map((step) => ({
+      id: step.id,
+      kind: step.kind,
+      title: step.title,
+      state: 'pending',
+      logs: [],
+    })),
     gates: new Set(),
     rollingBack: false,
     state: 'interrupted',
     finalHash: entries.at(-1)?.hash ?? first.hash,
     entries,
   };
-  const step = (id: string): StepProgress | undefined => record.steps.find((candidate) => candidate.id === id);
+  const step = (id: string): StepProgress | undefined =>
+    record.steps.find((candidate) => candidate.id === id);
   for (const entry of entries.slice(1)) {
     const type = entry.type as keyof JournalEntryData;
     const data = entry.data as Record<string, unknown> & { stepId?: string };
     const target = data.stepId === undefined ? undefined : step(data.stepId);
     switch (type) {
       case 'resumed':
-        record.actors.push({ actor: (data as JournalEntryData['resumed']).actor, at: entry.at, action: 'resumed' });
+        record.actors.push({
+          actor: (data as JournalEntryData['resumed']).actor,
+          at: entry.at,
+          action: 'resumed',
+        });
         record.state = 'interrupted';
         record.error = undefined;
         record.finishedAt = undefined;
@@ -67,11 +79,19 @@ export function foldJournal(entries: JournalEntry[]): RunRecord {
         break;
       case 'step-failed': {
         const failed = data as JournalEntryData['step-failed'];
-        if (target) Object.assign(target, { state: 'failed', message: failed.fix ? `${failed.error} Fix: ${failed.fix}` : failed.error });
+        if (target)
+          Object.assign(target, {
+            state: 'failed',
+            message: failed.fix ? `${failed.error} Fix: ${failed.fix}` : failed.error,
+          });
         break;
       }
       case 'step-skipped':
-        if (target) Object.assign(target, { state: 'skipped', message: (data as JournalEntryData['step-skipped']).reason });
+        if (target)
+          Object.assign(target, {
+            state: 'skipped',
+            message: (data as JournalEntryData['step-skipped']).reason,
+          });
         break;
       case 'rollback-started':
         record.rollingBack = true;
@@ -126,7 +146,11 @@ export function recordView(record: RunRecord, journalPath: string): RunView {
 /** A journal that stopped short of its end: what it left (`needsAttention` when a compensation is pending) and the ways out. */
 export function recordAttention(record: RunRecord): ReturnType<typeof attentionOf> {
   const stopped = record.state === 'interrupted' || record.finishedAt !== undefined;
-  return attentionOf(record.created.steps, record.steps, { state: record.state, stopped, rollingBack: record.rollingBack });
+  return attentionOf(record.created.steps, record.steps, {
+    state: record.state,
+    stopped,
+    rollingBack: record.rollingBack,
+  });
 }
 
 export function recordSummary(record: RunRecord): RunSummary {

@@ -64,7 +64,13 @@ export class Run {
     const { record, prepared } = options;
     this.steps = record
       ? record.steps.map((step) => ({ ...step, logs: [...step.logs] }))
-      : prepared.view.steps.map((step) => ({ id: step.id, kind: step.kind, title: step.title, state: 'pending', logs: [] }));
+      : prepared.view.steps.map((step) => ({
+          id: step.id,
+          kind: step.kind,
+          title: step.title,
+          state: 'pending',
+          logs: [],
+        }));
     this.gates = new Set(record?.gates ?? []);
     this.rollingBack = record?.rollingBack ?? false;
     this.startedAt = record?.startedAt ?? new Date().toISOString();
@@ -93,7 +99,11 @@ export class Run {
       finishedAt: this.finishedAt,
       journalPath: journal.filePath,
       journalHash: journal.finalHash,
-      ...attentionOf(prepared.view.steps, this.steps, { state: this.state, stopped: this.finishedAt !== undefined, rollingBack: this.rollingBack }),
+      ...attentionOf(prepared.view.steps, this.steps, {
+        state: this.state,
+        stopped: this.finishedAt !== undefined,
+        rollingBack: this.rollingBack,
+      }),
     };
   }
 
@@ -120,7 +130,12 @@ export class Run {
       return true;
     }
     if (lock.holder.runId !== runId) {
-      const decision = await this.ask({ kind: 'confirm-changes', title: 'Take over a stale run lock?', message: lock.message, options: ['confirm', 'cancel'] });
+      const decision = await this.ask({
+        kind: 'confirm-changes',
+        title: 'Take over a stale run lock?',
+        message: lock.message,
+        options: ['confirm', 'cancel'],
+      });
       if (decision !== 'confirm') {
         this.stop('cancelled', 'Cancelled: the stale lock was not taken over.');
         return false;
@@ -168,7 +183,9 @@ export class Run {
   private async passGates(step: StepDefinition): Promise<'go' | 'cancel' | 'rollback'> {
     const description = this.describe(step);
     if (description.outage && !this.gates.has(`outage:${step.id}`)) {
-      const services = description.services?.stop.length ? ` Services going down: ${description.services.stop.join(', ')}.` : '';
+      const services = description.services?.stop.length
+        ? ` Services going down: ${description.services.stop.join(', ')}.`
+        : '';
       const decision = await this.decide({
         kind: 'confirm-outage',
         stepId: step.id,
@@ -236,7 +253,10 @@ export class Run {
     } catch (error) {
       const failure = toStepFailure(redactedError(error, this.options.prepared.redactor));
       this.append('step-failed', { stepId: step.id, error: failure.message, fix: failure.fix });
-      this.updateStep(step.id, { state: 'failed', message: failure.fix ? `${failure.message} Fix: ${failure.fix}` : failure.message });
+      this.updateStep(step.id, {
+        state: 'failed',
+        message: failure.fix ? `${failure.message} Fix: ${failure.fix}` : failure.message,
+      });
       this.emit('step-failed', step.id);
       return failure;
     }
@@ -258,7 +278,8 @@ export class Run {
     const steps = [...this.options.prepared.plan.steps].reverse();
     for (const step of steps) {
       const progress = this.progress(step.id);
-      if (step.kind === 'check' || !step.undo || !['done', 'failed', 'running'].includes(progress.state)) continue;
+      if (step.kind === 'check' || !step.undo || !['done', 'failed', 'running'].includes(progress.state))
+        continue;
       for (;;) {
         this.append('undo-started', { stepId: step.id });
         this.updateStep(step.id, { message: 'undoing' });
@@ -298,7 +319,12 @@ export class Run {
 
   private stopAfterFailure(step: StepDefinition, preflight: boolean): 'stopped' {
     const message = this.progress(step.id).message ?? 'failed';
-    this.stop('failed', preflight ? `Preflight failed at "${step.title}": ${message} Nothing was changed.` : `Stopped at "${step.title}": ${message}`);
+    this.stop(
+      'failed',
+      preflight
+        ? `Preflight failed at "${step.title}": ${message} Nothing was changed.`
+        : `Stopped at "${step.title}": ${message}`,
+    );
     return 'stopped';
   }
 
@@ -322,7 +348,10 @@ export class Run {
   private async decide(input: PromptInput): Promise<Decision> {
     for (;;) {
       const decision = await this.ask(input);
-      if (decision === 'cancel' && this.steps.some((step) => step.kind !== 'check' && step.state !== 'pending')) {
+      if (
+        decision === 'cancel' &&
+        this.steps.some((step) => step.kind !== 'check' && step.state !== 'pending')
+      ) {
         const confirmed = await this.confirmCancel(input.stepId);
         if (confirmed === 'cancel') continue;
         if (confirmed === 'rollback') return 'rollback';
@@ -335,23 +364,51 @@ export class Run {
 
   private async confirmCancel(stepId: string | undefined): Promise<Decision> {
     const planned = this.options.prepared.view.steps;
-    const attention = attentionOf(planned, this.steps, { state: 'cancelled', stopped: true, rollingBack: false }).attention;
+    const attention = attentionOf(planned, this.steps, {
+      state: 'cancelled',
+      stopped: true,
+      rollingBack: false,
+    }).attention;
     const pending = attention ? pendingLines(attention.pending) : [];
     const back = rollbackWay(planned, this.steps);
     const forward = resumeWay(planned, this.steps, false);
-    const stays = this.steps.filter((step) => step.kind !== 'check' && (step.state === 'done' || step.state === 'failed' || step.state === 'running')).map((step) => step.title);
+    const stays = this.steps
+      .filter(
+        (step) =>
+          step.kind !== 'check' &&
+          (step.state === 'done' || step.state === 'failed' || step.state === 'running'),
+      )
+      .map((step) => step.title);
     return this.ask({
       kind: 'confirm-cancel',
       stepId,
-      title: pending.length > 0 ? 'Stop the run and leave production degraded?' : 'Stop the run with its changes in place?',
+      title:
+        pending.length > 0
+          ? 'Stop the run and leave production degraded?'
+          : 'Stop the run with its changes in place?',
       message: [
-        pending.length > 0 ? `Stopping now leaves: ${pending.join('; ')}. The run will show as needing attention until that is brought back.` : `Stopping now undoes nothing: ${stays.map((title) => `"${title}"`).join(', ')} stay as they are.`,
-        back.available ? `Roll back undoes, newest first: ${back.steps.map((step) => step.does).join(' ')}` : `Rollback is not possible: ${back.reason ?? ''}`,
-        forward.available ? `Resume later runs: ${forward.steps.map((step) => `"${step.title}"`).join(', ')}.` : '',
-      ].filter(Boolean).join(' '),
-      instructions: [...pending.map((line) => `Left in place: ${line}`), ...back.steps.map((step) => `Rollback: ${step.title} — ${step.does}`)],
+        pending.length > 0
+          ? `Stopping now leaves: ${pending.join('; ')}. The run will show as needing attention until that is brought back.`
+          : `Stopping now undoes nothing: ${stays.map((title) => `"${title}"`).join(', ')} stay as they are.`,
+        back.available
+          ? `Roll back undoes, newest first: ${back.steps.map((step) => step.does).join(' ')}`
+          : `Rollback is not possible: ${back.reason ?? ''}`,
+        forward.available
+          ? `Resume later runs: ${forward.steps.map((step) => `"${step.title}"`).join(', ')}.`
+          : '',
+      ]
+        .filter(Boolean)
+        .join(' '),
+      instructions: [
+        ...pending.map((line) => `Left in place: ${line}`),
+        ...back.steps.map((step) => `Rollback: ${step.title} — ${step.does}`),
+      ],
       options: back.available ? ['confirm', 'rollback', 'cancel'] : ['confirm', 'cancel'],
-      labels: { confirm: pending.length > 0 ? 'Stop anyway (needs attention)' : 'Stop here', rollback: 'Roll back instead', cancel: 'Go back' },
+      labels: {
+        confirm: pending.length > 0 ? 'Stop anyway (needs attention)' : 'Stop here',
+        rollback: 'Roll back instead',
+        cancel: 'Go back',
+      },
     });
   }
 
@@ -369,12 +426,19 @@ export class Run {
   }
 
   private async ask(input: PromptInput): Promise<Decision> {
-    const prompt: Prompt = this.options.prepared.redactor.redactValue({ ...input, id: randomUUID(), instructions: input.instructions ?? [] });
+    const prompt: Prompt = this.options.prepared.redactor.redactValue({
+      ...input,
+      id: randomUUID(),
+      instructions: input.instructions ?? [],
+    });
     const resumeState = this.state;
     this.prompt = prompt;
     this.setState('awaiting', 'prompt');
     const decision = await this.options.hooks.decide(prompt);
-    if (!prompt.options.includes(decision)) throw new Error(`"${decision}" is not an answer to "${prompt.title}" (expected ${prompt.options.join(', ')})`);
+    if (!prompt.options.includes(decision))
+      throw new Error(
+        `"${decision}" is not an answer to "${prompt.title}" (expected ${prompt.options.join(', ')})`,
+      );
     this.prompt = undefined;
     this.setState(resumeState);
     return decision;
@@ -419,7 +483,11 @@ export class Run {
   private stop(state: RunState, error?: string, prompt?: Prompt): void {
     this.error = error;
     this.finishedAt = new Date().toISOString();
-    this.append('run-stopped', { state, error, prompt: prompt && { kind: prompt.kind, stepId: prompt.stepId, title: prompt.title } });
+    this.append('run-stopped', {
+      state,
+      error,
+      prompt: prompt && { kind: prompt.kind, stepId: prompt.stepId, title: prompt.title },
+    });
     this.setState(state, 'finished');
   }
 
@@ -437,7 +505,10 @@ export class Run {
   }
 
   private append<T extends EntryType>(type: T, data: JournalEntryData[T]): void {
-    const entry = this.options.journal.append(type, this.options.prepared.redactor.redactValue(JSON.parse(JSON.stringify(data)) as object));
+    const entry = this.options.journal.append(
+      type,
+      this.options.prepared.redactor.redactValue(JSON.parse(JSON.stringify(data)) as object),
+    );
     this.revision = entry.seq;
   }
 

@@ -18,7 +18,14 @@ const KEY_LENGTH = 32;
 export function createVerifier(secret: string): SecretVerifier {
   const salt = randomBytes(16);
   const hash = scryptSync(secret, salt, KEY_LENGTH, { N, r: R, p: P });
-  return { algorithm: 'scrypt', n: N, r: R, p: P, salt: salt.toString('base64'), hash: hash.toString('base64') };
+  return {
+    algorithm: 'scrypt',
+    n: N,
+    r: R,
+    p: P,
+    salt: salt.toString('base64'),
+    hash: hash.toString('base64'),
+  };
 }
 
 export function matchesVerifier(secret: string, verifier: SecretVerifier): boolean {

@@ -4,7 +4,15 @@
  * The engine knows no system: systems implement these interfaces under src/main/systems/.
  */
 import type { z } from 'zod';
-import type { Compensation, DiscoveryReport, EnvironmentKind, Fact, FailureDecision, StepDescriptionInput, StepKind } from '../../shared/procedure.js';
+import type {
+  Compensation,
+  DiscoveryReport,
+  EnvironmentKind,
+  Fact,
+  FailureDecision,
+  StepDescriptionInput,
+  StepKind,
+} from '../../shared/procedure.js';
 import type { DbConnector } from '../platform/db/types.js';
 import type { Exec, ExecRequest, ExecResult } from '../platform/exec/types.js';
 import type { ServiceController } from '../platform/services/types.js';
@@ -161,5 +169,8 @@ export interface SandboxSeedContext {
   /** A folder this system owns inside the sandbox tree (the Environment's sandboxRoot/<system id>). */
   root: string;
   /** Declares a simulated service (initially running) for the sandbox's service controller. */
-  defineService(name: string, options?: { displayName?: string; startType?: 'auto' | 'manual' | 'disabled' }): void;
+  defineService(
+    name: string,
+    options?: { displayName?: string; startType?: 'auto' | 'manual' | 'disabled' },
+  ): void;
 }

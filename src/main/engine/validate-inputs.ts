@@ -6,7 +6,8 @@ export function validateInputs<S extends z.ZodType>(schema: S, raw: unknown): z.
   const result = schema.safeParse(raw ?? {});
   if (result.success) return result.data;
   const issue = result.error.issues[0];
-  if (!issue) throw new InputError('inputs', 'invalid; check the input file against `breakglass procedures --json`');
+  if (!issue)
+    throw new InputError('inputs', 'invalid; check the input file against `breakglass procedures --json`');
   const field = issue.path.length > 0 ? issue.path.map(String).join('.') : 'inputs';
   throw new InputError(field, `${issue.message}. ${fixFor(issue)}`);
 }
@@ -14,7 +15,9 @@ export function validateInputs<S extends z.ZodType>(schema: S, raw: unknown): z.
 function fixFor(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
     case 'invalid_type':
-      return issue.message.endsWith('received undefined') ? 'Fix: provide this field.' : `Fix: give a ${issue.expected}.`;
+      return issue.message.endsWith('received undefined')
+        ? 'Fix: provide this field.'
+        : `Fix: give a ${issue.expected}.`;
     case 'too_small':
     case 'too_big':
       return 'Fix: give a value within the limits.';

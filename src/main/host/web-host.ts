@@ -11,7 +11,12 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { EventHub } from '../api/event-hub.js';
 import type { Handlers } from '../api/types.js';
 import { createRouter, failure, internalErrorLogger, type Route } from '../api/ipc-router.js';
-import { TOKEN_SUBPROTOCOL_PREFIX, WEB_SOCKET_PATH, type EventMessage, type ResultMessage } from '../../shared/transport-wire.js';
+import {
+  TOKEN_SUBPROTOCOL_PREFIX,
+  WEB_SOCKET_PATH,
+  type EventMessage,
+  type ResultMessage,
+} from '../../shared/transport-wire.js';
 import { contentSecurityPolicy } from './content-security-policy.js';
 import { readStaticFile } from './static-files.js';
 
@@ -26,7 +31,12 @@ export interface WebHost {
   close(): Promise<void>;
 }
 
-export async function startWebHost(options: { handlers: Handlers; hub: EventHub; rendererDir: string; port?: number }): Promise<WebHost> {
+export async function startWebHost(options: {
+  handlers: Handlers;
+  hub: EventHub;
+  rendererDir: string;
+  port?: number;
+}): Promise<WebHost> {
   const token = randomBytes(32).toString('base64url');
   const route = createRouter(options.handlers, internalErrorLogger('the web wizard'));
   const server = http.createServer();
@@ -42,7 +52,8 @@ export async function startWebHost(options: { handlers: Handlers; hub: EventHub;
   const sockets = new WebSocketServer({
     noServer: true,
     maxPayload: MAX_MESSAGE_BYTES,
-    handleProtocols: (offered) => [...offered].find((protocol) => protocol.startsWith(TOKEN_SUBPROTOCOL_PREFIX)) ?? false,
+    handleProtocols: (offered) =>
+      [...offered].find((protocol) => protocol.startsWith(TOKEN_SUBPROTOCOL_PREFIX)) ?? false,
   });
   server.on('upgrade', (request, socket, head) => {
     const refusal = checkUpgrade(request, origin, token);
@@ -68,11 +79,21 @@ export async function startWebHost(options: { handlers: Handlers; hub: EventHub;
 
 function listen(server: http.Server, port: number): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    return Promise.reject(new Error(`port: ${String(port)} is not a TCP port; use a whole number from 1 to 65535 (or leave it out for a free one).`));
+    return Promise.reject(
+      new Error(
+        `port: ${String(port)} is not a TCP port; use a whole number from 1 to 65535 (or leave it out for a free one).`,
+      ),
+    );
   }
   return new Promise((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
-      reject(error.code === 'EADDRINUSE' ? new Error(`port: ${port} is already in use on ${LOOPBACK}; choose another with --port or leave it out for a free one.`) : error);
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new Error(
+              `port: ${port} is already in use on ${LOOPBACK}; choose another with --port or leave it out for a free one.`,
+            )
+          : error,
+      );
     });
     server.listen(port, LOOPBACK, () => resolve());
   });
@@ -90,14 +111,26 @@ function securityHeaders(webSocketOrigin: string): Record<string, string> {
   };
 }
 
-async function serveFile(rendererDir: string, origin: string, headers: Record<string, string>, request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
+async function serveFile(
+  rendererDir: string,
+  origin: string,
+  headers: Record<string, string>,
+  request: http.IncomingMessage,
+  response: http.ServerResponse,
+): Promise<void> {
   try {
     // A page on another name that resolves to 127.0.0.1 (DNS rebinding) must not read the wizard.
-    if (request.headers.host !== new URL(origin).host) return plain(response, 403, 'Forbidden: use the address Breakglass printed.');
-    if (request.method !== 'GET' && request.method !== 'HEAD') return plain(response, 405, 'Method not allowed');
+    if (request.headers.host !== new URL(origin).host)
+      return plain(response, 403, 'Forbidden: use the address Breakglass printed.');
+    if (request.method !== 'GET' && request.method !== 'HEAD')
+      return plain(response, 405, 'Method not allowed');
     const file = await readStaticFile(rendererDir, new URL(request.url ?? '/', origin).pathname);
     if (!file) return plain(response, 404, 'Not found');
-    response.writeHead(200, { ...headers, 'Content-Type': file.contentType, 'Content-Length': file.body.length });
+    response.writeHead(200, {
+      ...headers,
+      'Content-Type': file.contentType,
+      'Content-Length': file.body.length,
+    });
     response.end(request.method === 'HEAD' ? undefined : file.body);
   } catch {
     plain(response, 500, 'Internal error');
@@ -105,7 +138,10 @@ async function serveFile(rendererDir: string, origin: string, headers: Record<st
 }
 
 function plain(response: http.ServerResponse, status: number, text: string): void {
-  response.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' });
+  response.writeHead(status, {
+    'Content-Type': 'text/plain; charset=utf-8',
+    'X-Content-Type-Options': 'nosniff',
+  });
   response.end(text);
 }
 
@@ -115,12 +151,16 @@ interface Refusal {
 }
 
 function checkUpgrade(request: http.IncomingMessage, origin: string, token: string): Refusal | undefined {
-  if (new URL(request.url ?? '/', origin).pathname !== WEB_SOCKET_PATH) return { status: 404, reason: 'Not Found' };
+  if (new URL(request.url ?? '/', origin).pathname !== WEB_SOCKET_PATH)
+    return { status: 404, reason: 'Not Found' };
   if (request.headers.host !== new URL(origin).host) return { status: 403, reason: 'Forbidden' };
   if (request.headers.origin !== origin) return { status: 403, reason: 'Forbidden' };
   const offered = (request.headers['sec-websocket-protocol'] ?? '').split(',').map((value) => value.trim());
-  const presented = offered.find((value) => value.startsWith(TOKEN_SUBPROTOCOL_PREFIX))?.slice(TOKEN_SUBPROTOCOL_PREFIX.length);
-  if (presented === undefined || !sameSecret(presented, token)) return { status: 401, reason: 'Unauthorized' };
+  const presented = offered
+    .find((value) => value.startsWith(TOKEN_SUBPROTOCOL_PREFIX))
+    ?.slice(TOKEN_SUBPROTOCOL_PREFIX.length);
+  if (presented === undefined || !sameSecret(presented, token))
+    return { status: 401, reason: 'Unauthorized' };
   return undefined;
 }
 
@@ -131,7 +171,9 @@ function sameSecret(presented: string, expected: string): boolean {
 }
 
 function refuse(socket: Duplex, refusal: Refusal): void {
-  socket.end(`HTTP/1.1 ${refusal.status} ${refusal.reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  socket.end(
+    `HTTP/1.1 ${refusal.status} ${refusal.reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`,
+  );
   socket.destroy();
 }
 
@@ -155,7 +197,8 @@ async function answer(client: WebSocket, route: Route, text: string | undefined)
   if (client.readyState === client.OPEN) client.send(JSON.stringify(reply));
 }
 
-type Envelope = { ok: true; id: number; channel: unknown; request: unknown } | { ok: false; id: number; message: string };
+type Envelope =
+  { ok: true; id: number; channel: unknown; request: unknown } | { ok: false; id: number; message: string };
 
 function parseEnvelope(text: string | undefined): Envelope {
   if (text === undefined) return { ok: false, id: 0, message: 'Messages must be JSON text, not binary.' };
@@ -163,12 +206,17 @@ function parseEnvelope(text: string | undefined): Envelope {
   try {
     message = JSON.parse(text);
   } catch {
-    return { ok: false, id: 0, message: 'Message is not valid JSON; send {"id": <number>, "channel": <name>, "request": {...}}.' };
+    return {
+      ok: false,
+      id: 0,
+      message: 'Message is not valid JSON; send {"id": <number>, "channel": <name>, "request": {...}}.',
+    };
   }
   if (typeof message !== 'object' || message === null || Array.isArray(message)) {
     return { ok: false, id: 0, message: 'Message must be an object {"id", "channel", "request"}.' };
   }
   const { id, channel, request } = message as Record<string, unknown>;
-  if (typeof id !== 'number' || !Number.isSafeInteger(id)) return { ok: false, id: 0, message: 'id: must be a whole number chosen by the client.' };
+  if (typeof id !== 'number' || !Number.isSafeInteger(id))
+    return { ok: false, id: 0, message: 'id: must be a whole number chosen by the client.' };
   return { ok: true, id, channel, request };
 }

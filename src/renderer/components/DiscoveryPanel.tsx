@@ -11,10 +11,20 @@ export function DiscoveryPanel({ system }: { system: SystemSummary }) {
     <div className="discovery" data-testid={`discovery-${system.id}`}>
       <div className="discovery-actions">
         <span>Before you choose: what is installed?</span>
-        <button type="button" disabled={busy} data-testid={`discover-${system.id}-real`} onClick={() => void discover(system.id, 'real')}>
+        <button
+          type="button"
+          disabled={busy}
+          data-testid={`discover-${system.id}-real`}
+          onClick={() => void discover(system.id, 'real')}
+        >
           Check this server
         </button>
-        <button type="button" disabled={busy} data-testid={`discover-${system.id}-sandbox`} onClick={() => void discover(system.id, 'sandbox')}>
+        <button
+          type="button"
+          disabled={busy}
+          data-testid={`discover-${system.id}-sandbox`}
+          onClick={() => void discover(system.id, 'sandbox')}
+        >
           Check the practice sandbox
         </button>
       </div>

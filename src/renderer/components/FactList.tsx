@@ -7,7 +7,12 @@ export function FactList({ facts }: { facts: Fact[] }) {
   return (
     <dl className="facts">
       {facts.map((fact, index) => (
-        <div key={`${fact.label}-${index}`} className={`fact ${fact.status}`} data-testid="plan-fact" data-status={fact.status}>
+        <div
+          key={`${fact.label}-${index}`}
+          className={`fact ${fact.status}`}
+          data-testid="plan-fact"
+          data-status={fact.status}
+        >
           <dt>
             <span className="fact-mark" aria-label={fact.status}>
               {MARKS[fact.status]}

@@ -7,7 +7,9 @@ export function Header() {
   const openRuns = useWizard((state) => state.openRuns);
   // Leaving a run that is still going does not stop it: the engine keeps it, and Runs lists it with Open.
   const live = useWizard((state) => (state.run && !isFinished(state.run) ? state.run : undefined));
-  const leaving = live ? `The run "${live.title}" keeps going (${live.state}); reopen it from Runs with Open.` : undefined;
+  const leaving = live
+    ? `The run "${live.title}" keeps going (${live.state}); reopen it from Runs with Open.`
+    : undefined;
   return (
     <header className="app-header" data-testid="app-header">
       <div className="brand">
@@ -23,7 +25,13 @@ export function Header() {
         <button type="button" className="secondary" data-testid="nav-new" title={leaving} onClick={restart}>
           New recovery
         </button>
-        <button type="button" className="secondary" data-testid="nav-runs" title={leaving} onClick={() => void openRuns()}>
+        <button
+          type="button"
+          className="secondary"
+          data-testid="nav-runs"
+          title={leaving}
+          onClick={() => void openRuns()}
+        >
           Runs
         </button>
         {appInfo ? (

@@ -13,7 +13,9 @@ export function PlanStepCard({ step, index }: { step: PlannedStep; index: number
             Outage
           </span>
         ) : null}
-        {step.kind === 'change' ? <span className="badge subtle">{step.undoable ? 'Can be undone' : 'Cannot be undone'}</span> : null}
+        {step.kind === 'change' ? (
+          <span className="badge subtle">{step.undoable ? 'Can be undone' : 'Cannot be undone'}</span>
+        ) : null}
       </div>
       <StepDetails description={step.description} />
     </li>

@@ -24,7 +24,13 @@ export function PromptPanel({ prompt }: { prompt: Prompt }) {
   const respond = useWizard((state) => state.respond);
   const busy = useWizard((state) => state.busy);
   return (
-    <section className={`prompt ${prompt.kind}`} role="alertdialog" aria-labelledby="prompt-title" data-testid="prompt-panel" data-kind={prompt.kind}>
+    <section
+      className={`prompt ${prompt.kind}`}
+      role="alertdialog"
+      aria-labelledby="prompt-title"
+      data-testid="prompt-panel"
+      data-kind={prompt.kind}
+    >
       <h3 id="prompt-title">{prompt.title}</h3>
       <p>{prompt.message}</p>
       {prompt.instructions.length > 0 ? (
@@ -39,12 +45,17 @@ export function PromptPanel({ prompt }: { prompt: Prompt }) {
           <button
             key={decision}
             type="button"
-            className={decision === 'confirm' || decision === 'continue' || decision === 'retry' ? 'primary' : 'secondary'}
+            className={
+              decision === 'confirm' || decision === 'continue' || decision === 'retry'
+                ? 'primary'
+                : 'secondary'
+            }
             disabled={busy}
             data-testid={`prompt-${decision}`}
             onClick={() => void respond(decision)}
           >
-            {prompt.labels?.[decision] ?? (decision === 'confirm' ? CONFIRM_LABELS[prompt.kind] : LABELS[decision])}
+            {prompt.labels?.[decision] ??
+              (decision === 'confirm' ? CONFIRM_LABELS[prompt.kind] : LABELS[decision])}
           </button>
         ))}
       </div>

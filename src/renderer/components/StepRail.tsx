@@ -14,9 +14,15 @@ export function StepRail({ screen }: { screen: Screen }) {
   return (
     <ol className="step-rail" data-testid="step-rail" aria-label="Wizard steps">
       {STEPS.map((step, index) => {
-        const state = current < 0 ? 'todo' : index < current ? 'done' : index === current ? 'current' : 'todo';
+        const state =
+          current < 0 ? 'todo' : index < current ? 'done' : index === current ? 'current' : 'todo';
         return (
-          <li key={step.screen} className={`rail-step ${state}`} aria-current={state === 'current' ? 'step' : undefined} data-testid={`rail-step-${step.screen}`}>
+          <li
+            key={step.screen}
+            className={`rail-step ${state}`}
+            aria-current={state === 'current' ? 'step' : undefined}
+            data-testid={`rail-step-${step.screen}`}
+          >
             <span className="rail-index">{index + 1}</span>
             {step.label}
           </li>

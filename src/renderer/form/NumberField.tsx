@@ -3,7 +3,8 @@ import { fieldId, type FieldProps } from './field-props.js';
 import { fieldLabel, schemaType } from './json-schema.js';
 
 /** Bounds beyond ±2^53 are zod's "any safe integer"; they only clutter the control. */
-const meaningful = (bound: number | undefined) => (bound !== undefined && Math.abs(bound) < Number.MAX_SAFE_INTEGER ? bound : undefined);
+const meaningful = (bound: number | undefined) =>
+  bound !== undefined && Math.abs(bound) < Number.MAX_SAFE_INTEGER ? bound : undefined;
 
 export function NumberField({ name, path, schema, value, required, onChange }: FieldProps) {
   const id = fieldId(path);

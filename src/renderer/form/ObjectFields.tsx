@@ -3,7 +3,15 @@ import { applyChange, asRecord, type FieldProps } from './field-props.js';
 import { fieldLabel } from './json-schema.js';
 
 /** An object: a fieldset of its properties (the form's root object, and a variant's fields, have no legend of their own). */
-export function ObjectFields({ name, path, schema, root, value, onChange, bare }: FieldProps & { bare?: boolean }) {
+export function ObjectFields({
+  name,
+  path,
+  schema,
+  root,
+  value,
+  onChange,
+  bare,
+}: FieldProps & { bare?: boolean }) {
   const current = asRecord(value);
   const required = new Set(schema.required ?? []);
   const fields = Object.entries(schema.properties ?? {}).map(([key, property]) => (

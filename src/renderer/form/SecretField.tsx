@@ -41,7 +41,13 @@ export function SecretField({ name, path, schema, value, required, onChange }: F
           data-testid={`input-${path}`}
           onChange={(event) => onChange(event.target.value)}
         />
-        <button type="button" className="secondary" aria-pressed={visible} data-testid={`toggle-${path}`} onClick={() => setVisible(!visible)}>
+        <button
+          type="button"
+          className="secondary"
+          aria-pressed={visible}
+          data-testid={`toggle-${path}`}
+          onClick={() => setVisible(!visible)}
+        >
           {visible ? 'Hide' : 'Show'}
         </button>
         <button

@@ -26,7 +26,12 @@ export function TextField({ name, path, schema, value, required, onChange }: Fie
       {long ? (
         <textarea {...common} rows={4} onChange={(event) => onChange(event.target.value)} />
       ) : (
-        <input {...common} type={INPUT_TYPES[schema.format ?? ''] ?? 'text'} spellCheck={false} onChange={(event) => onChange(event.target.value)} />
+        <input
+          {...common}
+          type={INPUT_TYPES[schema.format ?? ''] ?? 'text'}
+          spellCheck={false}
+          onChange={(event) => onChange(event.target.value)}
+        />
       )}
       <FieldHelp id={`${id}-help`} text={schema.description} />
     </div>

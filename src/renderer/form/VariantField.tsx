@@ -7,7 +7,9 @@ import { fieldLabel, initialValue, type Variants } from './json-schema.js';
 export function VariantField(props: FieldProps & { variants: Variants }) {
   const { name, path, schema, root, value, onChange, variants } = props;
   const current = value && typeof value === 'object' ? (value as Record<string, unknown>) : {};
-  const selected = variants.options.find((option) => option.value === current[variants.discriminator]) ?? variants.options[0];
+  const selected =
+    variants.options.find((option) => option.value === current[variants.discriminator]) ??
+    variants.options[0];
   const id = fieldId(path || 'root');
   const { [variants.discriminator]: _discriminator, ...ownFields } = selected?.schema.properties ?? {};
   return (
@@ -41,7 +43,8 @@ export function VariantField(props: FieldProps & { variants: Variants }) {
             onChange((previous: unknown) => {
               const latest = asRecord(previous);
               // Another variant was chosen meanwhile: this field is gone, so its late change (e.g. a generated password) is dropped.
-              if (variants.discriminator in latest && latest[variants.discriminator] !== selected.value) return previous;
+              if (variants.discriminator in latest && latest[variants.discriminator] !== selected.value)
+                return previous;
               return { ...asRecord(applyChange(change, latest)), [variants.discriminator]: selected.value };
             })
           }

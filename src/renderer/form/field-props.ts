@@ -23,7 +23,9 @@ export function applyChange(change: FieldChange | FieldUpdate, previous: unknown
 }
 
 export function asRecord(value: unknown): Record<string, unknown> {
-  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  return value && typeof value === 'object' && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : {};
 }
 
 export function fieldId(path: string): string {

@@ -46,7 +46,9 @@ export function resolve(schema: JsonSchema, root: JsonSchema): JsonSchema {
   let current = schema;
   for (let depth = 0; current.$ref && depth < 32; depth += 1) {
     const match = /^#\/(\$defs|definitions)\/(.+)$/.exec(current.$ref);
-    const target = match ? root[match[1] as '$defs' | 'definitions']?.[decodeURIComponent(match[2] ?? '')] : undefined;
+    const target = match
+      ? root[match[1] as '$defs' | 'definitions']?.[decodeURIComponent(match[2] ?? '')]
+      : undefined;
     if (!target) return current;
     const { $ref: _ref, ...rest } = current;
     current = { ...target, ...rest };
@@ -73,7 +75,9 @@ export function variantsOf(schema: JsonSchema, root: JsonSchema): Variants | und
   const first = members?.[0];
   if (!members || !first?.properties) return undefined;
   const discriminator = Object.keys(first.properties).find((key) =>
-    members.every((member) => member.properties?.[key] && resolve(member.properties[key], root).const !== undefined),
+    members.every(
+      (member) => member.properties?.[key] && resolve(member.properties[key], root).const !== undefined,
+    ),
   );
   if (!discriminator) return undefined;
   return {

@@ -8,19 +8,35 @@ export function ChooseScreen() {
   const systems = useWizard((state) => state.systems);
   if (!procedures) return <p className="loading">Loading procedures…</p>;
   const bySystem = new Map<string, ProcedureSummary[]>();
-  for (const procedure of procedures) bySystem.set(procedure.system, [...(bySystem.get(procedure.system) ?? []), procedure]);
+  for (const procedure of procedures)
+    bySystem.set(procedure.system, [...(bySystem.get(procedure.system) ?? []), procedure]);
   return (
     <section data-testid="screen-choose">
       <h1>What do you need to recover?</h1>
-      {procedures.length === 0 ? <p data-testid="no-procedures">No procedures are available in this build.</p> : null}
+      {procedures.length === 0 ? (
+        <p data-testid="no-procedures">No procedures are available in this build.</p>
+      ) : null}
       {[...bySystem].map(([system, items]) => (
-        <SystemGroup key={system} systemId={system} system={systems?.find((candidate) => candidate.id === system)} procedures={items} />
+        <SystemGroup
+          key={system}
+          systemId={system}
+          system={systems?.find((candidate) => candidate.id === system)}
+          procedures={items}
+        />
       ))}
     </section>
   );
 }
 
-function SystemGroup({ systemId, system, procedures }: { systemId: string; system?: SystemSummary; procedures: ProcedureSummary[] }) {
+function SystemGroup({
+  systemId,
+  system,
+  procedures,
+}: {
+  systemId: string;
+  system?: SystemSummary;
+  procedures: ProcedureSummary[];
+}) {
   const choose = useWizard((state) => state.choose);
   return (
     <section className="system-group" data-testid={`procedure-group-${systemId}`}>
@@ -29,7 +45,12 @@ function SystemGroup({ systemId, system, procedures }: { systemId: string; syste
       <ul className="procedure-list">
         {procedures.map((procedure) => (
           <li key={procedure.id}>
-            <button type="button" className="procedure-card" data-testid={`procedure-${procedure.id}`} onClick={() => choose(procedure)}>
+            <button
+              type="button"
+              className="procedure-card"
+              data-testid={`procedure-${procedure.id}`}
+              onClick={() => choose(procedure)}
+            >
               <span className="procedure-title">{procedure.title}</span>
               <span className="procedure-summary">{procedure.summary}</span>
             </button>

@@ -2,8 +2,16 @@ import type { EnvironmentKind } from '../../shared/procedure.js';
 import { useWizard } from '../state/wizard-store.js';
 
 const OPTIONS: Array<{ value: EnvironmentKind; title: string; detail: string }> = [
-  { value: 'sandbox', title: 'Practice sandbox', detail: 'A disposable copy with sample data on this machine. Nothing real is touched.' },
-  { value: 'real', title: 'This server (real)', detail: 'Runs against the real installation and its databases.' },
+  {
+    value: 'sandbox',
+    title: 'Practice sandbox',
+    detail: 'A disposable copy with sample data on this machine. Nothing real is touched.',
+  },
+  {
+    value: 'real',
+    title: 'This server (real)',
+    detail: 'Runs against the real installation and its databases.',
+  },
 ];
 
 export function EnvironmentChoice() {
@@ -13,7 +21,10 @@ export function EnvironmentChoice() {
     <fieldset className="environment-choice">
       <legend>Where should this run?</legend>
       {OPTIONS.map((option) => (
-        <label key={option.value} className={`environment-option ${option.value} ${environment === option.value ? 'selected' : ''}`}>
+        <label
+          key={option.value}
+          className={`environment-option ${option.value} ${environment === option.value ? 'selected' : ''}`}
+        >
           <input
             type="radio"
             name="environment"

@@ -25,7 +25,15 @@ export function InputsScreen() {
         }}
       >
         <EnvironmentChoice />
-        <SchemaField name="" path="" schema={schema} root={schema} value={inputs} required onChange={(change) => setInputs((previous) => asRecord(applyChange(change, previous)))} />
+        <SchemaField
+          name=""
+          path=""
+          schema={schema}
+          root={schema}
+          value={inputs}
+          required
+          onChange={(change) => setInputs((previous) => asRecord(applyChange(change, previous)))}
+        />
         <div className="actions">
           <button type="submit" className="primary" disabled={busy} data-testid="review-plan">
             Review the plan

@@ -13,8 +13,10 @@ export function PlanScreen() {
     <section data-testid="screen-plan">
       <h1>{plan.title}</h1>
       <p className="lead">
-        <span className={`badge env-${plan.environment}`}>{plan.environment === 'sandbox' ? 'Practice sandbox' : 'Real server'}</span> Target:{' '}
-        <code data-testid="plan-target">{plan.target}</code>
+        <span className={`badge env-${plan.environment}`}>
+          {plan.environment === 'sandbox' ? 'Practice sandbox' : 'Real server'}
+        </span>{' '}
+        Target: <code data-testid="plan-target">{plan.target}</code>
       </p>
       <FactList facts={plan.facts} />
       {plan.warnings.map((warning, index) => (
@@ -28,11 +30,19 @@ export function PlanScreen() {
         ))}
       </ol>
       <div className="actions">
-        <button type="button" className="primary" disabled={busy || blocked} data-testid="start-run" onClick={() => void startRun()}>
+        <button
+          type="button"
+          className="primary"
+          disabled={busy || blocked}
+          data-testid="start-run"
+          onClick={() => void startRun()}
+        >
           Start
         </button>
         <span className="hint">
-          {blocked ? 'A check found an error above; fix it and review the plan again.' : 'Checks run first; you confirm before the first change.'}
+          {blocked
+            ? 'A check found an error above; fix it and review the plan again.'
+            : 'Checks run first; you confirm before the first change.'}
         </span>
       </div>
     </section>

@@ -17,7 +17,11 @@ export function ResumeForm({ runId, secretPaths }: { runId: string; secretPaths:
         void resume(runId, given);
       }}
     >
-      {secretPaths.length > 0 ? <p className="hint">Enter the secrets of this run again; they are checked against the journal before anything continues.</p> : null}
+      {secretPaths.length > 0 ? (
+        <p className="hint">
+          Enter the secrets of this run again; they are checked against the journal before anything continues.
+        </p>
+      ) : null}
       {secretPaths.map((path) => (
         <div key={path} className="field">
           <label htmlFor={`resume-${runId}-${path}`}>{path}</label>

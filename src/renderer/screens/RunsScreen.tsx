@@ -51,7 +51,12 @@ export function RunsScreen() {
                   <td>
                     <div className="row-actions">
                       {OPENABLE.has(run.state) ? (
-                        <button type="button" className="secondary" data-testid={`open-${run.runId}`} onClick={() => void openRun(run.runId)}>
+                        <button
+                          type="button"
+                          className="secondary"
+                          data-testid={`open-${run.runId}`}
+                          onClick={() => void openRun(run.runId)}
+                        >
                           Open
                         </button>
                       ) : null}
@@ -59,7 +64,12 @@ export function RunsScreen() {
                         resuming === run.runId ? (
                           <ResumeForm runId={run.runId} secretPaths={run.secretFields} />
                         ) : (
-                          <button type="button" className="secondary" data-testid={`resume-${run.runId}`} onClick={() => setResuming(run.runId)}>
+                          <button
+                            type="button"
+                            className="secondary"
+                            data-testid={`resume-${run.runId}`}
+                            onClick={() => setResuming(run.runId)}
+                          >
                             Resume
                           </button>
                         )

@@ -4,7 +4,17 @@
  */
 import { create } from 'zustand';
 import type { Channel, Request, Response, Transport } from '../../shared/ipc.js';
-import type { Decision, DiscoveryReport, EnvironmentKind, PlanView, ProcedureSummary, ReportFormat, RunSummary, RunView, SystemSummary } from '../../shared/procedure.js';
+import type {
+  Decision,
+  DiscoveryReport,
+  EnvironmentKind,
+  PlanView,
+  ProcedureSummary,
+  ReportFormat,
+  RunSummary,
+  RunView,
+  SystemSummary,
+} from '../../shared/procedure.js';
 import { initialValue, withoutEmpty, type JsonSchema } from '../form/json-schema.js';
 
 export type Screen = 'choose' | 'inputs' | 'plan' | 'run' | 'report' | 'runs';
@@ -38,7 +48,9 @@ export interface WizardState {
   choose(procedure: ProcedureSummary): void;
   setEnvironment(environment: EnvironmentKind): void;
   /** A value, or an update of the latest inputs (so an edit made while a Generate was awaited is kept). */
-  setInputs(inputs: Record<string, unknown> | ((previous: Record<string, unknown>) => Record<string, unknown>)): void;
+  setInputs(
+    inputs: Record<string, unknown> | ((previous: Record<string, unknown>) => Record<string, unknown>),
+  ): void;
   createPlan(): Promise<void>;
   startRun(): Promise<void>;
   respond(decision: Decision): Promise<void>;
@@ -113,7 +125,14 @@ export const useWizard = create<WizardState>()((set, get) => {
     },
     choose(procedure) {
       const inputs = initialValue(procedure.inputSchema as JsonSchema, procedure.inputSchema as JsonSchema);
-      set({ procedure, inputs: (inputs as Record<string, unknown>) ?? {}, plan: undefined, run: undefined, error: undefined, screen: 'inputs' });
+      set({
+        procedure,
+        inputs: (inputs as Record<string, unknown>) ?? {},
+        plan: undefined,
+        run: undefined,
+        error: undefined,
+        screen: 'inputs',
+      });
     },
     setEnvironment(environment) {
       set({ environment });
@@ -124,7 +143,11 @@ export const useWizard = create<WizardState>()((set, get) => {
     async createPlan() {
       const { procedure, inputs, environment } = get();
       if (!procedure) return;
-      const plan = await call('plan.create', { procedureId: procedure.id, inputs: withoutEmpty(inputs) ?? {}, environment });
+      const plan = await call('plan.create', {
+        procedureId: procedure.id,
+        inputs: withoutEmpty(inputs) ?? {},
+        environment,
+      });
       if (plan) set({ plan, screen: 'plan' });
     },
     async startRun() {
@@ -157,14 +180,29 @@ export const useWizard = create<WizardState>()((set, get) => {
     },
     async openRun(runId) {
       const run = await call('run.get', { runId });
-      if (run) show(run, { screen: 'run', procedure: get().procedures?.find((item) => item.id === run.procedureId) });
+      if (run)
+        show(run, {
+          screen: 'run',
+          procedure: get().procedures?.find((item) => item.id === run.procedureId),
+        });
     },
     async resume(runId, secrets) {
       const run = await call('run.resume', { runId, secrets });
-      if (run) show(run, { screen: 'run', procedure: get().procedures?.find((item) => item.id === run.procedureId) });
+      if (run)
+        show(run, {
+          screen: 'run',
+          procedure: get().procedures?.find((item) => item.id === run.procedureId),
+        });
     },
     restart() {
-      set({ screen: 'choose', procedure: undefined, inputs: {}, plan: undefined, run: undefined, error: undefined });
+      set({
+        screen: 'choose',
+        procedure: undefined,
+        inputs: {},
+        plan: undefined,
+        run: undefined,
+        error: undefined,
+      });
     },
     dismissError() {
       set({ error: undefined });
@@ -174,10 +212,15 @@ export const useWizard = create<WizardState>()((set, get) => {
 
 /** The newer of two views of the same run: the higher `revision`; on a tie the later one (it cannot be older). */
 export function newerRunView(current: RunView | undefined, incoming: RunView): RunView {
-  return current && current.runId === incoming.runId && current.revision > incoming.revision ? current : incoming;
+  return current && current.runId === incoming.runId && current.revision > incoming.revision
+    ? current
+    : incoming;
 }
 
 /** A run in one of these states will not change any more. */
 export function isFinished(run: RunView): boolean {
-  return ['succeeded', 'rolled-back', 'cancelled', 'interrupted'].includes(run.state) || (run.state === 'failed' && !run.prompt);
+  return (
+    ['succeeded', 'rolled-back', 'cancelled', 'interrupted'].includes(run.state) ||
+    (run.state === 'failed' && !run.prompt)
+  );
 }

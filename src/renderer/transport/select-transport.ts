@@ -34,11 +34,15 @@ export async function selectTransport(): Promise<Transport> {
   if (bridge) return bridge;
   const token = takeToken();
   if (!token) {
-    throw new Error('This page needs its access token. Open the full address that `breakglass serve` (or `npm start`) printed, including the part after #.');
+    throw new Error(
+      'This page needs its access token. Open the full address that `breakglass serve` (or `npm start`) printed, including the part after #.',
+    );
   }
   try {
     return await connectWebSocket(location.href, token);
   } catch {
-    throw new Error('Breakglass refused or could not be reached. Open the exact address printed by the latest `breakglass serve` (the token changes on every launch).');
+    throw new Error(
+      'Breakglass refused or could not be reached. Open the exact address printed by the latest `breakglass serve` (the token changes on every launch).',
+    );
   }
 }

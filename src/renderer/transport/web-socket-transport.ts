@@ -2,13 +2,28 @@
  * The contract over the web host's WebSocket: the per-launch token from the URL fragment is
  * offered as the subprotocol; each invoke carries an id and gets its result back by that id.
  */
-import type { Channel, EventName, EventPayload, Request, Response, Result, Transport } from '../../shared/ipc.js';
-import { TOKEN_SUBPROTOCOL_PREFIX, WEB_SOCKET_PATH, type EventMessage, type InvokeMessage, type ResultMessage } from '../../shared/transport-wire.js';
+import type {
+  Channel,
+  EventName,
+  EventPayload,
+  Request,
+  Response,
+  Result,
+  Transport,
+} from '../../shared/ipc.js';
+import {
+  TOKEN_SUBPROTOCOL_PREFIX,
+  WEB_SOCKET_PATH,
+  type EventMessage,
+  type InvokeMessage,
+  type ResultMessage,
+} from '../../shared/transport-wire.js';
 
 const CLOSED: Result<never> = {
   ok: false,
   code: 'internal',
-  message: 'The connection to Breakglass closed. Is `breakglass serve` still running? Reload the page from the address it printed.',
+  message:
+    'The connection to Breakglass closed. Is `breakglass serve` still running? Reload the page from the address it printed.',
 };
 
 export function tokenFromFragment(hash: string): string | undefined {

@@ -13,7 +13,11 @@ Reads only: nothing is changed, and no password is shown.`;
 const STATUS_MARK: Record<string, string> = { ok: 'ok  ', info: '    ', warn: 'WARN', error: 'FAIL' };
 
 /** Runs a system's discovery; the dispatcher passes the engine's, tests their own. */
-export type Discover = (systemId: string, options: Record<string, unknown>, kind: EnvironmentKind) => Promise<DiscoveryReport>;
+export type Discover = (
+  systemId: string,
+  options: Record<string, unknown>,
+  kind: EnvironmentKind,
+) => Promise<DiscoveryReport>;
 
 export async function discoverCommand(args: string[], io: CliIo, discover: Discover): Promise<number> {
   if (args.includes('--help') || args.includes('-h')) {
@@ -57,7 +61,8 @@ function formatReport(report: DiscoveryReport): string {
   const lines = [report.title, ''];
   for (const section of report.sections) {
     lines.push(section.title);
-    for (const fact of section.facts) lines.push(`  ${STATUS_MARK[fact.status] ?? '    '}  ${fact.label}: ${fact.value}`);
+    for (const fact of section.facts)
+      lines.push(`  ${STATUS_MARK[fact.status] ?? '    '}  ${fact.label}: ${fact.value}`);
     lines.push('');
   }
   return `${lines.join('\n')}`;

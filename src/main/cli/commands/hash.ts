@@ -6,10 +6,22 @@
 import fs from 'node:fs/promises';
 import { PasswordInputError } from '../../platform/hashing/password-rules.js';
 import { isBcryptValue } from '../../platform/hashing/bcrypt-bytes.js';
-import { detectAuthgearHashFormat, hashAuthgearPassword, verifyAuthgearPassword } from '../../systems/authgear/hash.js';
-import { detectOutSystemsHashFormat, hashOutSystemsPassword, verifyOutSystemsPassword } from '../../systems/outsystems/hash.js';
+import {
+  detectAuthgearHashFormat,
+  hashAuthgearPassword,
+  verifyAuthgearPassword,
+} from '../../systems/authgear/hash.js';
+import {
+  detectOutSystemsHashFormat,
+  hashOutSystemsPassword,
+  verifyOutSystemsPassword,
+} from '../../systems/outsystems/hash.js';
 import { hashSynapsePassword, verifySynapsePassword } from '../../systems/synapse/hash.js';
-import { detectSysReptorHashFormat, hashSysReptorPassword, verifySysReptorPassword } from '../../systems/sysreptor/hash.js';
+import {
+  detectSysReptorHashFormat,
+  hashSysReptorPassword,
+  verifySysReptorPassword,
+} from '../../systems/sysreptor/hash.js';
 import { SecretInputError, readSecret, readSecretLines } from '../../platform/secrets/read-secret.js';
 import { ExitCode, type CliIo } from '../io.js';
 
@@ -40,7 +52,11 @@ const schemes: Record<string, Scheme> = {
     hash: async (password) => hashOutSystemsPassword(password),
     inspect: (stored) => {
       const format = detectOutSystemsHashFormat(stored);
-      if (format === 'legacy-md5') return { recognised: true, note: 'legacy OutSystems MD5 value (new values are always written as $1$)' };
+      if (format === 'legacy-md5')
+        return {
+          recognised: true,
+          note: 'legacy OutSystems MD5 value (new values are always written as $1$)',
+        };
       return { recognised: format === 'v1' };
     },
     verify: async (password, stored) => verifyOutSystemsPassword(password, stored),
@@ -53,7 +69,8 @@ const schemes: Record<string, Scheme> = {
   },
   'django-pbkdf2': {
     accepts: ['rounds'],
-    hash: (password, options) => hashSysReptorPassword(password, { algorithm: 'pbkdf2_sha256', iterations: options.rounds }),
+    hash: (password, options) =>
+      hashSysReptorPassword(password, { algorithm: 'pbkdf2_sha256', iterations: options.rounds }),
     inspect: (stored) => ({ recognised: detectSysReptorHashFormat(stored) === 'pbkdf2_sha256' }),
     verify: (password, stored) => verifySysReptorPassword(password, stored),
   },
@@ -68,7 +85,11 @@ const schemes: Record<string, Scheme> = {
     hash: (password) => hashAuthgearPassword(password),
     inspect: (stored) => {
       const format = detectAuthgearHashFormat(stored);
-      if (format === 'bcrypt') return { recognised: true, note: 'plain bcrypt value (Authgear upgrades it to $bcrypt-sha512$ at the next login)' };
+      if (format === 'bcrypt')
+        return {
+          recognised: true,
+          note: 'plain bcrypt value (Authgear upgrades it to $bcrypt-sha512$ at the next login)',
+        };
       return { recognised: format === 'bcrypt-sha512' };
     },
     verify: (password, stored) => verifyAuthgearPassword(password, stored),
@@ -91,7 +112,10 @@ function parseArgs(args: string[]): ParsedArgs {
   let rounds: number | undefined;
   for (let index = 0; index < args.length; index += 1) {
     const arg = args[index] ?? '';
-    const [flag, inlineValue] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const [flag, inlineValue] =
+      arg.startsWith('--') && arg.includes('=')
+        ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+        : [arg, undefined];
     const value = (): string => {
       const next = inlineValue ?? args[++index];
       if (next === undefined || next === '') throw new UsageError(`${flag} needs a value.`);
@@ -107,7 +131,10 @@ function parseArgs(args: string[]): ParsedArgs {
     // The argument is not echoed back: it might be a password typed in the wrong place.
     else if (schemeName === undefined && flag in schemes) schemeName = flag;
     else if (schemeName === undefined) throw new UsageError('Unknown scheme (see usage).');
-    else throw new UsageError('Unexpected argument. The password is read from stdin, never from the command line.');
+    else
+      throw new UsageError(
+        'Unexpected argument. The password is read from stdin, never from the command line.',
+      );
   }
   if (schemeName === undefined) throw new UsageError('Name a scheme.');
   return { verify, schemeName, pepperFile, rounds };
@@ -117,7 +144,9 @@ async function readPepper(file: string): Promise<string> {
   try {
     return (await fs.readFile(file, 'utf8')).replace(/\r?\n$/, '');
   } catch (error) {
-    throw new UsageError(`--pepper-file: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'}).`);
+    throw new UsageError(
+      `--pepper-file: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'}).`,
+    );
   }
 }
 
@@ -130,9 +159,12 @@ export async function hashCommand(args: string[], io: CliIo): Promise<number> {
     const parsed = parseArgs(args);
     const scheme = schemes[parsed.schemeName];
     if (!scheme) throw new UsageError('Unknown scheme (see usage).');
-    if (parsed.pepperFile !== undefined && !scheme.accepts.includes('pepper')) throw new UsageError(`${parsed.schemeName} takes no --pepper-file.`);
-    if (parsed.rounds !== undefined && !scheme.accepts.includes('rounds')) throw new UsageError(`${parsed.schemeName} takes no --rounds.`);
-    if (parsed.rounds !== undefined && parsed.verify) throw new UsageError('--rounds is read from the stored value when verifying; leave it out.');
+    if (parsed.pepperFile !== undefined && !scheme.accepts.includes('pepper'))
+      throw new UsageError(`${parsed.schemeName} takes no --pepper-file.`);
+    if (parsed.rounds !== undefined && !scheme.accepts.includes('rounds'))
+      throw new UsageError(`${parsed.schemeName} takes no --rounds.`);
+    if (parsed.rounds !== undefined && parsed.verify)
+      throw new UsageError('--rounds is read from the stored value when verifying; leave it out.');
     const options: SchemeOptions = { rounds: parsed.rounds };
     if (parsed.pepperFile !== undefined) options.pepper = await readPepper(parsed.pepperFile);
 
@@ -142,10 +174,13 @@ export async function hashCommand(args: string[], io: CliIo): Promise<number> {
       return ExitCode.ok;
     }
     const [password = '', stored = ''] = await readSecretLines(io, ['Password: ', 'Stored value: ']);
-    if (password.length === 0) throw new PasswordInputError('password', 'The password (first line of stdin) is empty.');
+    if (password.length === 0)
+      throw new PasswordInputError('password', 'The password (first line of stdin) is empty.');
     const check = scheme.inspect(stored);
     if (!check.recognised) {
-      throw new UsageError(`The stored value (second line of stdin) is not a ${parsed.schemeName} hash. Paste it exactly as stored, with no spaces around it.`);
+      throw new UsageError(
+        `The stored value (second line of stdin) is not a ${parsed.schemeName} hash. Paste it exactly as stored, with no spaces around it.`,
+      );
     }
     if (check.note) io.stderr.write(`note: ${check.note}\n`);
     const match = await scheme.verify(password, stored, options);
@@ -156,7 +191,11 @@ export async function hashCommand(args: string[], io: CliIo): Promise<number> {
       io.stderr.write(`breakglass hash: ${error.message}\n${USAGE}\n`);
       return ExitCode.badInput;
     }
-    if (error instanceof PasswordInputError || error instanceof RangeError || error instanceof SecretInputError) {
+    if (
+      error instanceof PasswordInputError ||
+      error instanceof RangeError ||
+      error instanceof SecretInputError
+    ) {
       io.stderr.write(`breakglass hash: ${error.message}\n`);
       return ExitCode.badInput;
     }

@@ -7,7 +7,11 @@ import { renderProcedures } from '../render.js';
 
 /** `breakglass procedures [--json]` */
 export async function proceduresCommand(args: string[], { io }: CommandContext): Promise<number> {
-  const { values } = parseArgs({ args, options: { json: { type: 'boolean', default: false } }, allowPositionals: false });
+  const { values } = parseArgs({
+    args,
+    options: { json: { type: 'boolean', default: false } },
+    allowPositionals: false,
+  });
   const procedures = new ProcedureRegistry(systems).summaries();
   if (values.json) writeJson(io, { procedures });
   else io.stdout.write(renderProcedures(procedures));

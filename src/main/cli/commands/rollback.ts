@@ -14,11 +14,16 @@ import { finish, printEvents } from './run.js';
 export async function rollbackCommand(args: string[], context: CommandContext): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
-    options: { input: { type: 'string' }, yes: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } },
+    options: {
+      input: { type: 'string' },
+      yes: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+    },
     allowPositionals: true,
   });
   const [runId, ...extra] = positionals;
-  if (!runId || extra.length > 0) throw new InputError('run-id', 'give exactly one run id (see `breakglass runs`).');
+  if (!runId || extra.length > 0)
+    throw new InputError('run-id', 'give exactly one run id (see `breakglass runs`).');
   const engine = new Engine(context.dataDir, systems);
   try {
     const way = engine.rollbackWay(runId);
@@ -27,9 +32,15 @@ export async function rollbackCommand(args: string[], context: CommandContext): 
       out.write(`Run ${runId} cannot be rolled back: ${way.reason ?? 'nothing to undo'}\n`);
       return ExitCode.badInput;
     }
-    out.write(`Rolling back run ${runId} undoes, newest first:\n${way.steps.map((step) => `  - ${step.title}: ${step.does}\n`).join('')}`);
+    out.write(
+      `Rolling back run ${runId} undoes, newest first:\n${way.steps.map((step) => `  - ${step.title}: ${step.does}\n`).join('')}`,
+    );
     if (!values.yes) {
-      if (!context.io.stdin.isTTY) throw new InputError('--yes', 'a rollback needs a confirmation and there is no terminal to ask on: run it again with --yes after reading the list above.');
+      if (!context.io.stdin.isTTY)
+        throw new InputError(
+          '--yes',
+          'a rollback needs a confirmation and there is no terminal to ask on: run it again with --yes after reading the list above.',
+        );
       if (!(await askYesNo(context.io, 'Roll back now? [y/N] '))) {
         out.write('Nothing was undone.\n');
         return ExitCode.stepFailed;
@@ -38,7 +49,10 @@ export async function rollbackCommand(args: string[], context: CommandContext): 
     const needs = engine.resumeNeeds(runId);
     const { procedure } = engine.registry.get(needs.procedureId);
     const secrets = await resumeSecrets(needs.secretFields, procedure, values.input, context.io);
-    const handle = await engine.rollback(runId, secrets, { onEvent: printEvents(context, values.json), decide: cliDecider(context.io, { yes: false, done: [], onFailure: 'stop' }) });
+    const handle = await engine.rollback(runId, secrets, {
+      onEvent: printEvents(context, values.json),
+      decide: cliDecider(context.io, { yes: false, done: [], onFailure: 'stop' }),
+    });
     return await finish(handle, context, values.json);
   } finally {
     await engine.close();

@@ -18,7 +18,8 @@ export const RUN_OPTIONS = {
 
 export function answersFrom(values: { yes?: boolean; done?: string[]; 'on-failure'?: string }): CliAnswers {
   const onFailure = values['on-failure'] ?? 'stop';
-  if (onFailure !== 'stop' && onFailure !== 'rollback') throw new InputError('--on-failure', `"${onFailure}" is not an option; use stop or rollback.`);
+  if (onFailure !== 'stop' && onFailure !== 'rollback')
+    throw new InputError('--on-failure', `"${onFailure}" is not an option; use stop or rollback.`);
   return { yes: values.yes ?? false, done: values.done ?? [], onFailure };
 }
 
@@ -34,7 +35,10 @@ export async function runCommand(args: string[], context: CommandContext): Promi
   try {
     const prepared = await planFromArgs(engine, positionals, values, context.io);
     if (!values.json) context.io.stdout.write(renderPlan(prepared.view));
-    const handle = engine.start(prepared, { onEvent: printEvents(context, values.json), decide: cliDecider(context.io, answers) });
+    const handle = engine.start(prepared, {
+      onEvent: printEvents(context, values.json),
+      decide: cliDecider(context.io, answers),
+    });
     return await finish(handle, context, values.json);
   } finally {
     await engine.close();

@@ -7,7 +7,11 @@ import { renderRuns } from '../render.js';
 
 /** `breakglass runs [--json]`: every run in the data dir, newest first, with its state. */
 export async function runsCommand(args: string[], context: CommandContext): Promise<number> {
-  const { values } = parseArgs({ args, options: { json: { type: 'boolean', default: false } }, allowPositionals: false });
+  const { values } = parseArgs({
+    args,
+    options: { json: { type: 'boolean', default: false } },
+    allowPositionals: false,
+  });
   const runs = new Engine(context.dataDir, systems).list();
   if (values.json) writeJson(context.io, { runs });
   else context.io.stdout.write(renderRuns(runs));

@@ -9,7 +9,8 @@ import { ExitCode } from '../io.js';
 export async function sandboxCommand(args: string[], context: CommandContext): Promise<number> {
   const { positionals } = parseArgs({ args, options: {}, allowPositionals: true });
   const [action, systemId, ...extra] = positionals;
-  if (action !== 'reset' || !systemId || extra.length > 0) throw new InputError('sandbox', 'usage: breakglass sandbox reset <system>');
+  if (action !== 'reset' || !systemId || extra.length > 0)
+    throw new InputError('sandbox', 'usage: breakglass sandbox reset <system>');
   const engine = new Engine(context.dataDir, systems);
   try {
     engine.registry.system(systemId);

@@ -11,15 +11,28 @@ export function renderHtml(report: ReportData): string {
         description.diff ? pre(description.diff.unified) : '',
         description.command ? pre([description.command.program, ...description.command.args].join(' ')) : '',
       ].join('');
-      const events = step.events.map((event) => `<li><time>${esc(event.at)}</time> ${esc(event.what)}</li>`).join('');
+      const events = step.events
+        .map((event) => `<li><time>${esc(event.at)}</time> ${esc(event.what)}</li>`)
+        .join('');
       const logs = step.logs.length > 0 ? pre(step.logs.join('\n')) : '';
       return `<section class="step ${esc(step.state)}"><h3>${index + 1}. ${esc(step.title)} <small>${esc(step.kind)} · ${esc(step.state)}</small></h3>
 <p>${esc(step.summary)}</p>${step.message ? `<p class="message">${esc(step.message)}</p>` : ''}${blocks}<ul>${events}</ul>${logs}</section>`;
     })
     .join('\n');
-  const facts = report.facts.map((fact) => `<tr><td>${esc(fact.label)}</td><td>${esc(fact.value)}</td><td>${esc(fact.status)}</td></tr>`).join('');
-  const people = report.people.map((person) => `<li>${person.action === 'started' ? 'Started' : 'Resumed'} by ${esc(person.user)} on ${esc(person.host)} at ${esc(person.at)}</li>`).join('');
-  const confirmations = report.confirmations.map((gate) => `<li><time>${esc(gate.at)}</time> ${esc(gate.what)}</li>`).join('') || '<li>none</li>';
+  const facts = report.facts
+    .map(
+      (fact) => `<tr><td>${esc(fact.label)}</td><td>${esc(fact.value)}</td><td>${esc(fact.status)}</td></tr>`,
+    )
+    .join('');
+  const people = report.people
+    .map(
+      (person) =>
+        `<li>${person.action === 'started' ? 'Started' : 'Resumed'} by ${esc(person.user)} on ${esc(person.host)} at ${esc(person.at)}</li>`,
+    )
+    .join('');
+  const confirmations =
+    report.confirmations.map((gate) => `<li><time>${esc(gate.at)}</time> ${esc(gate.what)}</li>`).join('') ||
+    '<li>none</li>';
   const warnings = report.warnings.map((warning) => `<li>${esc(warning)}</li>`).join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
@@ -52,7 +65,12 @@ function pre(text: string): string {
 }
 
 function esc(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
 }
 
 function wayHtml(title: string, way: WayOut): string {

@@ -10,7 +10,10 @@ export interface RenderedReport {
   content: string;
 }
 
-const RENDERERS: Record<ReportFormat, { extension: string; mimeType: string; render(report: ReportData): string }> = {
+const RENDERERS: Record<
+  ReportFormat,
+  { extension: string; mimeType: string; render(report: ReportData): string }
+> = {
   md: { extension: 'md', mimeType: 'text/markdown; charset=utf-8', render: renderMarkdown },
   html: { extension: 'html', mimeType: 'text/html; charset=utf-8', render: renderHtml },
   json: { extension: 'json', mimeType: 'application/json', render: renderJson },
@@ -18,5 +21,9 @@ const RENDERERS: Record<ReportFormat, { extension: string; mimeType: string; ren
 
 export function renderReport(report: ReportData, format: ReportFormat): RenderedReport {
   const renderer = RENDERERS[format];
-  return { filename: `breakglass-${report.runId}.${renderer.extension}`, mimeType: renderer.mimeType, content: renderer.render(report) };
+  return {
+    filename: `breakglass-${report.runId}.${renderer.extension}`,
+    mimeType: renderer.mimeType,
+    content: renderer.render(report),
+  };
 }

@@ -9,31 +9,56 @@ export function renderMarkdown(report: ReportData): string {
     `- **Procedure:** ${report.procedureId} (${report.environment})`,
     `- **Target:** ${escapeMd(report.target)}`,
     `- **Started:** ${report.startedAt}${report.finishedAt ? `; **stopped/finished:** ${report.finishedAt}` : ''}`,
-    ...report.people.map((person) => `- **${person.action === 'started' ? 'Started' : 'Resumed'} by:** ${escapeMd(person.user)} on ${escapeMd(person.host)} at ${person.at}`),
+    ...report.people.map(
+      (person) =>
+        `- **${person.action === 'started' ? 'Started' : 'Resumed'} by:** ${escapeMd(person.user)} on ${escapeMd(person.host)} at ${person.at}`,
+    ),
     '',
   ];
   if (report.attention) lines.push(...waysOut(report));
   if (report.facts.length > 0) {
     lines.push('## Facts', '', '| Fact | Value | Status |', '|---|---|---|');
-    for (const fact of report.facts) lines.push(`| ${cell(fact.label)} | ${cell(fact.value)} | ${fact.status} |`);
+    for (const fact of report.facts)
+      lines.push(`| ${cell(fact.label)} | ${cell(fact.value)} | ${fact.status} |`);
     lines.push('');
   }
-  if (report.warnings.length > 0) lines.push('## Warnings', '', ...report.warnings.map((warning) => `- ${escapeMd(warning)}`), '');
+  if (report.warnings.length > 0)
+    lines.push('## Warnings', '', ...report.warnings.map((warning) => `- ${escapeMd(warning)}`), '');
   lines.push('## Confirmations', '');
-  lines.push(...(report.confirmations.length > 0 ? report.confirmations.map((gate) => `- ${gate.at}: ${escapeMd(gate.what)}`) : ['- none']), '');
+  lines.push(
+    ...(report.confirmations.length > 0
+      ? report.confirmations.map((gate) => `- ${gate.at}: ${escapeMd(gate.what)}`)
+      : ['- none']),
+    '',
+  );
   lines.push('## Steps', '');
   report.steps.forEach((step, index) => {
-    lines.push(`### ${index + 1}. ${escapeMd(step.title)} (${step.kind}) — ${step.state}`, '', escapeMd(step.summary), '');
+    lines.push(
+      `### ${index + 1}. ${escapeMd(step.title)} (${step.kind}) — ${step.state}`,
+      '',
+      escapeMd(step.summary),
+      '',
+    );
     if (step.message) lines.push(`> ${escapeMd(step.message)}`, '');
-    for (const statement of step.planned.description.sql) lines.push('```sql', `-- ${statement.dialect}`, statement.text, '```', '');
-    if (step.planned.description.diff) lines.push('```diff', step.planned.description.diff.unified.trimEnd(), '```', '');
+    for (const statement of step.planned.description.sql)
+      lines.push('```sql', `-- ${statement.dialect}`, statement.text, '```', '');
+    if (step.planned.description.diff)
+      lines.push('```diff', step.planned.description.diff.unified.trimEnd(), '```', '');
     const command = step.planned.description.command;
     if (command) lines.push('```', [command.program, ...command.args].join(' '), '```', '');
     for (const event of step.events) lines.push(`- ${event.at}: ${escapeMd(event.what)}`);
     for (const log of step.logs) lines.push(`    ${log}`);
     lines.push('');
   });
-  lines.push('## Journal', '', `- Path: \`${report.journal.path}\``, `- Entries: ${report.journal.entries}`, `- Final hash (SHA-256): \`${report.journal.finalHash}\``, `- Report generated: ${report.generatedAt}`, '');
+  lines.push(
+    '## Journal',
+    '',
+    `- Path: \`${report.journal.path}\``,
+    `- Entries: ${report.journal.entries}`,
+    `- Final hash (SHA-256): \`${report.journal.finalHash}\``,
+    `- Report generated: ${report.generatedAt}`,
+    '',
+  );
   return lines.join('\n');
 }
 
@@ -41,10 +66,30 @@ function waysOut(report: ReportData): string[] {
   const attention = report.attention;
   if (!attention) return [];
   const lines: string[] = [];
-  if (report.needsAttention) lines.push('## NEEDS ATTENTION', '', 'This run stopped leaving a state that must not stay:', '', ...report.attentionLines.map((line) => `- **${escapeMd(line)}**`), '');
+  if (report.needsAttention)
+    lines.push(
+      '## NEEDS ATTENTION',
+      '',
+      'This run stopped leaving a state that must not stay:',
+      '',
+      ...report.attentionLines.map((line) => `- **${escapeMd(line)}**`),
+      '',
+    );
   const way = (title: string, command: string, w: typeof attention.resume) =>
-    w.available ? [`**${title}** (\`${command} ${report.runId}\`):`, '', ...w.steps.map((step) => `1. ${escapeMd(step.title)}: ${escapeMd(step.does)}`), ''] : [`**${title}:** not possible — ${escapeMd(w.reason ?? '')}`, ''];
-  lines.push('## Ways out', '', ...way('Forward', 'breakglass resume', attention.resume), ...way('Back', 'breakglass rollback', attention.rollback));
+    w.available
+      ? [
+          `**${title}** (\`${command} ${report.runId}\`):`,
+          '',
+          ...w.steps.map((step) => `1. ${escapeMd(step.title)}: ${escapeMd(step.does)}`),
+          '',
+        ]
+      : [`**${title}:** not possible — ${escapeMd(w.reason ?? '')}`, ''];
+  lines.push(
+    '## Ways out',
+    '',
+    ...way('Forward', 'breakglass resume', attention.resume),
+    ...way('Back', 'breakglass rollback', attention.rollback),
+  );
   return lines;
 }
 

@@ -24,7 +24,17 @@ export interface ReportData {
   facts: Fact[];
   warnings: string[];
   confirmations: Array<{ what: string; at: string }>;
-  steps: Array<{ id: string; kind: string; title: string; summary: string; planned: PlannedStep; state: StepState; message?: string; logs: string[]; events: Array<{ at: string; what: string }> }>;
+  steps: Array<{
+    id: string;
+    kind: string;
+    title: string;
+    summary: string;
+    planned: PlannedStep;
+    state: StepState;
+    message?: string;
+    logs: string[];
+    events: Array<{ at: string; what: string }>;
+  }>;
   journal: { path: string; entries: number; finalHash: string };
   generatedAt: string;
 }
@@ -40,7 +50,12 @@ const EVENT_WORDS: Record<string, (data: Record<string, unknown>) => string> = {
   'undo-failed': (data) => `undo failed: ${String(data.error)}`,
 };
 
-export function buildReportData(record: RunRecord, journalPath: string, redactor: Redactor, now = new Date()): ReportData {
+export function buildReportData(
+  record: RunRecord,
+  journalPath: string,
+  redactor: Redactor,
+  now = new Date(),
+): ReportData {
   const { created } = record;
   const data: ReportData = {
     runId: created.runId,
@@ -53,12 +68,25 @@ export function buildReportData(record: RunRecord, journalPath: string, redactor
     ...attentionFields(record),
     startedAt: record.startedAt,
     finishedAt: record.finishedAt,
-    people: record.actors.map(({ actor, at, action }: { actor: Actor; at: string; action: 'started' | 'resumed' }) => ({ action, user: actor.user, host: actor.host, at })),
+    people: record.actors.map(
+      ({ actor, at, action }: { actor: Actor; at: string; action: 'started' | 'resumed' }) => ({
+        action,
+        user: actor.user,
+        host: actor.host,
+        at,
+      }),
+    ),
     facts: created.facts,
     warnings: created.warnings,
     confirmations: record.entries
       .filter((entry) => entry.type === 'gate-confirmed' || entry.type === 'lock-taken-over')
-      .map((entry) => ({ what: entry.type === 'lock-taken-over' ? 'took over a stale run lock' : gateWords(String(entry.data.gate), created.steps), at: entry.at })),
+      .map((entry) => ({
+        what:
+          entry.type === 'lock-taken-over'
+            ? 'took over a stale run lock'
+            : gateWords(String(entry.data.gate), created.steps),
+        at: entry.at,
+      })),
     steps: record.steps.map((progress) => {
       const planned = created.steps.find((step) => step.id === progress.id) as PlannedStep;
       return {
@@ -72,7 +100,10 @@ export function buildReportData(record: RunRecord, journalPath: string, redactor
         logs: progress.logs,
         events: record.entries
           .filter((entry) => entry.data.stepId === progress.id && EVENT_WORDS[entry.type])
-          .map((entry) => ({ at: entry.at, what: (EVENT_WORDS[entry.type] as (d: Record<string, unknown>) => string)(entry.data) })),
+          .map((entry) => ({
+            at: entry.at,
+            what: (EVENT_WORDS[entry.type] as (d: Record<string, unknown>) => string)(entry.data),
+          })),
       };
     }),
     journal: { path: journalPath, entries: record.entries.length, finalHash: record.finalHash },
@@ -81,7 +112,9 @@ export function buildReportData(record: RunRecord, journalPath: string, redactor
   return redactor.redactValue(data);
 }
 
-function attentionFields(record: RunRecord): Pick<ReportData, 'needsAttention' | 'attention' | 'attentionLines'> {
+function attentionFields(
+  record: RunRecord,
+): Pick<ReportData, 'needsAttention' | 'attention' | 'attentionLines'> {
   const { needsAttention, attention } = recordAttention(record);
   return { needsAttention, attention, attentionLines: attention ? pendingLines(attention.pending) : [] };
 }

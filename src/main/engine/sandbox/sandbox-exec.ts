@@ -17,7 +17,12 @@ export class SandboxExec implements Exec {
   ) {}
 
   async run(request: ExecRequest): Promise<ExecResult> {
-    this.requests.push({ program: request.program, args: [...request.args], envKeys: Object.keys(request.env ?? {}), stdin: request.stdin !== undefined });
+    this.requests.push({
+      program: request.program,
+      args: [...request.args],
+      envKeys: Object.keys(request.env ?? {}),
+      stdin: request.stdin !== undefined,
+    });
     assertNoSecretOnArgv(request);
     const name = path.win32.basename(path.posix.basename(request.program));
     const program = this.programs[name];

@@ -51,7 +51,9 @@ export async function startSandboxServer(sandboxDir: string): Promise<SandboxSer
   try {
     await server.start();
   } catch {
-    throw new Error(`The practice sandbox's PostgreSQL did not start (data in ${databaseDir}). Reset the sandbox, or set BREAKGLASS_SANDBOX_PG_URL to an existing server.`);
+    throw new Error(
+      `The practice sandbox's PostgreSQL did not start (data in ${databaseDir}). Reset the sandbox, or set BREAKGLASS_SANDBOX_PG_URL to an existing server.`,
+    );
   }
   return {
     adminUrl: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`,
@@ -63,7 +65,10 @@ export async function startSandboxServer(sandboxDir: string): Promise<SandboxSer
 /** Where the server's files live: `<sandbox>/pg`, or as root a world-reachable temp dir named after it. */
 export function serverDataDir(sandboxDir: string): string {
   if (!isRoot()) return path.join(sandboxDir, 'pg');
-  const parent = path.join(os.tmpdir(), `breakglass-sandbox-${createHash('sha256').update(path.resolve(sandboxDir)).digest('hex').slice(0, 12)}`);
+  const parent = path.join(
+    os.tmpdir(),
+    `breakglass-sandbox-${createHash('sha256').update(path.resolve(sandboxDir)).digest('hex').slice(0, 12)}`,
+  );
   fs.mkdirSync(parent, { recursive: true });
   fs.chmodSync(parent, 0o777);
   return path.join(parent, 'pg');

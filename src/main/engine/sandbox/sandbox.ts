@@ -38,7 +38,9 @@ export class Sandbox {
     const databaseUrl = () => this.databaseUrl(system);
     return {
       kind: 'sandbox',
-      exec: new SandboxExec(system.sandboxPrograms ?? {}, async () => this.seedContext(system, await databaseUrl())),
+      exec: new SandboxExec(system.sandboxPrograms ?? {}, async () =>
+        this.seedContext(system, await databaseUrl()),
+      ),
       db: new SandboxDbConnector(databaseUrl),
       services: this.services(system.id),
       sandboxRoot: this.filesRoot(system.id),
@@ -99,7 +101,9 @@ export class Sandbox {
     url.pathname = `/${name}`;
     const databaseUrl = url.toString();
     const seeded = await withClient(databaseUrl, async (client) => {
-      await client.query(`CREATE TABLE IF NOT EXISTS ${SEED_MARKER_TABLE} (system text PRIMARY KEY, seeded_at timestamptz NOT NULL DEFAULT now())`);
+      await client.query(
+        `CREATE TABLE IF NOT EXISTS ${SEED_MARKER_TABLE} (system text PRIMARY KEY, seeded_at timestamptz NOT NULL DEFAULT now())`,
+      );
       const marker = await client.query(`SELECT 1 FROM ${SEED_MARKER_TABLE} WHERE system = $1`, [system.id]);
       return (marker.rowCount ?? 0) > 0;
     });
@@ -116,7 +120,9 @@ export class Sandbox {
         },
       });
       await defined;
-      await withClient(databaseUrl, (client) => client.query(`INSERT INTO ${SEED_MARKER_TABLE} (system) VALUES ($1)`, [system.id]));
+      await withClient(databaseUrl, (client) =>
+        client.query(`INSERT INTO ${SEED_MARKER_TABLE} (system) VALUES ($1)`, [system.id]),
+      );
     }
     return databaseUrl;
   }

@@ -23,7 +23,15 @@ interface DriverError {
   errors?: unknown;
 }
 
-const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ECONNRESET', 'EADDRNOTAVAIL']);
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'ECONNRESET',
+  'EADDRNOTAVAIL',
+]);
 const TLS_CODES = new Set([
   'DEPTH_ZERO_SELF_SIGNED_CERT',
   'SELF_SIGNED_CERT_IN_CHAIN',
@@ -52,7 +60,8 @@ function collect(error: unknown): { codes: Set<string>; numbers: Set<number>; me
     if (typeof candidate.errorNum === 'number') numbers.add(candidate.errorNum);
     if (typeof candidate.message === 'string') {
       messages.push(candidate.message);
-      for (const match of candidate.message.matchAll(/\b(ORA|NJS|TNS)-0*([0-9]{1,5})\b/g)) codes.add(`${match[1]}-${(match[2] ?? '').padStart(match[1] === 'NJS' ? 3 : 5, '0')}`);
+      for (const match of candidate.message.matchAll(/\b(ORA|NJS|TNS)-0*([0-9]{1,5})\b/g))
+        codes.add(`${match[1]}-${(match[2] ?? '').padStart(match[1] === 'NJS' ? 3 : 5, '0')}`);
     }
     visit(candidate.originalError, depth + 1);
     visit(candidate.cause, depth + 1);
@@ -74,22 +83,36 @@ function driverText(error: unknown, settings: DbSettings): string {
   return redactor.redact((messages[0] ?? String(error)).split('\n')[0] ?? '').slice(0, 300);
 }
 
-function socketFailure(codes: Set<string>, messages: string[], settings: DbSettings): ClassifiedFailure | undefined {
+function socketFailure(
+  codes: Set<string>,
+  messages: string[],
+  settings: DbSettings,
+): ClassifiedFailure | undefined {
   const product = dialectName(settings.dialect);
-  if ([...codes].some((code) => TLS_CODES.has(code)) || messages.some((text) => /certificate|SSL|TLS handshake/i.test(text) && !/password/i.test(text))) {
+  if (
+    [...codes].some((code) => TLS_CODES.has(code)) ||
+    messages.some((text) => /certificate|SSL|TLS handshake/i.test(text) && !/password/i.test(text))
+  ) {
     return {
       kind: 'tls',
       message: `The encrypted connection to ${product} at ${where(settings)} failed: the server's certificate is not trusted or TLS is set up differently on each side. Give the CA certificate, or allow the server's certificate explicitly if you trust this network.`,
     };
   }
-  if (codes.has('ETIMEDOUT') || codes.has('ETIMEOUT') || messages.some((text) => /timeout|timed out/i.test(text))) {
+  if (
+    codes.has('ETIMEDOUT') ||
+    codes.has('ETIMEOUT') ||
+    messages.some((text) => /timeout|timed out/i.test(text))
+  ) {
     return {
       kind: 'timeout',
       message: `${product} at ${where(settings)} did not answer in time. Check that the host and port are right and that no firewall drops the connection.`,
     };
   }
   if (codes.has('ENOTFOUND') || codes.has('EAI_AGAIN')) {
-    return { kind: 'unreachable', message: `The host name ${settings.host} cannot be resolved. Check the spelling, or use the server's IP address.` };
+    return {
+      kind: 'unreachable',
+      message: `The host name ${settings.host} cannot be resolved. Check the spelling, or use the server's IP address.`,
+    };
   }
   if ([...codes].some((code) => UNREACHABLE_CODES.has(code)) || codes.has('ESOCKET')) {
     return {
@@ -103,7 +126,10 @@ function socketFailure(codes: Set<string>, messages: string[], settings: DbSetti
 function postgresFailure(error: unknown, settings: DbSettings): ClassifiedFailure {
   const { codes, messages } = collect(error);
   if (codes.has('28P01')) {
-    return { kind: 'login-failed', message: `PostgreSQL at ${where(settings)} refused the password for role "${settings.user}". Check the user name and password (an expired VALID UNTIL also shows as this).` };
+    return {
+      kind: 'login-failed',
+      message: `PostgreSQL at ${where(settings)} refused the password for role "${settings.user}". Check the user name and password (an expired VALID UNTIL also shows as this).`,
+    };
   }
   if (codes.has('28000')) {
     return {
@@ -111,14 +137,29 @@ function postgresFailure(error: unknown, settings: DbSettings): ClassifiedFailur
       message: `PostgreSQL at ${where(settings)} does not allow role "${settings.user}" to log in from this machine${settings.database ? ` to database "${settings.database}"` : ''} (pg_hba.conf, or the role lacks LOGIN). Check pg_hba.conf and the role.`,
     };
   }
-  if (codes.has('3D000')) return { kind: 'database-missing', message: `Database "${settings.database ?? ''}" does not exist on PostgreSQL at ${where(settings)}. Check the database name.` };
+  if (codes.has('3D000'))
+    return {
+      kind: 'database-missing',
+      message: `Database "${settings.database ?? ''}" does not exist on PostgreSQL at ${where(settings)}. Check the database name.`,
+    };
   if (codes.has('42501')) {
-    return { kind: 'permission-missing', message: `Role "${settings.user}" lacks a permission this step needs on PostgreSQL at ${where(settings)} (e.g. CONNECT on the database). Grant it, or use a role that has it.` };
+    return {
+      kind: 'permission-missing',
+      message: `Role "${settings.user}" lacks a permission this step needs on PostgreSQL at ${where(settings)} (e.g. CONNECT on the database). Grant it, or use a role that has it.`,
+    };
   }
   if (messages.some((text) => /does not support SSL/i.test(text))) {
-    return { kind: 'tls', message: `PostgreSQL at ${where(settings)} does not accept encrypted connections. Turn TLS off for this connection, or enable ssl on the server.` };
+    return {
+      kind: 'tls',
+      message: `PostgreSQL at ${where(settings)} does not accept encrypted connections. Turn TLS off for this connection, or enable ssl on the server.`,
+    };
   }
-  return socketFailure(codes, messages, settings) ?? { kind: 'unknown', message: `Could not connect to PostgreSQL at ${where(settings)}: ${driverText(error, settings)}` };
+  return (
+    socketFailure(codes, messages, settings) ?? {
+      kind: 'unknown',
+      message: `Could not connect to PostgreSQL at ${where(settings)}: ${driverText(error, settings)}`,
+    }
+  );
 }
 
 const MSSQL_MESSAGES: Array<[RegExp, number]> = [
@@ -131,7 +172,8 @@ const MSSQL_MESSAGES: Array<[RegExp, number]> = [
 
 function mssqlFailure(error: unknown, settings: DbSettings): ClassifiedFailure {
   const { codes, numbers, messages } = collect(error);
-  for (const [pattern, number] of MSSQL_MESSAGES) if (messages.some((text) => pattern.test(text))) numbers.add(number);
+  for (const [pattern, number] of MSSQL_MESSAGES)
+    if (messages.some((text) => pattern.test(text))) numbers.add(number);
   const login = `login "${settings.domain ? `${settings.domain}\\` : ''}${settings.user}"`;
   if (numbers.has(18487) || numbers.has(18488)) {
     return {
@@ -140,10 +182,16 @@ function mssqlFailure(error: unknown, settings: DbSettings): ClassifiedFailure {
     };
   }
   if (numbers.has(18486)) {
-    return { kind: 'account-locked', message: `${login} is locked out on SQL Server ${where(settings)} after too many failed logins. A DBA can unlock it: ALTER LOGIN [name] WITH PASSWORD = N'...' UNLOCK (or CHECK_POLICY = OFF, then ON again).` };
+    return {
+      kind: 'account-locked',
+      message: `${login} is locked out on SQL Server ${where(settings)} after too many failed logins. A DBA can unlock it: ALTER LOGIN [name] WITH PASSWORD = N'...' UNLOCK (or CHECK_POLICY = OFF, then ON again).`,
+    };
   }
   if (numbers.has(4060)) {
-    return { kind: 'database-missing', message: `${login} cannot open database "${settings.database ?? ''}" on SQL Server ${where(settings)}: it does not exist, or the login has no user in it. Check the catalog name and the login's mapping.` };
+    return {
+      kind: 'database-missing',
+      message: `${login} cannot open database "${settings.database ?? ''}" on SQL Server ${where(settings)}: it does not exist, or the login has no user in it. Check the catalog name and the login's mapping.`,
+    };
   }
   if (numbers.has(18456) || codes.has('ELOGIN')) {
     return {
@@ -154,7 +202,10 @@ function mssqlFailure(error: unknown, settings: DbSettings): ClassifiedFailure {
     };
   }
   if (numbers.has(229) || numbers.has(15151) || numbers.has(15247)) {
-    return { kind: 'permission-missing', message: `${login} lacks a permission this step needs on SQL Server ${where(settings)}. Grant it (e.g. ALTER ANY LOGIN), or use the self-change form with the current password.` };
+    return {
+      kind: 'permission-missing',
+      message: `${login} lacks a permission this step needs on SQL Server ${where(settings)}. Grant it (e.g. ALTER ANY LOGIN), or use the self-change form with the current password.`,
+    };
   }
   if (codes.has('EINSTLOOKUP')) {
     return {
@@ -162,7 +213,12 @@ function mssqlFailure(error: unknown, settings: DbSettings): ClassifiedFailure {
       message: `Instance "${settings.instance ?? ''}" was not found on ${settings.host}: the SQL Server Browser service (UDP 1434) did not answer or does not know it. Give the instance's TCP port (HOST,PORT) instead, or start SQL Server Browser.`,
     };
   }
-  return socketFailure(codes, messages, settings) ?? { kind: 'unknown', message: `Could not connect to SQL Server ${where(settings)}: ${driverText(error, settings)}` };
+  return (
+    socketFailure(codes, messages, settings) ?? {
+      kind: 'unknown',
+      message: `Could not connect to SQL Server ${where(settings)}: ${driverText(error, settings)}`,
+    }
+  );
 }
 
 function oracleFailure(error: unknown, settings: DbSettings): ClassifiedFailure {
@@ -170,26 +226,69 @@ function oracleFailure(error: unknown, settings: DbSettings): ClassifiedFailure 
   const user = `user ${settings.user.toUpperCase()}`;
   const at = settings.serviceName ? `${where(settings)}/${settings.serviceName}` : where(settings);
   if (codes.has('ORA-28001') || codes.has('ORA-28002')) {
-    return { kind: 'password-expired', message: `The password of ${user} on Oracle ${at} has expired. Change it (ALTER USER ... IDENTIFIED BY ... REPLACE ...) or have a DBA reset it, then try again.` };
+    return {
+      kind: 'password-expired',
+      message: `The password of ${user} on Oracle ${at} has expired. Change it (ALTER USER ... IDENTIFIED BY ... REPLACE ...) or have a DBA reset it, then try again.`,
+    };
   }
-  if (codes.has('ORA-28000')) return { kind: 'account-locked', message: `${user} is locked on Oracle ${at}. A DBA can unlock it: ALTER USER name ACCOUNT UNLOCK.` };
-  if (codes.has('ORA-01017') || codes.has('ORA-01005')) return { kind: 'login-failed', message: `Oracle ${at} refused the user name or password for ${user}. Check both (Oracle 11g+ passwords are case-sensitive).` };
+  if (codes.has('ORA-28000'))
+    return {
+      kind: 'account-locked',
+      message: `${user} is locked on Oracle ${at}. A DBA can unlock it: ALTER USER name ACCOUNT UNLOCK.`,
+    };
+  if (codes.has('ORA-01017') || codes.has('ORA-01005'))
+    return {
+      kind: 'login-failed',
+      message: `Oracle ${at} refused the user name or password for ${user}. Check both (Oracle 11g+ passwords are case-sensitive).`,
+    };
   if (codes.has('ORA-01045') || codes.has('ORA-01031') || codes.has('ORA-01950')) {
-    return { kind: 'permission-missing', message: `${user} lacks a privilege this step needs on Oracle ${at} (e.g. CREATE SESSION or ALTER USER). Grant it, or use the self-change form with the current password.` };
+    return {
+      kind: 'permission-missing',
+      message: `${user} lacks a privilege this step needs on Oracle ${at} (e.g. CREATE SESSION or ALTER USER). Grant it, or use the self-change form with the current password.`,
+    };
   }
   if (codes.has('ORA-12514') || codes.has('NJS-518') || codes.has('ORA-12505') || codes.has('NJS-519')) {
-    return { kind: 'database-missing', message: `The listener at ${where(settings)} does not know service "${settings.serviceName ?? ''}". Check the service name (lsnrctl status lists them).` };
+    return {
+      kind: 'database-missing',
+      message: `The listener at ${where(settings)} does not know service "${settings.serviceName ?? ''}". Check the service name (lsnrctl status lists them).`,
+    };
   }
-  if (codes.has('ORA-12541') || codes.has('NJS-511') || codes.has('NJS-503') || codes.has('NJS-500') || codes.has('ORA-12543')) {
-    return { kind: 'unreachable', message: `No Oracle listener answers at ${where(settings)}. Check the host and port (default 1521), that the listener runs, and that a firewall lets this machine through.` };
+  if (
+    codes.has('ORA-12541') ||
+    codes.has('NJS-511') ||
+    codes.has('NJS-503') ||
+    codes.has('NJS-500') ||
+    codes.has('ORA-12543')
+  ) {
+    return {
+      kind: 'unreachable',
+      message: `No Oracle listener answers at ${where(settings)}. Check the host and port (default 1521), that the listener runs, and that a firewall lets this machine through.`,
+    };
   }
   if (codes.has('ORA-12170') || codes.has('NJS-510') || codes.has('NJS-123') || codes.has('ORA-12535')) {
-    return { kind: 'timeout', message: `Oracle at ${where(settings)} did not answer in time. Check the host and port and that no firewall drops the connection.` };
+    return {
+      kind: 'timeout',
+      message: `Oracle at ${where(settings)} did not answer in time. Check the host and port and that no firewall drops the connection.`,
+    };
   }
-  if (codes.has('NJS-505') || codes.has('NJS-506') || codes.has('NJS-507') || codes.has('NJS-508') || codes.has('ORA-29024')) {
-    return { kind: 'tls', message: `The TCPS connection to Oracle at ${where(settings)} failed: the certificate is not trusted or does not match the host. Give the CA certificate, or check the listener's TCPS setup.` };
+  if (
+    codes.has('NJS-505') ||
+    codes.has('NJS-506') ||
+    codes.has('NJS-507') ||
+    codes.has('NJS-508') ||
+    codes.has('ORA-29024')
+  ) {
+    return {
+      kind: 'tls',
+      message: `The TCPS connection to Oracle at ${where(settings)} failed: the certificate is not trusted or does not match the host. Give the CA certificate, or check the listener's TCPS setup.`,
+    };
   }
-  return socketFailure(codes, messages, settings) ?? { kind: 'unknown', message: `Could not connect to Oracle ${at}: ${driverText(error, settings)}` };
+  return (
+    socketFailure(codes, messages, settings) ?? {
+      kind: 'unknown',
+      message: `Could not connect to Oracle ${at}: ${driverText(error, settings)}`,
+    }
+  );
 }
 
 export function classifyConnectionError(error: unknown, settings: DbSettings): ClassifiedFailure {

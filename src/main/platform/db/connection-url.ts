@@ -40,7 +40,11 @@ export function dbSettingsFromUrl(text: string): DbSettings {
     else {
       const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
       checkHost(host, FIELD);
-      address = { host, port: url.port ? Number(url.port) : undefined, instance: url.searchParams.get('instance') ?? undefined };
+      address = {
+        host,
+        port: url.port ? Number(url.port) : undefined,
+        instance: url.searchParams.get('instance') ?? undefined,
+      };
     }
     const encrypt = flag(url, 'encrypt') ?? false;
     const domain = url.searchParams.get('domain') ?? undefined;
@@ -57,7 +61,12 @@ export function dbSettingsFromUrl(text: string): DbSettings {
   }
   if (url.protocol === 'oracle:') {
     const tls = flag(url, 'tls') ?? false;
-    const address = oracleAddress({ host: url.hostname, port: url.port ? Number(url.port) : undefined, serviceName: path, tls });
+    const address = oracleAddress({
+      host: url.hostname,
+      port: url.port ? Number(url.port) : undefined,
+      serviceName: path,
+      tls,
+    });
     return {
       dialect: 'oracle',
       host: address.host,

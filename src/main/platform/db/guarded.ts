@@ -29,7 +29,10 @@ export class CommitOutcomeUnknown extends Error {
   }
 }
 
-export async function runGuarded(steps: TransactionSteps, statements: readonly GuardedStatement[]): Promise<number[]> {
+export async function runGuarded(
+  steps: TransactionSteps,
+  statements: readonly GuardedStatement[],
+): Promise<number[]> {
   await steps.begin();
   const counts: number[] = [];
   try {

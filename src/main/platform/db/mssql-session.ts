@@ -12,7 +12,12 @@ export function mssqlConfig(settings: DbSettings): Record<string, unknown> {
   const tls = settings.tls;
   const credentials =
     settings.authentication === 'windows-ntlm'
-      ? { authentication: { type: 'ntlm', options: { domain: settings.domain ?? '', userName: settings.user, password: settings.password } } }
+      ? {
+          authentication: {
+            type: 'ntlm',
+            options: { domain: settings.domain ?? '', userName: settings.user, password: settings.password },
+          },
+        }
       : { user: settings.user, password: settings.password };
   return {
     server: settings.host,
@@ -56,7 +61,8 @@ export async function openMssql(settings: DbSettings): Promise<DbSession> {
       return runGuarded(
         {
           begin: async () => void (await transaction.begin()),
-          execute: async (sql) => affected((await bind(new mssql.Request(transaction), sql).query(sql.text)).rowsAffected),
+          execute: async (sql) =>
+            affected((await bind(new mssql.Request(transaction), sql).query(sql.text)).rowsAffected),
           commit: () => transaction.commit(),
           rollback: () => transaction.rollback().catch(() => undefined),
         },

@@ -20,27 +20,53 @@ const DEFAULT_PORT = 1521;
 const SERVICE_NAME = /^[A-Za-z0-9][A-Za-z0-9._$#-]*$/;
 
 function checkService(service: string, field: string): void {
-  if (!SERVICE_NAME.test(service)) throw new DbInputError(field, `The service name in ${field} is not valid (letters, digits and . _ $ # -).`);
+  if (!SERVICE_NAME.test(service))
+    throw new DbInputError(
+      field,
+      `The service name in ${field} is not valid (letters, digits and . _ $ # -).`,
+    );
 }
 
-export function oracleAddress(options: { host: string; port?: number; serviceName: string; tls?: boolean }): OracleAddress {
+export function oracleAddress(options: {
+  host: string;
+  port?: number;
+  serviceName: string;
+  tls?: boolean;
+}): OracleAddress {
   const host = options.host.trim();
   checkHost(host, 'Host');
   checkService(options.serviceName.trim(), 'ServiceName');
   const port = options.port ?? DEFAULT_PORT;
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new DbInputError('Port', 'The Oracle port must be a number from 1 to 65535.');
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    throw new DbInputError('Port', 'The Oracle port must be a number from 1 to 65535.');
   const tls = options.tls ?? false;
   const serviceName = options.serviceName.trim();
-  return { host, port, serviceName, tls, connectString: `${tls ? 'tcps' : 'tcp'}://${host}:${port}/${serviceName}` };
+  return {
+    host,
+    port,
+    serviceName,
+    tls,
+    connectString: `${tls ? 'tcps' : 'tcp'}://${host}:${port}/${serviceName}`,
+  };
 }
 
 /** EZConnect: `[tcp|tcps://]host[:port][/service_name]`. */
 export function parseEzConnect(text: string, field = 'connect string'): OracleAddress {
   const match = /^(?:(tcps?):\/\/|\/\/)?([^:/]+|\[[^\]]+\])(?::([^/]*))?(?:\/([^:/?]+))?$/i.exec(text.trim());
-  if (!match) throw new DbInputError(field, `The ${field} is not in EZConnect form host[:port]/service_name.`);
+  if (!match)
+    throw new DbInputError(field, `The ${field} is not in EZConnect form host[:port]/service_name.`);
   const [, protocol, host = '', portText, serviceName] = match;
-  if (!serviceName) throw new DbInputError(field, `The ${field} names no service: add /service_name (e.g. db01:1521/ORCLPDB1).`);
-  return oracleAddress({ host, port: portText === undefined ? undefined : parsePort(portText, field), serviceName, tls: protocol?.toLowerCase() === 'tcps' });
+  if (!serviceName)
+    throw new DbInputError(
+      field,
+      `The ${field} names no service: add /service_name (e.g. db01:1521/ORCLPDB1).`,
+    );
+  return oracleAddress({
+    host,
+    port: portText === undefined ? undefined : parsePort(portText, field),
+    serviceName,
+    tls: protocol?.toLowerCase() === 'tcps',
+  });
 }
 
 type TnsNode = { key: string; value: string | TnsNode[] };
@@ -49,7 +75,10 @@ type TnsNode = { key: string; value: string | TnsNode[] };
 function parseTnsNodes(text: string, field: string): TnsNode[] {
   let position = 0;
   const fail = (): never => {
-    throw new DbInputError(field, `The ${field} is not a well-formed TNS descriptor (check the parentheses near character ${position + 1}).`);
+    throw new DbInputError(
+      field,
+      `The ${field} is not a well-formed TNS descriptor (check the parentheses near character ${position + 1}).`,
+    );
   };
   const skipSpace = (): void => {
     while (position < text.length && /\s/.test(text[position] ?? '')) position += 1;
@@ -110,7 +139,11 @@ export function parseTnsDescriptor(text: string, field = 'TNS descriptor'): Orac
   const portText = findValue(nodes, 'PORT');
   const serviceName = findValue(nodes, 'SERVICE_NAME');
   const sid = findValue(nodes, 'SID');
-  if (!serviceName && !sid) throw new DbInputError(field, `The ${field} has neither (SERVICE_NAME=...) nor (SID=...) in CONNECT_DATA.`);
+  if (!serviceName && !sid)
+    throw new DbInputError(
+      field,
+      `The ${field} has neither (SERVICE_NAME=...) nor (SID=...) in CONNECT_DATA.`,
+    );
   return {
     host,
     port: portText === undefined ? DEFAULT_PORT : parsePort(portText, field),
@@ -126,7 +159,10 @@ export function parseOracleConnectString(text: string, field = 'connect string')
   const trimmed = text.trim();
   if (trimmed.startsWith('(')) return parseTnsDescriptor(trimmed, field);
   if (/^[A-Za-z][A-Za-z0-9_.]*$/.test(trimmed) && !trimmed.includes('/')) {
-    throw new DbInputError(field, `"${trimmed}" looks like a TNS alias, which needs tnsnames.ora; paste the alias's (DESCRIPTION=...) from tnsnames.ora, or give host:port/service_name.`);
+    throw new DbInputError(
+      field,
+      `"${trimmed}" looks like a TNS alias, which needs tnsnames.ora; paste the alias's (DESCRIPTION=...) from tnsnames.ora, or give host:port/service_name.`,
+    );
   }
   return parseEzConnect(trimmed, field);
 }

@@ -8,8 +8,17 @@ import { DbInputError } from './errors.js';
 
 export function oracleConnectString(settings: DbSettings): string {
   if (settings.connectString) return settings.connectString;
-  if (!settings.serviceName) throw new DbInputError('ServiceName', 'No Oracle service name or connect descriptor is set; give one of them.');
-  return oracleAddress({ host: settings.host, port: settings.port, serviceName: settings.serviceName, tls: settings.tls?.enabled }).connectString;
+  if (!settings.serviceName)
+    throw new DbInputError(
+      'ServiceName',
+      'No Oracle service name or connect descriptor is set; give one of them.',
+    );
+  return oracleAddress({
+    host: settings.host,
+    port: settings.port,
+    serviceName: settings.serviceName,
+    tls: settings.tls?.enabled,
+  }).connectString;
 }
 
 export async function openOracle(settings: DbSettings): Promise<DbSession> {
@@ -24,7 +33,11 @@ export async function openOracle(settings: DbSettings): Promise<DbSession> {
     ...(settings.tls?.caPem ? { walletContent: settings.tls.caPem } : {}),
   });
   connection.callTimeout = STATEMENT_TIMEOUT_MS;
-  const run = <Row>(sql: RenderedSql) => connection.execute<Row>(sql.text, sql.params, { outFormat: oracledb.OUT_FORMAT_OBJECT, autoCommit: false });
+  const run = <Row>(sql: RenderedSql) =>
+    connection.execute<Row>(sql.text, sql.params, {
+      outFormat: oracledb.OUT_FORMAT_OBJECT,
+      autoCommit: false,
+    });
   return {
     dialect: 'oracle',
     async query<Row extends Record<string, unknown>>(sql: RenderedSql): Promise<Row[]> {

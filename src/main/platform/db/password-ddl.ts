@@ -26,10 +26,16 @@ const MAX_PASSWORD = { mssqlCharacters: 128, oracleBytes: 1024 } as const;
 
 function checkPassword(dialect: Dialect, value: string, field: string): void {
   if (dialect === 'mssql' && [...value].length > MAX_PASSWORD.mssqlCharacters) {
-    throw new DbInputError(field, `The ${field} is longer than SQL Server's limit of ${MAX_PASSWORD.mssqlCharacters} characters. Choose a shorter one.`);
+    throw new DbInputError(
+      field,
+      `The ${field} is longer than SQL Server's limit of ${MAX_PASSWORD.mssqlCharacters} characters. Choose a shorter one.`,
+    );
   }
   if (dialect === 'oracle' && Buffer.byteLength(value) > MAX_PASSWORD.oracleBytes) {
-    throw new DbInputError(field, `The ${field} is longer than Oracle's limit of ${MAX_PASSWORD.oracleBytes} bytes. Choose a shorter one.`);
+    throw new DbInputError(
+      field,
+      `The ${field} is longer than Oracle's limit of ${MAX_PASSWORD.oracleBytes} bytes. Choose a shorter one.`,
+    );
   }
 }
 
@@ -51,7 +57,10 @@ export function changePasswordDdl(dialect: Dialect, change: PasswordChange): Ren
   }
   const name = quoteIdentifier(dialect, change.user, 'user name');
   const newLiteral = passwordLiteral(dialect, change.newPassword, 'new password');
-  const oldLiteral = change.oldPassword === undefined ? undefined : passwordLiteral(dialect, change.oldPassword, 'current password');
+  const oldLiteral =
+    change.oldPassword === undefined
+      ? undefined
+      : passwordLiteral(dialect, change.oldPassword, 'current password');
   const masked = maskedLiteral(dialect);
   const build = (newText: string, oldText: string | undefined): string => {
     switch (dialect) {

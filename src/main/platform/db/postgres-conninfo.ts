@@ -6,21 +6,26 @@ import { checkHost, parsePort } from './address.js';
 import { DbInputError } from './errors.js';
 import type { DbSettings, TlsSettings } from './types.js';
 
-export type PostgresSettings = Omit<DbSettings, 'dialect' | 'authentication'> & { dialect: 'postgres'; authentication: 'sql' };
+export type PostgresSettings = Omit<DbSettings, 'dialect' | 'authentication'> & {
+  dialect: 'postgres';
+  authentication: 'sql';
+};
 
 const SSL_MODES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'] as const;
 
 /** libpq's sslmode as TLS settings: require encrypts without checking the certificate, verify-* check it. */
 function tlsFromSslMode(mode: string | undefined, field: string): TlsSettings {
   if (mode === undefined) return { enabled: false };
-  if (!(SSL_MODES as readonly string[]).includes(mode)) throw new DbInputError(field, `sslmode must be one of ${SSL_MODES.join(', ')}.`);
+  if (!(SSL_MODES as readonly string[]).includes(mode))
+    throw new DbInputError(field, `sslmode must be one of ${SSL_MODES.join(', ')}.`);
   if (mode === 'disable' || mode === 'allow' || mode === 'prefer') return { enabled: false };
   return { enabled: true, trustServerCertificate: mode === 'require' };
 }
 
 function build(values: Record<string, string | undefined>, field: string): PostgresSettings {
   const host = values.host ?? 'localhost';
-  if (host.startsWith('/')) throw new DbInputError(field, 'Unix-socket connections are not supported; give the TCP host name.');
+  if (host.startsWith('/'))
+    throw new DbInputError(field, 'Unix-socket connections are not supported; give the TCP host name.');
   checkHost(host, field);
   return {
     dialect: 'postgres',
@@ -39,7 +44,10 @@ export function decodeUrlPart(value: string, part: string, field: string): strin
   try {
     return decodeURIComponent(value);
   } catch {
-    throw new DbInputError(field, `The ${part} in the ${field} has a malformed % escape: write a literal % as %25 and encode reserved characters (e.g. @ as %40).`);
+    throw new DbInputError(
+      field,
+      `The ${part} in the ${field} has a malformed % escape: write a literal % as %25 and encode reserved characters (e.g. @ as %40).`,
+    );
   }
 }
 
@@ -48,10 +56,15 @@ export function parsePostgresUrl(text: string, field = 'database URL'): Postgres
   try {
     url = new URL(text.trim());
   } catch {
-    throw new DbInputError(field, `The ${field} is not a valid URL (postgres://user:password@host:5432/database).`);
+    throw new DbInputError(
+      field,
+      `The ${field} is not a valid URL (postgres://user:password@host:5432/database).`,
+    );
   }
-  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') throw new DbInputError(field, `The ${field} must start with postgres:// or postgresql://.`);
-  const decode = (value: string, part: string): string | undefined => (value === '' ? undefined : decodeUrlPart(value, part, field));
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:')
+    throw new DbInputError(field, `The ${field} must start with postgres:// or postgresql://.`);
+  const decode = (value: string, part: string): string | undefined =>
+    value === '' ? undefined : decodeUrlPart(value, part, field);
   return build(
     {
       host: decode(url.hostname.replace(/^\[(.*)\]$/, '$1'), 'host'),
@@ -74,7 +87,11 @@ export function parsePostgresKeyValue(text: string, field = 'connection string')
   while (position < input.length) {
     pattern.lastIndex = position;
     const match = pattern.exec(input);
-    if (!match) throw new DbInputError(field, `The ${field} is not in key=value form near character ${position + 1} (quote values with spaces in single quotes).`);
+    if (!match)
+      throw new DbInputError(
+        field,
+        `The ${field} is not in key=value form near character ${position + 1} (quote values with spaces in single quotes).`,
+      );
     const [, key = '', quoted, bare] = match;
     values[key.toLowerCase()] = quoted === undefined ? (bare ?? '') : quoted.replace(/\\(.)/g, '$1');
     position = pattern.lastIndex;

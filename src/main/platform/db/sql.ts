@@ -13,7 +13,10 @@ export class SecretValue {
   constructor(readonly value: SqlValue) {}
 }
 
-type Part = { kind: 'text'; text: string } | { kind: 'value'; value: SqlValue; secret: boolean } | { kind: 'ident'; names: readonly string[] };
+type Part =
+  | { kind: 'text'; text: string }
+  | { kind: 'value'; value: SqlValue; secret: boolean }
+  | { kind: 'ident'; names: readonly string[] };
 
 export class SqlFragment {
   constructor(readonly parts: readonly Part[]) {}
@@ -29,7 +32,8 @@ export function sql(strings: TemplateStringsArray, ...values: SqlInterpolation[]
     const value = values[index] as SqlInterpolation;
     if (value instanceof SqlFragment) parts.push(...value.parts);
     else if (value instanceof SecretValue) parts.push({ kind: 'value', value: value.value, secret: true });
-    else if (value === undefined) throw new TypeError(`sql: the value after "${text.slice(-40)}" is undefined; pass null for SQL NULL.`);
+    else if (value === undefined)
+      throw new TypeError(`sql: the value after "${text.slice(-40)}" is undefined; pass null for SQL NULL.`);
     else parts.push({ kind: 'value', value, secret: false });
   });
   return new SqlFragment(parts);
@@ -57,11 +61,15 @@ function placeholder(dialect: Dialect, position: number): string {
 function displayLiteral(dialect: Dialect, value: SqlValue): string {
   if (value === null) return 'NULL';
   if (typeof value === 'number') return String(value);
-  if (typeof value === 'boolean') return dialect === 'postgres' ? String(value).toUpperCase() : value ? '1' : '0';
+  if (typeof value === 'boolean')
+    return dialect === 'postgres' ? String(value).toUpperCase() : value ? '1' : '0';
   if (value instanceof Date) return `'${value.toISOString()}'`;
   if (Buffer.isBuffer(value)) return `<${value.length} bytes>`;
   const characters = [...value];
-  const shown = characters.length > DISPLAY_MAX_CHARACTERS ? `${characters.slice(0, DISPLAY_MAX_CHARACTERS).join('')}…(${characters.length} characters)` : value;
+  const shown =
+    characters.length > DISPLAY_MAX_CHARACTERS
+      ? `${characters.slice(0, DISPLAY_MAX_CHARACTERS).join('')}…(${characters.length} characters)`
+      : value;
   const quoted = `'${shown.replace(/'/g, "''")}'`;
   return dialect === 'mssql' ? `N${quoted}` : quoted;
 }

@@ -45,8 +45,7 @@ export type ConnectionFailureKind =
   | 'unknown';
 
 export type ConnectionTestResult =
-  | { ok: true; serverVersion: string }
-  | { ok: false; kind: ConnectionFailureKind; message: string };
+  { ok: true; serverVersion: string } | { ok: false; kind: ConnectionFailureKind; message: string };
 
 export type SqlValue = string | number | boolean | null | Date | Buffer;
 

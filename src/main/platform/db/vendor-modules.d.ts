@@ -23,7 +23,11 @@ declare module 'mssql' {
     request(): Request;
     on(event: 'error', listener: (error: Error) => void): ConnectionPool;
   }
-  const mssql: { ConnectionPool: typeof ConnectionPool; Transaction: typeof Transaction; Request: typeof Request };
+  const mssql: {
+    ConnectionPool: typeof ConnectionPool;
+    Transaction: typeof Transaction;
+    Request: typeof Request;
+  };
   export default mssql;
 }
 
@@ -34,7 +38,11 @@ declare module 'oracledb' {
   }
   interface Connection {
     callTimeout: number;
-    execute<Row = Record<string, unknown>>(sql: string, binds?: unknown[], options?: Record<string, unknown>): Promise<Result<Row>>;
+    execute<Row = Record<string, unknown>>(
+      sql: string,
+      binds?: unknown[],
+      options?: Record<string, unknown>,
+    ): Promise<Result<Row>>;
     commit(): Promise<void>;
     rollback(): Promise<void>;
     close(): Promise<void>;

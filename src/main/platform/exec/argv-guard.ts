@@ -16,9 +16,11 @@ export function assertNoSecretOnArgv(request: Pick<ExecRequest, 'program' | 'arg
   const secrets = (request.secrets ?? []).filter((secret) => secret.length > 0);
   if (secrets.length === 0) return;
   const programName = displayProgram(request.program);
-  if (secrets.some((secret) => request.program.includes(secret))) throw new SecretOnArgvError(programName, 'the program path');
+  if (secrets.some((secret) => request.program.includes(secret)))
+    throw new SecretOnArgvError(programName, 'the program path');
   request.args.forEach((arg, index) => {
-    if (secrets.some((secret) => arg.includes(secret))) throw new SecretOnArgvError(programName, `argument ${index + 1}`);
+    if (secrets.some((secret) => arg.includes(secret)))
+      throw new SecretOnArgvError(programName, `argument ${index + 1}`);
   });
 }
 

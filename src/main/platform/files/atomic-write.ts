@@ -12,7 +12,11 @@ export interface AtomicWriteOptions {
  * mix: a temp file in the same directory (same file system, so rename is atomic), fsync'd, renamed
  * over the target, then the directory fsync'd so the rename itself survives a power cut.
  */
-export async function writeFileAtomic(filePath: string, data: string | Buffer, options: AtomicWriteOptions = {}): Promise<void> {
+export async function writeFileAtomic(
+  filePath: string,
+  data: string | Buffer,
+  options: AtomicWriteOptions = {},
+): Promise<void> {
   const directory = path.dirname(filePath);
   const mode = options.mode ?? (await existingMode(filePath)) ?? 0o644;
   const tempPath = path.join(directory, `.${path.basename(filePath)}.${randomBytes(6).toString('hex')}.tmp`);

@@ -24,7 +24,9 @@ export interface BcryptOptions {
 
 export function assertBcryptCost(cost: number, field = 'rounds'): void {
   if (!Number.isInteger(cost) || cost < BCRYPT_MIN_COST || cost > BCRYPT_MAX_COST) {
-    throw new RangeError(`${field} must be a whole number from ${BCRYPT_MIN_COST} to ${BCRYPT_MAX_COST} (got ${String(cost)}).`);
+    throw new RangeError(
+      `${field} must be a whole number from ${BCRYPT_MIN_COST} to ${BCRYPT_MAX_COST} (got ${String(cost)}).`,
+    );
   }
 }
 
@@ -32,7 +34,8 @@ export async function bcryptHashBytes(key: Uint8Array, options: BcryptOptions): 
   assertBcryptCost(options.cost);
   if (key.length === 0) throw new RangeError('bcrypt needs a key of at least one byte.');
   const salt = options.salt ?? randomBytes(BCRYPT_SALT_BYTES);
-  if (salt.length !== BCRYPT_SALT_BYTES) throw new RangeError(`A bcrypt salt is ${BCRYPT_SALT_BYTES} bytes (got ${salt.length}).`);
+  if (salt.length !== BCRYPT_SALT_BYTES)
+    throw new RangeError(`A bcrypt salt is ${BCRYPT_SALT_BYTES} bytes (got ${salt.length}).`);
   const encoded = await bcrypt({
     password: key.subarray(0, BCRYPT_MAX_KEY_BYTES),
     salt,

@@ -14,10 +14,16 @@ export class PasswordInputError extends Error {
 /** Refuses an empty or whitespace-only new password: nobody can tell it apart from a missing one. */
 export function assertNewPassword(password: string, field = 'password'): void {
   if (typeof password !== 'string' || password.length === 0) {
-    throw new PasswordInputError(field, `The ${field} is empty. Type or paste the new password (it must contain at least one non-space character).`);
+    throw new PasswordInputError(
+      field,
+      `The ${field} is empty. Type or paste the new password (it must contain at least one non-space character).`,
+    );
   }
   if (password.trim().length === 0) {
-    throw new PasswordInputError(field, `The ${field} consists only of whitespace. Choose a password with at least one visible character.`);
+    throw new PasswordInputError(
+      field,
+      `The ${field} consists only of whitespace. Choose a password with at least one visible character.`,
+    );
   }
 }
 
@@ -38,6 +44,9 @@ export function hasLoneSurrogate(text: string): boolean {
  */
 export function assertEncodableAsUtf8(password: string, field = 'password'): void {
   if (hasLoneSurrogate(password)) {
-    throw new PasswordInputError(field, `The ${field} contains an unpaired UTF-16 surrogate, which cannot be encoded as UTF-8. Remove that character.`);
+    throw new PasswordInputError(
+      field,
+      `The ${field} contains an unpaired UTF-16 surrogate, which cannot be encoded as UTF-8. Remove that character.`,
+    );
   }
 }

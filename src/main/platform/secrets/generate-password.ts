@@ -33,7 +33,12 @@ const policies: Record<PasswordPolicyName, Policy> = {
   // Oracle: no `"` (it ends the quoted password), no `@` or `/` (they split sqlplus' user/password@service),
   // a letter first (required unquoted, and by the 12c verify functions), and at most 30 bytes: the limit
   // up to 21c (23ai allows 1024), so the same password works on every version OutSystems supports.
-  oracle: { classes: [LOWER, UPPER, DIGITS, '#_+-.!*~:^%'], firstCharacters: LOWER + UPPER, defaultLength: 30, maxLength: 30 },
+  oracle: {
+    classes: [LOWER, UPPER, DIGITS, '#_+-.!*~:^%'],
+    firstCharacters: LOWER + UPPER,
+    defaultLength: 30,
+    maxLength: 30,
+  },
   // For a password someone must read and type later: no look-alikes (l 1 I O 0 o), nothing a shell, cmd.exe
   // or XML treats specially.
   typeable: {
@@ -50,19 +55,26 @@ export interface GeneratedPassword {
   entropyBits: number;
 }
 
-export function generatePassword(options: { policy: PasswordPolicyName; length?: number }): GeneratedPassword {
+export function generatePassword(options: {
+  policy: PasswordPolicyName;
+  length?: number;
+}): GeneratedPassword {
   const policy = policies[options.policy];
   if (!policy) throw new RangeError(`policy must be one of ${Object.keys(policies).join(', ')}.`);
   const length = options.length ?? policy.defaultLength;
   if (!Number.isInteger(length) || length < MIN_LENGTH || length > policy.maxLength) {
-    throw new RangeError(`length for the ${options.policy} policy must be a whole number from ${MIN_LENGTH} to ${policy.maxLength} (got ${String(length)}).`);
+    throw new RangeError(
+      `length for the ${options.policy} policy must be a whole number from ${MIN_LENGTH} to ${policy.maxLength} (got ${String(length)}).`,
+    );
   }
   const alphabet = policy.classes.join('');
   const first = policy.firstCharacters ?? alphabet;
   let password: string;
   do {
     password = randomString(first, 1) + randomString(alphabet, length - 1);
-  } while (!policy.classes.every((characters) => [...password].some((character) => characters.includes(character))));
+  } while (
+    !policy.classes.every((characters) => [...password].some((character) => characters.includes(character)))
+  );
   return { password, entropyBits: Math.floor(log2(countValidPasswords(policy, length)) * 10) / 10 };
 }
 

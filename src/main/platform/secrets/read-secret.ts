@@ -33,11 +33,18 @@ export async function readSecretLines(io: SecretStreams, prompts: readonly strin
     return answers;
   }
   const lines = (await readAllStdin(io.stdin)).split(/\r?\n/);
-  if (lines.length < prompts.length || lines.slice(0, prompts.length).some((line, index) => index > 0 && line === '')) {
-    throw new SecretInputError(`stdin must hold ${prompts.length} lines (${prompts.map((p) => p.replace(/:\s*$/, '')).join(', then ')}).`);
+  if (
+    lines.length < prompts.length ||
+    lines.slice(0, prompts.length).some((line, index) => index > 0 && line === '')
+  ) {
+    throw new SecretInputError(
+      `stdin must hold ${prompts.length} lines (${prompts.map((p) => p.replace(/:\s*$/, '')).join(', then ')}).`,
+    );
   }
   if (lines.slice(prompts.length).some((line) => line !== '')) {
-    throw new SecretInputError(`stdin holds more than ${prompts.length} lines; give exactly ${prompts.map((p) => p.replace(/:\s*$/, '')).join(', then ')}.`);
+    throw new SecretInputError(
+      `stdin holds more than ${prompts.length} lines; give exactly ${prompts.map((p) => p.replace(/:\s*$/, '')).join(', then ')}.`,
+    );
   }
   return lines.slice(0, prompts.length);
 }
@@ -48,7 +55,10 @@ async function readAllStdin(stdin: Readable): Promise<string> {
   for await (const chunk of stdin) {
     const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
     size += buffer.length;
-    if (size > MAX_STDIN_BYTES) throw new SecretInputError(`stdin holds more than ${MAX_STDIN_BYTES} bytes; pipe only the password (and the stored value when verifying).`);
+    if (size > MAX_STDIN_BYTES)
+      throw new SecretInputError(
+        `stdin holds more than ${MAX_STDIN_BYTES} bytes; pipe only the password (and the stored value when verifying).`,
+      );
     chunks.push(buffer);
   }
   try {
@@ -60,7 +70,8 @@ async function readAllStdin(stdin: Readable): Promise<string> {
 
 async function promptWithoutEcho(io: SecretStreams, prompt: string): Promise<string> {
   const { stdin, stderr } = io;
-  if (typeof stdin.setRawMode !== 'function') throw new SecretInputError('This terminal cannot turn echo off; pipe the password on stdin instead.');
+  if (typeof stdin.setRawMode !== 'function')
+    throw new SecretInputError('This terminal cannot turn echo off; pipe the password on stdin instead.');
   stderr.write(prompt);
   stdin.setRawMode(true);
   stdin.setEncoding('utf8');

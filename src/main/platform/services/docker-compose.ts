@@ -92,7 +92,9 @@ export class DockerComposeServiceController implements ServiceController {
 
   private composeFile(): string {
     if (this.options.composeFile) return this.options.composeFile;
-    const found = DEFAULT_COMPOSE_FILES.find((name) => fs.existsSync(path.join(this.options.projectDir, name)));
+    const found = DEFAULT_COMPOSE_FILES.find((name) =>
+      fs.existsSync(path.join(this.options.projectDir, name)),
+    );
     if (!found) {
       throw new ServiceControlError(
         '(project)',
@@ -109,8 +111,17 @@ export class DockerComposeServiceController implements ServiceController {
 
   private failure(name: string, result: ExecResult, action: string): ServiceControlError {
     const message = `${result.stderr}\n${result.stdout}`.trim();
-    const first = message.split(/\r?\n/).find((line) => line.trim())?.trim() ?? '';
-    if (result.timedOut) return new ServiceControlError(name, 'timeout', `docker compose ${action} ${name} did not finish in time.`);
+    const first =
+      message
+        .split(/\r?\n/)
+        .find((line) => line.trim())
+        ?.trim() ?? '';
+    if (result.timedOut)
+      return new ServiceControlError(
+        name,
+        'timeout',
+        `docker compose ${action} ${name} did not finish in time.`,
+      );
     if (/permission denied/i.test(message)) {
       return new ServiceControlError(
         name,
@@ -119,9 +130,17 @@ export class DockerComposeServiceController implements ServiceController {
       );
     }
     if (/no such service/i.test(message)) {
-      return new ServiceControlError(name, 'missing', `The compose project has no service named ${name}. Check the names with "docker compose ps --all".`);
+      return new ServiceControlError(
+        name,
+        'missing',
+        `The compose project has no service named ${name}. Check the names with "docker compose ps --all".`,
+      );
     }
-    return new ServiceControlError(name, 'failed', `docker compose ${action} ${name} failed (exit code ${result.exitCode}): ${first}`);
+    return new ServiceControlError(
+      name,
+      'failed',
+      `docker compose ${action} ${name} failed (exit code ${result.exitCode}): ${first}`,
+    );
   }
 }
 

@@ -53,13 +53,26 @@ export function parseScQuery(text: string): ScServiceEntry[] {
 export function parseScQueryConfig(text: string): { startType: ServiceStartType; displayName?: string } {
   const startCode = /^\s*START_TYPE\s*:\s*(\d+)/m.exec(text)?.[1];
   const displayName = /^\s*DISPLAY_NAME\s*:\s?(.*)$/m.exec(text)?.[1]?.trim();
-  return { startType: START_TYPE_BY_CODE[startCode ?? ''] ?? 'unknown', displayName: displayName || undefined };
+  return {
+    startType: START_TYPE_BY_CODE[startCode ?? ''] ?? 'unknown',
+    displayName: displayName || undefined,
+  };
 }
 
 /** The message sc.exe prints under its `[SC] <Call> FAILED <code>:` line, on one line. */
 export function scFailureMessage(text: string): string {
   const lines = text.split(/\r?\n/);
   const failedAt = lines.findIndex((line) => /\[SC\].*FAILED\s+\d+/.test(line));
-  const message = lines.slice(failedAt + 1).map((line) => line.trim()).filter(Boolean).join(' ');
-  return message || lines.map((line) => line.trim()).filter(Boolean).join(' ');
+  const message = lines
+    .slice(failedAt + 1)
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .join(' ');
+  return (
+    message ||
+    lines
+      .map((line) => line.trim())
+      .filter(Boolean)
+      .join(' ')
+  );
 }

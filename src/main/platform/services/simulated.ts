@@ -18,10 +18,17 @@ export class SimulatedServiceController implements ServiceController {
   constructor(private readonly stateFile: string) {}
 
   /** Declares a service (running) unless it already exists. */
-  async define(name: string, options: { displayName?: string; startType?: SimulatedService['startType'] } = {}): Promise<void> {
+  async define(
+    name: string,
+    options: { displayName?: string; startType?: SimulatedService['startType'] } = {},
+  ): Promise<void> {
     const services = this.read();
     if (services[name]) return;
-    services[name] = { displayName: options.displayName, startType: options.startType ?? 'auto', state: 'running' };
+    services[name] = {
+      displayName: options.displayName,
+      startType: options.startType ?? 'auto',
+      state: 'running',
+    };
     await this.write(services);
   }
 
@@ -45,13 +52,26 @@ export class SimulatedServiceController implements ServiceController {
     await this.setState(name, 'running', options);
   }
 
-  private async setState(name: string, state: SimulatedService['state'], options: ServiceControlOptions): Promise<void> {
+  private async setState(
+    name: string,
+    state: SimulatedService['state'],
+    options: ServiceControlOptions,
+  ): Promise<void> {
     const services = this.read();
     const service = services[name];
-    if (!service) throw new ServiceControlError(name, 'missing', `Service "${name}" does not exist in the practice sandbox. Reset the sandbox to recreate it.`);
+    if (!service)
+      throw new ServiceControlError(
+        name,
+        'missing',
+        `Service "${name}" does not exist in the practice sandbox. Reset the sandbox to recreate it.`,
+      );
     if (service.state === state) return;
     if (state === 'running' && service.startType === 'disabled') {
-      throw new ServiceControlError(name, 'disabled', `Service "${name}" is disabled. Set its start type to manual or automatic, then retry.`);
+      throw new ServiceControlError(
+        name,
+        'disabled',
+        `Service "${name}" is disabled. Set its start type to manual or automatic, then retry.`,
+      );
     }
     options.onProgress?.(`${state === 'running' ? 'Starting' : 'Stopping'} "${name}" (simulated)`);
     service.state = state;
@@ -63,7 +83,9 @@ export class SimulatedServiceController implements ServiceController {
       return JSON.parse(fs.readFileSync(this.stateFile, 'utf8')) as Record<string, SimulatedService>;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
-      throw new Error(`The simulated services file ${this.stateFile} is unreadable (${(error as Error).message}). Reset the sandbox to recreate it.`);
+      throw new Error(
+        `The simulated services file ${this.stateFile} is unreadable (${(error as Error).message}). Reset the sandbox to recreate it.`,
+      );
     }
   }
 

@@ -1,6 +1,12 @@
 import type { Exec, ExecResult } from '../exec/types.js';
 import { ServiceControlError } from './control-errors.js';
-import type { ServiceControlOptions, ServiceController, ServiceStartType, ServiceState, ServiceStatus } from './types.js';
+import type {
+  ServiceControlOptions,
+  ServiceController,
+  ServiceStartType,
+  ServiceState,
+  ServiceStatus,
+} from './types.js';
 import { DEFAULT_POLL_INTERVAL_MS, systemClock, waitForServiceState, type Clock } from './wait-for-state.js';
 
 const SYSTEMCTL = 'systemctl';
@@ -48,7 +54,15 @@ export class SystemdServiceController implements ServiceController {
   }
 
   async list(prefix: string): Promise<ServiceStatus[]> {
-    const result = await this.systemctl(['list-units', '--type=service', '--all', '--no-legend', '--plain', '--no-pager', `${prefix}*`]);
+    const result = await this.systemctl([
+      'list-units',
+      '--type=service',
+      '--all',
+      '--no-legend',
+      '--plain',
+      '--no-pager',
+      `${prefix}*`,
+    ]);
     if (result.exitCode !== 0) throw this.failure(`${prefix}*`, result, 'list');
     const units = result.stdout
       .split(/\r?\n/)
@@ -61,7 +75,12 @@ export class SystemdServiceController implements ServiceController {
   }
 
   async status(name: string): Promise<ServiceStatus> {
-    const result = await this.systemctl(['show', '--property=LoadState,ActiveState,UnitFileState,Description', '--no-pager', name]);
+    const result = await this.systemctl([
+      'show',
+      '--property=LoadState,ActiveState,UnitFileState,Description',
+      '--no-pager',
+      name,
+    ]);
     if (result.exitCode !== 0) throw this.failure(name, result, 'query');
     const properties = new Map<string, string>();
     for (const line of result.stdout.split(/\r?\n/)) {
@@ -110,12 +129,21 @@ export class SystemdServiceController implements ServiceController {
 
   private failure(name: string, result: ExecResult, action: string): ServiceControlError {
     const message = `${result.stderr}\n${result.stdout}`.trim();
-    if (result.timedOut) return new ServiceControlError(name, 'timeout', `systemctl ${action} ${name} did not finish in time.`);
+    if (result.timedOut)
+      return new ServiceControlError(name, 'timeout', `systemctl ${action} ${name} did not finish in time.`);
     if (/access denied|interactive authentication required|permission denied/i.test(message)) {
-      return new ServiceControlError(name, 'access-denied', `Not allowed to ${action} ${name}: ${firstLine(message)} Run Breakglass as root (sudo).`);
+      return new ServiceControlError(
+        name,
+        'access-denied',
+        `Not allowed to ${action} ${name}: ${firstLine(message)} Run Breakglass as root (sudo).`,
+      );
     }
     if (result.exitCode === EXIT_UNIT_NOT_FOUND || /not loaded|not found|does not exist/i.test(message)) {
-      return new ServiceControlError(name, 'missing', `There is no systemd unit named ${name}. Check the name with "systemctl list-units --type=service --all".`);
+      return new ServiceControlError(
+        name,
+        'missing',
+        `There is no systemd unit named ${name}. Check the name with "systemctl list-units --type=service --all".`,
+      );
     }
     return new ServiceControlError(
       name,
@@ -126,5 +154,10 @@ export class SystemdServiceController implements ServiceController {
 }
 
 function firstLine(text: string): string {
-  return text.split(/\r?\n/).find((line) => line.trim())?.trim() ?? '';
+  return (
+    text
+      .split(/\r?\n/)
+      .find((line) => line.trim())
+      ?.trim() ?? ''
+  );
 }

@@ -1,5 +1,6 @@
 /** Starting and stopping services: Windows (sc.exe, iisreset), systemd, docker compose, or the sandbox's simulation. */
-export type ServiceState = 'running' | 'stopped' | 'start-pending' | 'stop-pending' | 'paused' | 'missing' | 'unknown';
+export type ServiceState =
+  'running' | 'stopped' | 'start-pending' | 'stop-pending' | 'paused' | 'missing' | 'unknown';
 export type ServiceStartType = 'auto' | 'manual' | 'disabled' | 'unknown';
 
 export interface ServiceStatus {

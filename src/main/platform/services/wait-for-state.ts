@@ -36,7 +36,11 @@ export async function waitForServiceState(
     const status = await readStatus();
     if (status.state === target) return;
     if (status.state === 'missing') {
-      throw new ServiceControlError(name, 'missing', `Service "${name}" disappeared while waiting for it to be ${target}.`);
+      throw new ServiceControlError(
+        name,
+        'missing',
+        `Service "${name}" disappeared while waiting for it to be ${target}.`,
+      );
     }
     if (target === 'running' && status.state === 'stopped') {
       // Called after the start was accepted: back at STOPPED means the service failed; waiting will not help.
@@ -55,7 +59,9 @@ export async function waitForServiceState(
           'Check it in the Services console, then retry.',
       );
     }
-    options.onProgress?.(`Waiting for "${name}" to be ${target}: ${status.state} after ${Math.round(elapsed / 1000)} s`);
+    options.onProgress?.(
+      `Waiting for "${name}" to be ${target}: ${status.state} after ${Math.round(elapsed / 1000)} s`,
+    );
     await options.clock.sleep(options.pollIntervalMs);
   }
 }

@@ -41,7 +41,11 @@ export class WindowsServiceController implements ServiceController {
     const statuses: ServiceStatus[] = [];
     for (const entry of found) {
       const config = await this.queryConfig(entry.name);
-      statuses.push({ ...entry, displayName: entry.displayName ?? config.displayName, startType: config.startType });
+      statuses.push({
+        ...entry,
+        displayName: entry.displayName ?? config.displayName,
+        startType: config.startType,
+      });
     }
     return statuses;
   }
@@ -82,7 +86,8 @@ export class WindowsServiceController implements ServiceController {
     if (result.exitCode === ERROR_SERVICE_DOES_NOT_EXIST) return { name, state: 'missing' };
     if (result.exitCode !== 0) throw this.failure(name, result, 'query');
     const entry = parseScQuery(result.stdout)[0];
-    if (!entry) throw new ServiceControlError(name, 'failed', `sc.exe query "${name}" printed no service status.`);
+    if (!entry)
+      throw new ServiceControlError(name, 'failed', `sc.exe query "${name}" printed no service status.`);
     return { name: entry.name, state: entry.state, displayName: entry.displayName };
   }
 
@@ -102,7 +107,11 @@ export class WindowsServiceController implements ServiceController {
 
   private failure(name: string, result: ExecResult, action: string): ServiceControlError {
     if (result.timedOut) {
-      return new ServiceControlError(name, 'timeout', `sc.exe did not answer within ${SC_TIMEOUT_MS / 1000} s when asked to ${action} "${name}".`);
+      return new ServiceControlError(
+        name,
+        'timeout',
+        `sc.exe did not answer within ${SC_TIMEOUT_MS / 1000} s when asked to ${action} "${name}".`,
+      );
     }
     switch (result.exitCode) {
       case ERROR_ACCESS_DENIED:

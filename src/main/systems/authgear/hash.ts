@@ -7,7 +7,11 @@
  */
 import { createHash } from 'node:crypto';
 import { bcryptHashBytes, bcryptVerifyBytes, isBcryptValue } from '../../platform/hashing/bcrypt-bytes.js';
-import { PasswordInputError, assertEncodableAsUtf8, assertNewPassword } from '../../platform/hashing/password-rules.js';
+import {
+  PasswordInputError,
+  assertEncodableAsUtf8,
+  assertNewPassword,
+} from '../../platform/hashing/password-rules.js';
 
 const PREFIX = '$bcrypt-sha512$';
 /** Authgear's MaxLength: longer new passwords are refused by the server. */
@@ -20,13 +24,22 @@ function sha512Bytes(password: string): Buffer {
   return createHash('sha512').update(Buffer.from(password, 'utf8')).digest();
 }
 
-export async function hashAuthgearPassword(password: string, options: { salt?: Uint8Array } = {}): Promise<string> {
+export async function hashAuthgearPassword(
+  password: string,
+  options: { salt?: Uint8Array } = {},
+): Promise<string> {
   assertNewPassword(password);
   assertEncodableAsUtf8(password);
   if (Buffer.byteLength(password, 'utf8') > AUTHGEAR_MAX_PASSWORD_BYTES) {
-    throw new PasswordInputError('password', `The password is longer than Authgear's limit of ${AUTHGEAR_MAX_PASSWORD_BYTES} bytes (UTF-8). Choose a shorter one.`);
+    throw new PasswordInputError(
+      'password',
+      `The password is longer than Authgear's limit of ${AUTHGEAR_MAX_PASSWORD_BYTES} bytes (UTF-8). Choose a shorter one.`,
+    );
   }
-  return PREFIX + (await bcryptHashBytes(sha512Bytes(password), { cost: AUTHGEAR_COST, variant: '2a', salt: options.salt }));
+  return (
+    PREFIX +
+    (await bcryptHashBytes(sha512Bytes(password), { cost: AUTHGEAR_COST, variant: '2a', salt: options.salt }))
+  );
 }
 
 export function detectAuthgearHashFormat(stored: string): AuthgearHashFormat {

@@ -16,8 +16,14 @@ export function findProvidersSql(dialect: Dialect, schema: string | undefined, n
   return sql`SELECT ${col('ID')}, ${col('NAME')}, ${col('ISACTIVE')} FROM ${platformTable(dialect, 'OSSYS_AUTHPROVIDER', schema)} WHERE ${col('NAME')} = ${name}`;
 }
 
-export async function findProviders(session: DbSession, schema: string | undefined, name: string): Promise<AuthProvider[]> {
-  const rows = await session.query(renderSql(findProvidersSql(session.dialect, schema, name), session.dialect));
+export async function findProviders(
+  session: DbSession,
+  schema: string | undefined,
+  name: string,
+): Promise<AuthProvider[]> {
+  const rows = await session.query(
+    renderSql(findProvidersSql(session.dialect, schema, name), session.dialect),
+  );
   return rows.map((raw) => {
     const row = lowerKeys(raw);
     return { id: Number(row.id), name: String(row.name), isActive: readFlag(row.isactive) };
@@ -25,7 +31,12 @@ export async function findProviders(session: DbSession, schema: string | undefin
 }
 
 /** `UPDATE OSSYS_AUTHPROVIDER SET ISACTIVE = n WHERE ID = id` — the vendor's statement, by ID. */
-export function setProviderActiveSql(dialect: Dialect, schema: string | undefined, id: number, active: boolean): SqlFragment {
+export function setProviderActiveSql(
+  dialect: Dialect,
+  schema: string | undefined,
+  id: number,
+  active: boolean,
+): SqlFragment {
   const col = (column: string) => platformColumn(dialect, column);
   return sql`UPDATE ${platformTable(dialect, 'OSSYS_AUTHPROVIDER', schema)} SET ${col('ISACTIVE')} = ${flagValue(dialect, active)} WHERE ${col('ID')} = ${id}`;
 }

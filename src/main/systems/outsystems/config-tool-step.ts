@@ -7,7 +7,13 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { StepFailure, type Environment, type StepContext, type StepDefinition } from '../../engine/types.js';
-import { CONFIG_TOOL_PROGRAM, ConfigToolError, ConfigurationToolRun, scrubConfigToolLog, type ConfigToolSwitch } from './config-tool.js';
+import {
+  CONFIG_TOOL_PROGRAM,
+  ConfigToolError,
+  ConfigurationToolRun,
+  scrubConfigToolLog,
+  type ConfigToolSwitch,
+} from './config-tool.js';
 import { SANDBOX_CONFIG_TOOL_LOG } from './sandbox.js';
 
 export type ConfigToolMode = 'run' | 'guide';
@@ -42,12 +48,17 @@ export function configToolStep(options: ConfigToolStepOptions): StepDefinition {
       },
     };
   }
-  if (!options.installDir) throw new Error(`configToolStep ${options.id}: running the Configuration Tool needs the Platform Server folder`);
+  if (!options.installDir)
+    throw new Error(
+      `configToolStep ${options.id}: running the Configuration Tool needs the Platform Server folder`,
+    );
   const invocation = new ConfigurationToolRun({
     installDir: options.installDir,
     switches: options.switches,
     secrets: options.secrets,
-    ...(options.env.kind === 'sandbox' && options.env.sandboxRoot ? { logPath: path.join(options.env.sandboxRoot, SANDBOX_CONFIG_TOOL_LOG) } : {}),
+    ...(options.env.kind === 'sandbox' && options.env.sandboxRoot
+      ? { logPath: path.join(options.env.sandboxRoot, SANDBOX_CONFIG_TOOL_LOG) }
+      : {}),
   });
   const described = invocation.describe();
   return {
@@ -70,7 +81,11 @@ export function configToolStep(options: ConfigToolStepOptions): StepDefinition {
         for (const line of outcome.stdout.split(/\r?\n/).filter(Boolean).slice(-10)) ctx.log(line);
         for (const warning of outcome.warnings) ctx.log(`Warning: ${warning}`);
       } catch (error) {
-        if (error instanceof ConfigToolError) throw new StepFailure(error.message, 'Open the Configuration Tool, fix what its log names, then retry this step or do it by hand and continue.');
+        if (error instanceof ConfigToolError)
+          throw new StepFailure(
+            error.message,
+            'Open the Configuration Tool, fix what its log names, then retry this step or do it by hand and continue.',
+          );
         throw error;
       } finally {
         await scrubLog(ctx, invocation.logPath, options.secrets);
@@ -85,7 +100,9 @@ async function scrubLog(ctx: StepContext, logPath: string, secrets: string[]): P
     if (removed > 0) ctx.log(`Removed ${removed} password occurrence(s) from ${logPath}.`);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-    ctx.log(`Warning: ${logPath} could not be checked for passwords (${(error as NodeJS.ErrnoException).code ?? 'error'}); delete it or scrub it by hand if it holds any.`);
+    ctx.log(
+      `Warning: ${logPath} could not be checked for passwords (${(error as NodeJS.ErrnoException).code ?? 'error'}); delete it or scrub it by hand if it holds any.`,
+    );
   }
 }
 
@@ -101,7 +118,10 @@ export function configToolPresentStep(installDir: string): StepDefinition {
       try {
         await fs.access(program);
       } catch {
-        throw new StepFailure(`${program} was not found.`, 'Give the Platform Server folder of the deployment controller, or choose to click Apply and Exit yourself.');
+        throw new StepFailure(
+          `${program} was not found.`,
+          'Give the Platform Server folder of the deployment controller, or choose to click Apply and Exit yourself.',
+        );
       }
       ctx.log(`Found ${program}.`);
     },

@@ -119,8 +119,14 @@ export class ConfigurationToolRun {
   describe(): StepDescriptionInput {
     return {
       summary: `Run the Configuration Tool: ${this.switchNames()}`,
-      command: { program: this.program, args: this.args.map((arg) => this.redactor.redact(arg)), cwd: this.invocation.installDir },
-      details: [`Exit code 0 means success; on failure the last ${LOG_TAIL_LINES} lines of ${this.logPath} are shown.`],
+      command: {
+        program: this.program,
+        args: this.args.map((arg) => this.redactor.redact(arg)),
+        cwd: this.invocation.installDir,
+      },
+      details: [
+        `Exit code 0 means success; on failure the last ${LOG_TAIL_LINES} lines of ${this.logPath} are shown.`,
+      ],
       warnings: this.warnings(),
     };
   }
@@ -134,7 +140,9 @@ export class ConfigurationToolRun {
       );
     }
     // Passwords the admin accepted on argv cannot also be listed as secrets (Exec would refuse); they are masked here instead.
-    const maskedByExec = (this.invocation.secrets ?? []).filter((secret) => !this.args.some((arg) => arg.includes(secret)));
+    const maskedByExec = (this.invocation.secrets ?? []).filter(
+      (secret) => !this.args.some((arg) => arg.includes(secret)),
+    );
     let result: ExecResult;
     try {
       result = await exec.run({
@@ -147,9 +155,12 @@ export class ConfigurationToolRun {
     } catch (error) {
       throw new ConfigToolError(this.redactor.redact((error as Error).message), null, []);
     }
-    if (result.exitCode === 0 && !result.timedOut) return { stdout: this.redactor.redact(result.stdout), warnings: this.warnings() };
+    if (result.exitCode === 0 && !result.timedOut)
+      return { stdout: this.redactor.redact(result.stdout), warnings: this.warnings() };
     const tail = await this.logTail();
-    const outcome = result.timedOut ? 'did not finish in time and was stopped' : `failed with exit code ${result.exitCode}`;
+    const outcome = result.timedOut
+      ? 'did not finish in time and was stopped'
+      : `failed with exit code ${result.exitCode}`;
     const output = this.redactor.redact(`${result.stdout}\n${result.stderr}`.trim());
     throw new ConfigToolError(
       [
@@ -183,7 +194,10 @@ export async function scrubConfigToolLog(logPath: string, secrets: readonly stri
   const encoding: BufferEncoding = Buffer.from(text, 'utf8').equals(bytes) ? 'utf8' : 'latin1';
   const scrubbed = new Redactor(secrets).redact(text);
   if (scrubbed === text) return 0;
-  const count = [...new Set(secrets)].reduce((sum, secret) => sum + (secret ? text.split(secret).length - 1 : 0), 0);
+  const count = [...new Set(secrets)].reduce(
+    (sum, secret) => sum + (secret ? text.split(secret).length - 1 : 0),
+    0,
+  );
   await writeFileAtomic(logPath, Buffer.from(scrubbed, encoding));
   return count;
 }
@@ -194,18 +208,28 @@ function validate(invocation: ConfigToolInvocation): void {
   const names = switches.map((entry) => entry.name);
   const duplicate = names.find((name, index) => names.indexOf(name) !== index);
   if (duplicate) throw new Error(`switches: /${duplicate} appears twice.`);
-  if (names.includes('ApplySettingsFactory') && (switches.length > 1 || invocation.windowsAuthenticationPassword !== undefined)) {
-    throw new Error('switches: /ApplySettingsFactory must be alone on its command line; run the other switches separately.');
+  if (
+    names.includes('ApplySettingsFactory') &&
+    (switches.length > 1 || invocation.windowsAuthenticationPassword !== undefined)
+  ) {
+    throw new Error(
+      'switches: /ApplySettingsFactory must be alone on its command line; run the other switches separately.',
+    );
   }
   for (const entry of switches) {
     if (entry.name === 'SetupInstall' && entry.logAdmin && !entry.platformAdmin) {
-      throw new Error('switches: /SetupInstall takes the log admin credentials only after the platform admin credentials.');
+      throw new Error(
+        'switches: /SetupInstall takes the log admin credentials only after the platform admin credentials.',
+      );
     }
     if (entry.name === 'RebuildSession' && (!entry.session.user || !entry.session.password)) {
       throw new Error('switches: /RebuildSession needs the session user and password.');
     }
   }
-  if (invocation.windowsAuthenticationPassword !== undefined && isAtLeast(invocation.platformVersion, '11.28') === false) {
+  if (
+    invocation.windowsAuthenticationPassword !== undefined &&
+    isAtLeast(invocation.platformVersion, '11.28') === false
+  ) {
     throw new Error(
       `windowsAuthenticationPassword: /WithWindowsAuthentication needs Platform Server 11.28 or later (this is ${invocation.platformVersion}).`,
     );

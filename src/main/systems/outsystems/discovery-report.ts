@@ -7,8 +7,14 @@ const PASSWORD_TEXT: Record<string, { value: string; status: Fact['status'] }> =
   plaintext: { value: 'set in plain text (the Configuration Tool encrypts it on Apply)', status: 'warn' },
   missing: { value: 'not set', status: 'warn' },
   'no-key': { value: 'encrypted, but private.key could not be read', status: 'error' },
-  'wrong-key': { value: 'does NOT decrypt with this private.key (different key than the controller?)', status: 'error' },
-  'builtin-key': { value: "encrypted with the platform's built-in key (older format): enter the current value when asked", status: 'warn' },
+  'wrong-key': {
+    value: 'does NOT decrypt with this private.key (different key than the controller?)',
+    status: 'error',
+  },
+  'builtin-key': {
+    value: "encrypted with the platform's built-in key (older format): enter the current value when asked",
+    status: 'warn',
+  },
   malformed: { value: 'damaged encrypted value', status: 'error' },
 };
 
@@ -43,20 +49,29 @@ export function buildOutSystemsDiscoveryReport(discovery: OutSystemsDiscovery): 
             : 'unknown (no OutSystems services found)',
       status: discovery.role === 'unknown' ? 'warn' : 'ok',
     },
-    ...discovery.services.map(
-      (service): Fact => ({
-        label: service.displayName ?? service.name,
-        value: `${service.state}${service.startType ? `, start type ${service.startType}` : ''}`,
-        status: service.state === 'running' || service.startType === 'disabled' ? 'ok' : 'warn',
-      }),
-    ),
+    ...discovery.services.map((service): Fact => ({
+      label: service.displayName ?? service.name,
+      value: `${service.state}${service.startType ? `, start type ${service.startType}` : ''}`,
+      status: service.state === 'running' || service.startType === 'disabled' ? 'ok' : 'warn',
+    })),
   ];
-  if (discovery.servicesProblem) role.push({ label: 'Services', value: discovery.servicesProblem, status: 'error' });
+  if (discovery.servicesProblem)
+    role.push({ label: 'Services', value: discovery.servicesProblem, status: 'error' });
 
-  const databases: Fact[] = [{ label: 'Database provider', value: discovery.provider ?? 'unknown', status: discovery.provider ? 'ok' : 'warn' }];
+  const databases: Fact[] = [
+    {
+      label: 'Database provider',
+      value: discovery.provider ?? 'unknown',
+      status: discovery.provider ? 'ok' : 'warn',
+    },
+  ];
   for (const database of discovery.databases) {
     if (!database.configured) {
-      databases.push({ label: `${database.label} user`, value: database.problem ?? 'not configured', status: 'warn' });
+      databases.push({
+        label: `${database.label} user`,
+        value: database.problem ?? 'not configured',
+        status: 'warn',
+      });
       continue;
     }
     const where = [database.server, database.catalog].filter(Boolean).join(' / ');
@@ -65,12 +80,19 @@ export function buildOutSystemsDiscoveryReport(discovery: OutSystemsDiscovery): 
       value: `${database.user ?? '?'} on ${where || '?'}, ${database.authentication === 'windows' ? 'Windows authentication (no password to rotate)' : 'SQL authentication'}`,
       status: 'ok',
     });
-    const password = PASSWORD_TEXT[database.password] ?? { value: database.password, status: 'info' as const };
+    const password = PASSWORD_TEXT[database.password] ?? {
+      value: database.password,
+      status: 'info' as const,
+    };
     databases.push({ label: `${database.label} password`, value: password.value, status: password.status });
   }
 
   const network: Fact[] = [
-    { label: 'This machine\'s addresses', value: discovery.machineAddresses.join(', ') || 'none found', status: 'info' },
+    {
+      label: "This machine's addresses",
+      value: discovery.machineAddresses.join(', ') || 'none found',
+      status: 'info',
+    },
     {
       label: 'OutgoingIPAddress (front-end Local IP Address)',
       value:

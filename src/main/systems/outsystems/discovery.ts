@@ -10,7 +10,12 @@ import type { Environment } from '../../engine/types.js';
 import type { ServiceStatus } from '../../platform/services/types.js';
 import { HsConf } from './hsconf.js';
 import { readHsconfSecret, type SecretReadStatus } from './hsconf-secrets.js';
-import { databaseProvider, OUTSYSTEMS_DB_ROLES, usesWindowsAuthentication, type OutSystemsDbRole } from './hsconf-db-settings.js';
+import {
+  databaseProvider,
+  OUTSYSTEMS_DB_ROLES,
+  usesWindowsAuthentication,
+  type OutSystemsDbRole,
+} from './hsconf-db-settings.js';
 import { loadPrivateKey } from './private-key.js';
 import { DEFAULT_INSTALL_DIR, readInstallFromRegistry } from './registry.js';
 import { OUTSYSTEMS_SERVICE_PREFIX, serverRole } from './services.js';
@@ -63,7 +68,10 @@ export interface OutSystemsDiscovery {
   elevated: boolean | 'unknown' | 'not-needed';
 }
 
-export async function discoverOutSystems(options: OutSystemsDiscoveryOptions, env: DiscoveryEnvironment): Promise<OutSystemsDiscovery> {
+export async function discoverOutSystems(
+  options: OutSystemsDiscoveryOptions,
+  env: DiscoveryEnvironment,
+): Promise<OutSystemsDiscovery> {
   const platform = options.platform ?? process.platform;
   const location = await locateInstall(options, env, platform);
   const hsconfPath = path.join(location.installDir, 'server.hsconf');
@@ -91,24 +99,41 @@ export async function discoverOutSystems(options: OutSystemsDiscoveryOptions, en
     databases: doc ? OUTSYSTEMS_DB_ROLES.map((definition) => databaseUser(doc, definition, keyRead.key)) : [],
     outgoingIpAddress,
     machineAddresses,
-    outgoingIpOnThisMachine: !doc ? 'unknown' : !outgoingIpAddress ? 'automatic' : machineAddresses.includes(outgoingIpAddress),
+    outgoingIpOnThisMachine: !doc
+      ? 'unknown'
+      : !outgoingIpAddress
+        ? 'automatic'
+        : machineAddresses.includes(outgoingIpAddress),
     elevated: await elevation(env, platform),
   };
 }
 
-async function locateInstall(options: OutSystemsDiscoveryOptions, env: DiscoveryEnvironment, platform: NodeJS.Platform) {
+async function locateInstall(
+  options: OutSystemsDiscoveryOptions,
+  env: DiscoveryEnvironment,
+  platform: NodeJS.Platform,
+) {
   if (options.installDir) return { installDir: options.installDir, source: 'option' as const };
   if (env.kind === 'sandbox' && env.sandboxRoot) {
     return { installDir: path.join(env.sandboxRoot, 'Platform Server'), source: 'sandbox' as const };
   }
   if (platform !== 'win32') {
-    return { installDir: DEFAULT_INSTALL_DIR, source: 'default' as const, problem: 'not Windows: no registry to read; pass --install-dir' };
+    return {
+      installDir: DEFAULT_INSTALL_DIR,
+      source: 'default' as const,
+      problem: 'not Windows: no registry to read; pass --install-dir',
+    };
   }
   const registry = await readInstallFromRegistry(env.exec);
   if (registry.installDir) {
     return { installDir: registry.installDir, source: 'registry' as const, version: registry.version };
   }
-  return { installDir: DEFAULT_INSTALL_DIR, source: 'default' as const, version: registry.version, problem: registry.problem };
+  return {
+    installDir: DEFAULT_INSTALL_DIR,
+    source: 'default' as const,
+    version: registry.version,
+    problem: registry.problem,
+  };
 }
 
 async function readHsconf(filePath: string): Promise<{ finding: FileFinding; doc?: HsConf }> {
@@ -127,7 +152,10 @@ async function readKey(filePath: string): Promise<{ finding: FileFinding; key?: 
   }
 }
 
-async function fileProblem(filePath: string, error: unknown): Promise<Pick<FileFinding, 'state' | 'problem'>> {
+async function fileProblem(
+  filePath: string,
+  error: unknown,
+): Promise<Pick<FileFinding, 'state' | 'problem'>> {
   const message = (error as Error).message;
   try {
     await fs.access(filePath);
@@ -138,7 +166,9 @@ async function fileProblem(filePath: string, error: unknown): Promise<Pick<FileF
   return { state: /cannot be read/.test(message) ? 'unreadable' : 'invalid', problem: message };
 }
 
-async function listServices(env: DiscoveryEnvironment): Promise<{ services: ServiceStatus[]; problem?: string }> {
+async function listServices(
+  env: DiscoveryEnvironment,
+): Promise<{ services: ServiceStatus[]; problem?: string }> {
   try {
     return { services: await env.services.list(OUTSYSTEMS_SERVICE_PREFIX) };
   } catch (error) {
@@ -162,12 +192,13 @@ function databaseUser(
   const { section, role, label } = definition;
   const value = (name: string) => doc.get(section, name)?.value.trim() || undefined;
   const base = { role, label, password: 'missing' as SecretReadStatus };
-  if (!doc.hasSection(section)) return { ...base, configured: false, problem: `server.hsconf has no <${section}> section` };
+  if (!doc.hasSection(section))
+    return { ...base, configured: false, problem: `server.hsconf has no <${section}> section` };
   try {
     const user = value(definition.userKey);
     const oracle = value('ProviderKey') === 'Oracle';
     const server = oracle
-      ? value('TNSName') ?? [value('Host'), value('Port'), value('ServiceName')].filter(Boolean).join(':')
+      ? (value('TNSName') ?? [value('Host'), value('Port'), value('ServiceName')].filter(Boolean).join(':'))
       : value('Server');
     const password = readHsconfSecret(doc, section, definition.passwordKey, key);
     return {
@@ -193,7 +224,10 @@ function machineIpAddresses(networkInterfaces: () => NodeJS.Dict<os.NetworkInter
 }
 
 /** Windows: the High (S-1-16-12288) or System (S-1-16-16384) integrity level in `whoami /groups`; elsewhere uid 0. */
-async function elevation(env: DiscoveryEnvironment, platform: NodeJS.Platform): Promise<OutSystemsDiscovery['elevated']> {
+async function elevation(
+  env: DiscoveryEnvironment,
+  platform: NodeJS.Platform,
+): Promise<OutSystemsDiscovery['elevated']> {
   if (env.kind === 'sandbox') return 'not-needed';
   if (platform !== 'win32') return process.getuid ? process.getuid() === 0 : 'unknown';
   try {

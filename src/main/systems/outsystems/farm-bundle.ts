@@ -74,11 +74,18 @@ export async function exportFarmBundle(options: ExportFarmBundleOptions): Promis
     createdAt: (options.now ?? new Date()).toISOString(),
     ...(options.platformVersion ? { platformVersion: options.platformVersion } : {}),
     ...(options.includePrivateKey
-      ? { warning: 'SECRET: this bundle holds private.key, which decrypts every password in server.hsconf. Carry it safely and delete it after import.' }
+      ? {
+          warning:
+            'SECRET: this bundle holds private.key, which decrypts every password in server.hsconf. Carry it safely and delete it after import.',
+        }
       : {}),
     files,
   };
-  await writeFileAtomic(path.join(options.bundleDir, MANIFEST_NAME), `${JSON.stringify(manifest, null, 2)}\n`, { mode: 0o600 });
+  await writeFileAtomic(
+    path.join(options.bundleDir, MANIFEST_NAME),
+    `${JSON.stringify(manifest, null, 2)}\n`,
+    { mode: 0o600 },
+  );
   return manifest;
 }
 
@@ -89,7 +96,11 @@ export interface VerifiedFarmBundle {
 }
 
 /** Checks the bundle without writing anything: manifest, hashes, controller, and that its passwords decrypt with the key that will be in use. */
-export async function verifyFarmBundle(bundleDir: string, expectedController: string, installDir: string): Promise<VerifiedFarmBundle> {
+export async function verifyFarmBundle(
+  bundleDir: string,
+  expectedController: string,
+  installDir: string,
+): Promise<VerifiedFarmBundle> {
   const manifest = await readManifest(bundleDir);
   if (!sameHost(manifest.controllerHost, expectedController)) {
     throw new FarmBundleError(
@@ -102,25 +113,35 @@ export async function verifyFarmBundle(bundleDir: string, expectedController: st
     try {
       bytes = await fs.readFile(path.join(bundleDir, file.name));
     } catch {
-      throw new FarmBundleError(`The bundle is incomplete: ${file.name} is listed in ${MANIFEST_NAME} but missing. Copy the whole folder again.`);
+      throw new FarmBundleError(
+        `The bundle is incomplete: ${file.name} is listed in ${MANIFEST_NAME} but missing. Copy the whole folder again.`,
+      );
     }
     if (bytes.length !== file.bytes || sha256(bytes) !== file.sha256) {
-      throw new FarmBundleError(`${file.name} in the bundle does not match ${MANIFEST_NAME} (changed or damaged after export). Export the bundle again on the controller.`);
+      throw new FarmBundleError(
+        `${file.name} in the bundle does not match ${MANIFEST_NAME} (changed or damaged after export). Export the bundle again on the controller.`,
+      );
     }
     contents.set(file.name, bytes);
   }
   const hsconf = contents.get(HSCONF);
-  if (!hsconf) throw new FarmBundleError(`The bundle has no ${HSCONF}. Export it again on the deployment controller.`);
+  if (!hsconf)
+    throw new FarmBundleError(`The bundle has no ${HSCONF}. Export it again on the deployment controller.`);
   const doc = HsConf.parse(hsconf, `${HSCONF} in the bundle`);
   const privateKey = contents.get(PRIVATE_KEY);
   const keyBytes = privateKey ?? (await readLocalKey(installDir));
-  const key = parsePrivateKey(keyBytes, privateKey ? `${PRIVATE_KEY} in the bundle` : path.join(installDir, PRIVATE_KEY)).key;
-  for (const entry of doc.entries().filter((candidate) => candidate.encrypted && candidate.value.startsWith('$2$'))) {
+  const key = parsePrivateKey(
+    keyBytes,
+    privateKey ? `${PRIVATE_KEY} in the bundle` : path.join(installDir, PRIVATE_KEY),
+  ).key;
+  for (const entry of doc
+    .entries()
+    .filter((candidate) => candidate.encrypted && candidate.value.startsWith('$2$'))) {
     const read = readHsconfSecret(doc, entry.section, entry.key, key);
     if (read.status === 'wrong-key' || read.status === 'malformed') {
       throw new FarmBundleError(
-        `${entry.section}/${entry.key} in the bundle does not decrypt with ${privateKey ? 'the bundle\'s' : 'this server\'s'} private.key: ` +
-          'this front-end needs the controller\'s private.key. Export the bundle again with private.key included.',
+        `${entry.section}/${entry.key} in the bundle does not decrypt with ${privateKey ? "the bundle's" : "this server's"} private.key: ` +
+          "this front-end needs the controller's private.key. Export the bundle again with private.key included.",
       );
     }
   }
@@ -134,7 +155,11 @@ export interface ImportedFarmBundle {
 }
 
 /** Verifies the bundle, backs up this server's files, then writes the bundle's files atomically. */
-export async function importFarmBundle(options: { bundleDir: string; installDir: string; expectedController: string }): Promise<ImportedFarmBundle> {
+export async function importFarmBundle(options: {
+  bundleDir: string;
+  installDir: string;
+  expectedController: string;
+}): Promise<ImportedFarmBundle> {
   const bundle = await verifyFarmBundle(options.bundleDir, options.expectedController, options.installDir);
   const written: string[] = [];
   const backups: string[] = [];
@@ -158,7 +183,9 @@ async function prepareEmptyFolder(folder: string): Promise<void> {
   await fs.mkdir(folder, { recursive: true, mode: 0o700 });
   const entries = await fs.readdir(folder);
   if (entries.length > 0) {
-    throw new FarmBundleError(`${folder} is not empty. Choose a new, empty folder for the bundle so no older file is mixed in.`);
+    throw new FarmBundleError(
+      `${folder} is not empty. Choose a new, empty folder for the bundle so no older file is mixed in.`,
+    );
   }
 }
 
@@ -167,13 +194,17 @@ async function readManifest(bundleDir: string): Promise<FarmBundleManifest> {
   try {
     text = await fs.readFile(path.join(bundleDir, MANIFEST_NAME), 'utf8');
   } catch {
-    throw new FarmBundleError(`${bundleDir} has no ${MANIFEST_NAME}: it is not a Breakglass farm bundle, or it was copied incompletely.`);
+    throw new FarmBundleError(
+      `${bundleDir} has no ${MANIFEST_NAME}: it is not a Breakglass farm bundle, or it was copied incompletely.`,
+    );
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
-    throw new FarmBundleError(`${MANIFEST_NAME} in ${bundleDir} is not valid JSON (damaged). Export the bundle again.`);
+    throw new FarmBundleError(
+      `${MANIFEST_NAME} in ${bundleDir} is not valid JSON (damaged). Export the bundle again.`,
+    );
   }
   const result = FarmBundleManifest.safeParse(parsed);
   if (!result.success) {

@@ -23,13 +23,17 @@ function utf16le(text: string): Buffer {
 }
 
 function sha512HexUpper(password: string, saltText: string): string {
-  return createHash('sha512').update(utf16le(password + saltText)).digest('hex').toUpperCase();
+  return createHash('sha512')
+    .update(utf16le(password + saltText))
+    .digest('hex')
+    .toUpperCase();
 }
 
 /** A new `$1$` value (175 characters). `salt` is the 32 random bytes whose Base64 text salts the hash. */
 export function hashOutSystemsPassword(password: string, salt: Buffer = randomBytes(SALT_BYTES)): string {
   assertNewPassword(password);
-  if (salt.length !== SALT_BYTES) throw new RangeError(`An OutSystems salt is ${SALT_BYTES} bytes (got ${salt.length}).`);
+  if (salt.length !== SALT_BYTES)
+    throw new RangeError(`An OutSystems salt is ${SALT_BYTES} bytes (got ${salt.length}).`);
   const saltText = salt.toString('base64');
   return `${PREFIX}${saltText}${sha512HexUpper(password, saltText)}`;
 }
@@ -48,7 +52,10 @@ function equalText(a: string, b: string): boolean {
 
 /** A legacy MD5 value: never written to a real platform; the practice sandbox seeds one so a trainee sees it reported. */
 export function legacyOutSystemsHash(password: string): string {
-  return createHash('md5').update(utf16le(password + LEGACY_MD5_CONSTANT)).digest('hex').toUpperCase();
+  return createHash('md5')
+    .update(utf16le(password + LEGACY_MD5_CONSTANT))
+    .digest('hex')
+    .toUpperCase();
 }
 
 /** True when `password` matches a `$1$` or legacy MD5 value; false for any other or malformed value. */

@@ -6,7 +6,8 @@ import { HsConf, HsConfError } from './hsconf.js';
 import { requireHsconfSecret } from './hsconf-secrets.js';
 import { parseSqlServerServer } from '../../platform/db/sqlserver-server.js';
 
-export type OutSystemsDbRole = 'platform-admin' | 'platform-runtime' | 'log-admin' | 'log-runtime' | 'session';
+export type OutSystemsDbRole =
+  'platform-admin' | 'platform-runtime' | 'log-admin' | 'log-runtime' | 'session';
 
 export interface DbRoleDefinition {
   role: OutSystemsDbRole;
@@ -21,11 +22,51 @@ export interface DbRoleDefinition {
 }
 
 export const OUTSYSTEMS_DB_ROLES: readonly DbRoleDefinition[] = [
-  { role: 'platform-admin', label: 'Platform admin', section: 'PlatformDatabaseConfiguration', userKey: 'AdminUser', passwordKey: 'AdminPassword', defaultUser: 'OSADMIN', ownerKey: 'AdminUser' },
-  { role: 'platform-runtime', label: 'Platform runtime', section: 'PlatformDatabaseConfiguration', userKey: 'RuntimeUser', passwordKey: 'RuntimePassword', defaultUser: 'OSRUNTIME', ownerKey: 'AdminUser' },
-  { role: 'log-admin', label: 'Log admin', section: 'LoggingDatabaseConfiguration', userKey: 'AdminUser', passwordKey: 'AdminPassword', defaultUser: 'OSADMIN_LOG', ownerKey: 'AdminUser' },
-  { role: 'log-runtime', label: 'Log runtime', section: 'LoggingDatabaseConfiguration', userKey: 'RuntimeUser', passwordKey: 'RuntimePassword', defaultUser: 'OSRUNTIME_LOG', ownerKey: 'AdminUser' },
-  { role: 'session', label: 'Session', section: 'SessionDatabaseConfiguration', userKey: 'SessionUser', passwordKey: 'SessionPassword', defaultUser: 'OSSTATE', ownerKey: 'SessionUser' },
+  {
+    role: 'platform-admin',
+    label: 'Platform admin',
+    section: 'PlatformDatabaseConfiguration',
+    userKey: 'AdminUser',
+    passwordKey: 'AdminPassword',
+    defaultUser: 'OSADMIN',
+    ownerKey: 'AdminUser',
+  },
+  {
+    role: 'platform-runtime',
+    label: 'Platform runtime',
+    section: 'PlatformDatabaseConfiguration',
+    userKey: 'RuntimeUser',
+    passwordKey: 'RuntimePassword',
+    defaultUser: 'OSRUNTIME',
+    ownerKey: 'AdminUser',
+  },
+  {
+    role: 'log-admin',
+    label: 'Log admin',
+    section: 'LoggingDatabaseConfiguration',
+    userKey: 'AdminUser',
+    passwordKey: 'AdminPassword',
+    defaultUser: 'OSADMIN_LOG',
+    ownerKey: 'AdminUser',
+  },
+  {
+    role: 'log-runtime',
+    label: 'Log runtime',
+    section: 'LoggingDatabaseConfiguration',
+    userKey: 'RuntimeUser',
+    passwordKey: 'RuntimePassword',
+    defaultUser: 'OSRUNTIME_LOG',
+    ownerKey: 'AdminUser',
+  },
+  {
+    role: 'session',
+    label: 'Session',
+    section: 'SessionDatabaseConfiguration',
+    userKey: 'SessionUser',
+    passwordKey: 'SessionPassword',
+    defaultUser: 'OSSTATE',
+    ownerKey: 'SessionUser',
+  },
 ];
 
 export function dbRoleDefinition(role: OutSystemsDbRole): DbRoleDefinition {
@@ -62,12 +103,19 @@ export function usesWindowsAuthentication(doc: HsConf, section: string): boolean
  * The connection settings for one database user. `$2$` passwords are decrypted with `key`;
  * plaintext ones (`encrypted="false"` or no attribute) are taken as they are.
  */
-export function dbSettingsFromHsconf(doc: HsConf, key: Buffer | undefined, role: OutSystemsDbRole): DbSettings {
+export function dbSettingsFromHsconf(
+  doc: HsConf,
+  key: Buffer | undefined,
+  role: OutSystemsDbRole,
+): DbSettings {
   const definition = dbRoleDefinition(role);
   const { section } = definition;
   const provider = databaseProvider(doc, section);
   const user = doc.require(section, definition.userKey).value.trim();
-  if (!user) throw new HsConfError(`${section}/${definition.userKey} is empty. Set the ${definition.label} user in the Configuration Tool.`);
+  if (!user)
+    throw new HsConfError(
+      `${section}/${definition.userKey} is empty. Set the ${definition.label} user in the Configuration Tool.`,
+    );
   const password = requireHsconfSecret(doc, section, definition.passwordKey, key);
 
   if (provider === 'Oracle') return oracleSettings(doc, definition, user, password);
@@ -89,26 +137,44 @@ export function dbSettingsFromHsconf(doc: HsConf, key: Buffer | undefined, role:
   };
 }
 
-function oracleSettings(doc: HsConf, definition: DbRoleDefinition, user: string, password: string): DbSettings {
+function oracleSettings(
+  doc: HsConf,
+  definition: DbRoleDefinition,
+  user: string,
+  password: string,
+): DbSettings {
   const { section } = definition;
   const value = (key: string) => doc.get(section, key)?.value.trim() ?? '';
   const schema = value(definition.ownerKey) || user;
   const base = { dialect: 'oracle' as const, authentication: 'sql' as const, user, password, schema };
   const tnsName = value('TNSName');
   if (value('NamingType').toLowerCase().startsWith('tns') || (tnsName && !value('Host'))) {
-    if (!tnsName) throw new HsConfError(`${section}/TNSName is empty while NamingType is TNS. Set the TNS name in the Configuration Tool.`);
+    if (!tnsName)
+      throw new HsConfError(
+        `${section}/TNSName is empty while NamingType is TNS. Set the TNS name in the Configuration Tool.`,
+      );
     const address = asHsConfError(() => parseOracleConnectString(tnsName, `${section}/TNSName`));
-    return { ...base, host: address.host, port: address.port, ...(address.serviceName ? { serviceName: address.serviceName } : {}), connectString: address.connectString };
+    return {
+      ...base,
+      host: address.host,
+      port: address.port,
+      ...(address.serviceName ? { serviceName: address.serviceName } : {}),
+      connectString: address.connectString,
+    };
   }
   const host = value('Host');
   const serviceName = value('ServiceName');
   if (!host || !serviceName) {
-    throw new HsConfError(`${section} has no Host or ServiceName. Set the Oracle host and service name in the Configuration Tool.`);
+    throw new HsConfError(
+      `${section} has no Host or ServiceName. Set the Oracle host and service name in the Configuration Tool.`,
+    );
   }
   const portText = value('Port') || '1521';
   const port = Number(portText);
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new HsConfError(`${section}/Port is "${portText}", not a port number. Fix it in the Configuration Tool.`);
+    throw new HsConfError(
+      `${section}/Port is "${portText}", not a port number. Fix it in the Configuration Tool.`,
+    );
   }
   asHsConfError(() => oracleAddress({ host, port, serviceName }));
   return { ...base, host, port, serviceName };
@@ -120,7 +186,9 @@ function asHsConfError<T>(parse: () => T): T {
     return parse();
   } catch (error) {
     const field = error instanceof DbInputError ? `${error.field}: ` : '';
-    throw new HsConfError(`${field}${(error as Error).message} Fix it in the Configuration Tool, or enter the connection by hand.`);
+    throw new HsConfError(
+      `${field}${(error as Error).message} Fix it in the Configuration Tool, or enter the connection by hand.`,
+    );
   }
 }
 
@@ -137,7 +205,14 @@ function tlsFromAdvanced(advanced: string): Pick<DbSettings, 'tls'> {
   const options = new Map<string, string>();
   for (const part of advanced.split(';')) {
     const separator = part.indexOf('=');
-    if (separator > 0) options.set(part.slice(0, separator).trim().toLowerCase(), part.slice(separator + 1).trim().toLowerCase());
+    if (separator > 0)
+      options.set(
+        part.slice(0, separator).trim().toLowerCase(),
+        part
+          .slice(separator + 1)
+          .trim()
+          .toLowerCase(),
+      );
   }
   const encrypt = options.get('encrypt');
   if (encrypt === undefined) return {};

@@ -15,7 +15,10 @@ export interface HsconfFileEdit {
  * Applies `edit` to the file. Any error (malformed file, missing section, a value that cannot be
  * encrypted) is thrown before anything is written; an edit that changes nothing writes nothing.
  */
-export async function editHsconfFile(filePath: string, edit: (doc: HsConf) => HsConf): Promise<HsconfFileEdit> {
+export async function editHsconfFile(
+  filePath: string,
+  edit: (doc: HsConf) => HsConf,
+): Promise<HsconfFileEdit> {
   const before = await HsConf.load(filePath);
   const after = edit(before);
   if (after.toString() === before.toString()) return { before, after, changed: false };

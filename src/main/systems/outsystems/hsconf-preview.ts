@@ -13,7 +13,9 @@ export function isSecretEntry(entry: HsConfEntry): boolean {
  * password changes without seeing it.
  */
 export function hsconfEditDiff(filePath: string, before: HsConf, after: HsConf): string {
-  const beforeValues = new Map(before.entries().map((entry) => [`${entry.section}/${entry.key}`, entry.value]));
+  const beforeValues = new Map(
+    before.entries().map((entry) => [`${entry.section}/${entry.key}`, entry.value]),
+  );
   const afterValues = new Map(after.entries().map((entry) => [`${entry.section}/${entry.key}`, entry.value]));
   const masked = (doc: HsConf, own: Map<string, string>, other: Map<string, string>, label: string) =>
     doc

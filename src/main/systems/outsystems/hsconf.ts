@@ -81,7 +81,11 @@ export class HsConf {
   }
 
   static async load(filePath: string): Promise<HsConf> {
-    const bytes = await readInstallFile(filePath, (message) => new HsConfError(message), 'Check the Platform Server folder (or pass --install-dir).');
+    const bytes = await readInstallFile(
+      filePath,
+      (message) => new HsConfError(message),
+      'Check the Platform Server folder (or pass --install-dir).',
+    );
     return HsConf.parse(bytes, filePath);
   }
 
@@ -154,7 +158,11 @@ export class HsConf {
         const replacement = replace(toEntry(section.name, element));
         if (replacement === undefined) continue;
         if (element.selfClosing) {
-          splices.push({ start: element.startTagStart, end: element.end, text: `${openTagOf(this.text, element)}${replacement}</${element.name}>` });
+          splices.push({
+            start: element.startTagStart,
+            end: element.end,
+            text: `${openTagOf(this.text, element)}${replacement}</${element.name}>`,
+          });
         } else {
           splices.push({ start: element.contentStart, end: element.contentEnd, text: replacement });
         }
@@ -189,7 +197,9 @@ export class HsConf {
     }
     const [match] = matches;
     if (match && !isValueElement(match)) {
-      throw new HsConfError(`${this.sourceName}: <${section}><${key}> (line ${match.line}) holds elements, not a value.`);
+      throw new HsConfError(
+        `${this.sourceName}: <${section}><${key}> (line ${match.line}) holds elements, not a value.`,
+      );
     }
     return match;
   }
@@ -198,10 +208,13 @@ export class HsConf {
     const openTag = openTagOf(this.text, element);
     const newOpenTag = withEncryptedAttribute(openTag, options.encrypted);
     if (element.selfClosing) {
-      return applySplices(this.text, [{ start: element.startTagStart, end: element.end, text: `${newOpenTag}${escaped}</${element.name}>` }]);
+      return applySplices(this.text, [
+        { start: element.startTagStart, end: element.end, text: `${newOpenTag}${escaped}</${element.name}>` },
+      ]);
     }
     const splices = [{ start: element.contentStart, end: element.contentEnd, text: escaped }];
-    if (newOpenTag !== openTag) splices.push({ start: element.startTagStart, end: element.startTagEnd, text: newOpenTag });
+    if (newOpenTag !== openTag)
+      splices.push({ start: element.startTagStart, end: element.startTagEnd, text: newOpenTag });
     return applySplices(this.text, splices);
   }
 
@@ -211,7 +224,9 @@ export class HsConf {
     const lastChild = section.children.at(-1);
     if (lastChild) {
       const indent = indentationOf(this.text, lastChild.startTagStart);
-      return applySplices(this.text, [{ start: lastChild.end, end: lastChild.end, text: `${newline}${indent}${element}` }]);
+      return applySplices(this.text, [
+        { start: lastChild.end, end: lastChild.end, text: `${newline}${indent}${element}` },
+      ]);
     }
     const sectionIndent = indentationOf(this.text, section.startTagStart);
     // The section's own indentation is one level (the root sits at column 0); one more for its child.
@@ -219,25 +234,39 @@ export class HsConf {
     const body = `${newline}${childIndent}${element}${newline}${sectionIndent}`;
     if (section.selfClosing) {
       return applySplices(this.text, [
-        { start: section.startTagStart, end: section.end, text: `${openTagOf(this.text, section)}${body}</${section.name}>` },
+        {
+          start: section.startTagStart,
+          end: section.end,
+          text: `${openTagOf(this.text, section)}${body}</${section.name}>`,
+        },
       ]);
     }
     const content = this.text.slice(section.contentStart, section.contentEnd);
     return content.trim() === ''
       ? applySplices(this.text, [{ start: section.contentStart, end: section.contentEnd, text: body }])
-      : applySplices(this.text, [{ start: section.contentEnd, end: section.contentEnd, text: `${newline}${childIndent}${element}${newline}${sectionIndent}` }]);
+      : applySplices(this.text, [
+          {
+            start: section.contentEnd,
+            end: section.contentEnd,
+            text: `${newline}${childIndent}${element}${newline}${sectionIndent}`,
+          },
+        ]);
   }
 }
 
 /** UTF-8 (BOM kept as U+FEFF so it is written back); UTF-16 or invalid bytes are refused. */
 function decodeHsconfBytes(bytes: Buffer, sourceName: string): string {
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
-    throw new HsConfError(`${sourceName} is saved as UTF-16. Save it as UTF-8 (the Configuration Tool's own format), then retry.`);
+    throw new HsConfError(
+      `${sourceName} is saved as UTF-16. Save it as UTF-8 (the Configuration Tool's own format), then retry.`,
+    );
   }
   try {
     return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {
-    throw new HsConfError(`${sourceName} is not valid UTF-8. Restore it from a backup or re-export it from the Configuration Tool.`);
+    throw new HsConfError(
+      `${sourceName} is not valid UTF-8. Restore it from a backup or re-export it from the Configuration Tool.`,
+    );
   }
 }
 
@@ -296,7 +325,8 @@ function parseElements(text: string, sourceName: string): XmlElement {
     failure ??= new HsConfError(`${sourceName} could not be read as XML: ${(error as Error).message}`);
   }
   if (failure) throw failure;
-  if (!root) throw new HsConfError(`${sourceName} holds no XML element. Re-export it from the Configuration Tool.`);
+  if (!root)
+    throw new HsConfError(`${sourceName} holds no XML element. Re-export it from the Configuration Tool.`);
   if (root.name !== HSCONF_ROOT) {
     throw new HsConfError(
       `${sourceName} starts with <${root.name}>, not <${HSCONF_ROOT}>: it is not a Platform Server server.hsconf. Point Breakglass at the file in the Platform Server folder.`,

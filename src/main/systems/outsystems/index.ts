@@ -14,7 +14,8 @@ export const outsystemsSystem: SystemModule = {
   title: 'OutSystems 11',
   procedures: [resetAdminPassword, adWorkaround],
   async discover(options, env) {
-    const installDir = typeof options.installDir === 'string' && options.installDir ? options.installDir : undefined;
+    const installDir =
+      typeof options.installDir === 'string' && options.installDir ? options.installDir : undefined;
     return buildOutSystemsDiscoveryReport(await discoverOutSystems({ installDir }, env));
   },
   async detectRealInstall(env) {

@@ -25,26 +25,47 @@ const hsconfSource = z
       .trim()
       .max(1024)
       .optional()
-      .meta({ title: 'Platform Server folder', description: `Leave empty to read it from the registry (default ${DEFAULT_INSTALL_DIR}).` }),
+      .meta({
+        title: 'Platform Server folder',
+        description: `Leave empty to read it from the registry (default ${DEFAULT_INSTALL_DIR}).`,
+      }),
   })
   .meta({ title: 'On this server: read server.hsconf and private.key' });
 
 const manualSource = z
   .object({
     source: z.literal('manual'),
-    provider: z.enum(['SqlServer', 'Oracle']).meta({ title: 'Database provider', optionLabels: { SqlServer: 'SQL Server', Oracle: 'Oracle' } }),
-    server: z
+    provider: z
+      .enum(['SqlServer', 'Oracle'])
+      .meta({ title: 'Database provider', optionLabels: { SqlServer: 'SQL Server', Oracle: 'Oracle' } }),
+    server: z.string().trim().min(1, 'enter the database server').max(2048).meta({
+      title: 'Server',
+      description:
+        'SQL Server: HOST, HOST\\INSTANCE or HOST,PORT. Oracle: host:port/service_name or a (DESCRIPTION=...) descriptor.',
+    }),
+    catalog: z.string().trim().max(128).optional().meta({ title: 'Database (SQL Server catalog)' }),
+    schema: z
       .string()
       .trim()
-      .min(1, 'enter the database server')
-      .max(2048)
-      .meta({ title: 'Server', description: 'SQL Server: HOST, HOST\\INSTANCE or HOST,PORT. Oracle: host:port/service_name or a (DESCRIPTION=...) descriptor.' }),
-    catalog: z.string().trim().max(128).optional().meta({ title: 'Database (SQL Server catalog)' }),
-    schema: z.string().trim().max(128).optional().meta({ title: 'Schema (Oracle: owner of the OSSYS tables, if not the user)' }),
-    user: z.string().trim().min(1, 'enter the database user').max(128).meta({ title: 'Database user (e.g. OSADMIN)' }),
-    password: z.string().min(1, 'enter the database password').max(1024).meta({ title: 'Database password', secret: true }),
+      .max(128)
+      .optional()
+      .meta({ title: 'Schema (Oracle: owner of the OSSYS tables, if not the user)' }),
+    user: z
+      .string()
+      .trim()
+      .min(1, 'enter the database user')
+      .max(128)
+      .meta({ title: 'Database user (e.g. OSADMIN)' }),
+    password: z
+      .string()
+      .min(1, 'enter the database password')
+      .max(1024)
+      .meta({ title: 'Database password', secret: true }),
     encrypt: z.boolean().default(true).meta({ title: 'Encrypt the connection (TLS)' }),
-    trustServerCertificate: z.boolean().default(false).meta({ title: 'Trust the server certificate without checking it' }),
+    trustServerCertificate: z
+      .boolean()
+      .default(false)
+      .meta({ title: 'Trust the server certificate without checking it' }),
   })
   .meta({ title: 'Enter the Platform database connection by hand' });
 
@@ -67,17 +88,43 @@ export interface PlatformDatabase {
   environment: Environment['kind'];
 }
 
-export async function resolvePlatformDatabase(input: PlatformDatabaseInput, env: Environment): Promise<PlatformDatabase> {
-  const settings = input.source === 'hsconf' ? await settingsFromServer(input.installDir, env) : settingsFromManualInput(input);
-  const where = settings.dialect === 'oracle' ? settings.connectString || `${settings.host}:${settings.port ?? 1521}/${settings.serviceName ?? ''}` : hostLabel(settings);
-  const schema = settings.dialect === 'oracle' && settings.schema && settings.schema.toUpperCase() !== settings.user.toUpperCase() ? settings.schema : undefined;
+export async function resolvePlatformDatabase(
+  input: PlatformDatabaseInput,
+  env: Environment,
+): Promise<PlatformDatabase> {
+  const settings =
+    input.source === 'hsconf'
+      ? await settingsFromServer(input.installDir, env)
+      : settingsFromManualInput(input);
+  const where =
+    settings.dialect === 'oracle'
+      ? settings.connectString || `${settings.host}:${settings.port ?? 1521}/${settings.serviceName ?? ''}`
+      : hostLabel(settings);
+  const schema =
+    settings.dialect === 'oracle' &&
+    settings.schema &&
+    settings.schema.toUpperCase() !== settings.user.toUpperCase()
+      ? settings.schema
+      : undefined;
   const label = `${settings.dialect}://${where}/${settings.database ?? schema ?? settings.user}`;
   const facts: Fact[] = [
-    { label: 'Platform database', value: `${dialectName(settings.dialect)} at ${where}${settings.database ? `, database ${settings.database}` : ''}`, status: 'info' },
-    { label: 'Connects as', value: `${settings.authentication === 'windows-ntlm' ? `${settings.domain ?? ''}\\` : ''}${settings.user}`, status: 'info' },
+    {
+      label: 'Platform database',
+      value: `${dialectName(settings.dialect)} at ${where}${settings.database ? `, database ${settings.database}` : ''}`,
+      status: 'info',
+    },
+    {
+      label: 'Connects as',
+      value: `${settings.authentication === 'windows-ntlm' ? `${settings.domain ?? ''}\\` : ''}${settings.user}`,
+      status: 'info',
+    },
   ];
   if (env.kind === 'sandbox') {
-    facts.push({ label: 'Practice sandbox', value: 'statements run on the sandbox\'s PostgreSQL; the real server\'s form is shown beside them', status: 'warn' });
+    facts.push({
+      label: 'Practice sandbox',
+      value: "statements run on the sandbox's PostgreSQL; the real server's form is shown beside them",
+      status: 'warn',
+    });
   }
   return { settings, targetDialect: settings.dialect, schema, label, facts, environment: env.kind };
 }
@@ -86,14 +133,20 @@ function hostLabel(settings: DbSettings): string {
   return `${settings.host}${settings.instance ? `\\${settings.instance}` : ''}${settings.port ? `,${settings.port}` : ''}`;
 }
 
-async function settingsFromServer(installDirInput: string | undefined, env: Environment): Promise<DbSettings> {
+async function settingsFromServer(
+  installDirInput: string | undefined,
+  env: Environment,
+): Promise<DbSettings> {
   const installDir = installDirInput || (await locateInstallDir(env, 'database.installDir'));
   const hsconfPath = path.join(installDir, 'server.hsconf');
   let doc: HsConf;
   try {
     doc = await HsConf.load(hsconfPath);
   } catch (error) {
-    throw new InputError('database.installDir', `${(error as Error).message} Give the Platform Server folder that holds server.hsconf, or enter the connection by hand.`);
+    throw new InputError(
+      'database.installDir',
+      `${(error as Error).message} Give the Platform Server folder that holds server.hsconf, or enter the connection by hand.`,
+    );
   }
   let key: Buffer | undefined;
   try {
@@ -113,7 +166,10 @@ async function settingsFromServer(installDirInput: string | undefined, env: Envi
 export async function locateInstallDir(env: Environment, field: string): Promise<string> {
   if (env.kind === 'sandbox' && env.sandboxRoot) return path.join(env.sandboxRoot, 'Platform Server');
   if (process.platform !== 'win32') {
-    throw new InputError(field, 'This is not Windows, so there is no registry to find the Platform Server in: give its folder.');
+    throw new InputError(
+      field,
+      'This is not Windows, so there is no registry to find the Platform Server in: give its folder.',
+    );
   }
   const registry = await readInstallFromRegistry(env.exec);
   return registry.installDir ?? DEFAULT_INSTALL_DIR;
@@ -169,7 +225,11 @@ export async function readInstallSecrets(installDir: string): Promise<string[]> 
 }
 
 /** Opens a session for one unit of work and always closes it. */
-export async function withPlatformSession<T>(database: PlatformDatabase, env: Environment, work: (session: DbSession) => Promise<T>): Promise<T> {
+export async function withPlatformSession<T>(
+  database: PlatformDatabase,
+  env: Environment,
+  work: (session: DbSession) => Promise<T>,
+): Promise<T> {
   const session = await env.db.connect(database.settings);
   try {
     return await work(session);
@@ -179,11 +239,18 @@ export async function withPlatformSession<T>(database: PlatformDatabase, env: En
 }
 
 /** The statement as it runs here, and in the sandbox also as it would run on the real server. */
-export function sqlForDisplay(database: PlatformDatabase, render: (dialect: Dialect) => string): Array<{ dialect: string; text: string }> {
-  if (database.environment !== 'sandbox') return [{ dialect: dialectName(database.targetDialect), text: render(database.targetDialect) }];
+export function sqlForDisplay(
+  database: PlatformDatabase,
+  render: (dialect: Dialect) => string,
+): Array<{ dialect: string; text: string }> {
+  if (database.environment !== 'sandbox')
+    return [{ dialect: dialectName(database.targetDialect), text: render(database.targetDialect) }];
   return [
     { dialect: `${dialectName('postgres')} (practice sandbox: runs here)`, text: render('postgres') },
-    { dialect: `${dialectName(database.targetDialect)} (on the real server)`, text: render(database.targetDialect) },
+    {
+      dialect: `${dialectName(database.targetDialect)} (on the real server)`,
+      text: render(database.targetDialect),
+    },
   ];
 }
 
@@ -199,7 +266,10 @@ export function connectCheckStep(database: PlatformDatabase): StepDefinition {
       ctx.addSecret(database.settings.password);
       const result = await ctx.env.db.test(database.settings);
       if (!result.ok) {
-        throw new StepFailure(`The Platform database cannot be reached (${result.kind}): ${result.message}`, 'Check the server, the user and its password in server.hsconf or the connection you entered.');
+        throw new StepFailure(
+          `The Platform database cannot be reached (${result.kind}): ${result.message}`,
+          'Check the server, the user and its password in server.hsconf or the connection you entered.',
+        );
       }
       ctx.log(`Connected: ${result.serverVersion}`);
     },

@@ -28,7 +28,9 @@ export function parsePrivateKey(contents: string | Buffer, sourceName = 'private
     .find((line) => !line.startsWith('--') && line.trim() !== '')
     ?.trim();
   if (!keyLine) {
-    throw new PrivateKeyError(`${sourceName} holds no key line (only banner or blank lines). Copy private.key from the deployment controller.`);
+    throw new PrivateKeyError(
+      `${sourceName} holds no key line (only banner or blank lines). Copy private.key from the deployment controller.`,
+    );
   }
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(keyLine) || keyLine.length % 4 !== 0) {
     throw new PrivateKeyError(
@@ -45,6 +47,10 @@ export function parsePrivateKey(contents: string | Buffer, sourceName = 'private
 }
 
 export async function loadPrivateKey(filePath: string): Promise<PrivateKey> {
-  const bytes = await readInstallFile(filePath, (message) => new PrivateKeyError(message), 'Copy private.key from the deployment controller into the Platform Server folder.');
+  const bytes = await readInstallFile(
+    filePath,
+    (message) => new PrivateKeyError(message),
+    'Copy private.key from the deployment controller into the Platform Server folder.',
+  );
   return parsePrivateKey(bytes, filePath);
 }

@@ -27,22 +27,32 @@ export async function readInstallFromRegistry(exec: Exec): Promise<RegistryInsta
  */
 export function parseRegQueryValue(stdout: string): string | undefined {
   for (const line of stdout.split(/\r?\n/)) {
-    const match = /^\s+.*?\s{2,}(REG_[A-Z_]+)\s{2,}(.*)$/.exec(line) ?? /^\s+.*?\s{2,}(REG_[A-Z_]+)\s*$/.exec(line);
+    const match =
+      /^\s+.*?\s{2,}(REG_[A-Z_]+)\s{2,}(.*)$/.exec(line) ?? /^\s+.*?\s{2,}(REG_[A-Z_]+)\s*$/.exec(line);
     if (match) return match[2]?.trim() ?? '';
   }
   return undefined;
 }
 
-async function queryValue(exec: Exec, valueArgs: string[]): Promise<{ value?: string } | { problem: string }> {
+async function queryValue(
+  exec: Exec,
+  valueArgs: string[],
+): Promise<{ value?: string } | { problem: string }> {
   let result;
   try {
-    result = await exec.run({ program: 'reg.exe', args: ['query', INSTALLER_KEY, ...valueArgs], timeoutMs: 15_000 });
+    result = await exec.run({
+      program: 'reg.exe',
+      args: ['query', INSTALLER_KEY, ...valueArgs],
+      timeoutMs: 15_000,
+    });
   } catch (error) {
     return { problem: `reg.exe could not be run (${(error as Error).message})` };
   }
   if (result.exitCode !== 0) {
     const message = `${result.stderr} ${result.stdout}`.replace(/\s+/g, ' ').trim();
-    return { problem: `the registry key ${INSTALLER_KEY} could not be read (${message || `exit code ${result.exitCode}`})` };
+    return {
+      problem: `the registry key ${INSTALLER_KEY} could not be read (${message || `exit code ${result.exitCode}`})`,
+    };
   }
   const value = parseRegQueryValue(result.stdout);
   // An unset (Default) value has no data; older reg.exe prints "(value not set)".

@@ -62,28 +62,34 @@ export async function seedOutSystemsSandbox(sandbox: SandboxSeedContext): Promis
     await client.query('BEGIN');
     await client.query('DROP TABLE IF EXISTS ossys_user, ossys_authprovider, ossys_tenant');
     await client.query(SCHEMA);
-    await client.query(`INSERT INTO ossys_tenant (id, name) VALUES (1, 'ServiceCenter'), (2, 'Users'), (3, 'CustomerPortal')`);
+    await client.query(
+      `INSERT INTO ossys_tenant (id, name) VALUES (1, 'ServiceCenter'), (2, 'Users'), (3, 'CustomerPortal')`,
+    );
     const users: Array<[number, number, string, string, string, boolean]> = [
       [1, 1, 'Administrator', 'admin', hashOutSystemsPassword(SANDBOX_PASSWORDS.itAdmin), true],
       [2, 1, 'Second admin (look-alike)', 'admin2', hashOutSystemsPassword('admin2-practice-pw'), true],
       [3, 1, 'Jane Developer', 'jane.dev', legacyOutSystemsHash(SANDBOX_PASSWORDS.legacy), true],
       [4, 2, 'Users administrator', 'admin', hashOutSystemsPassword(SANDBOX_PASSWORDS.endUserAdmin), false],
       [5, 2, 'Bob End-User', 'bob', hashOutSystemsPassword('bob-practice-pw'), true],
-      [6, 2, 'Administrator (look-alike)', 'administrator', hashOutSystemsPassword('administrator-practice'), true],
+      [
+        6,
+        2,
+        'Administrator (look-alike)',
+        'administrator',
+        hashOutSystemsPassword('administrator-practice'),
+        true,
+      ],
       [7, 3, 'Portal admin', 'admin', hashOutSystemsPassword('portal-admin-practice'), true],
     ];
     for (const [id, tenantId, name, username, password, active] of users) {
-      await client.query('INSERT INTO ossys_user (id, tenant_id, name, username, password, email, is_active) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
-        id,
-        tenantId,
-        name,
-        username,
-        password,
-        `${username}@example.invalid`,
-        active,
-      ]);
+      await client.query(
+        'INSERT INTO ossys_user (id, tenant_id, name, username, password, email, is_active) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+        [id, tenantId, name, username, password, `${username}@example.invalid`, active],
+      );
     }
-    await client.query(`INSERT INTO ossys_authprovider (id, name, isactive) VALUES (1, 'ADAuthProvider', true), (2, 'InternalAuthProvider', true)`);
+    await client.query(
+      `INSERT INTO ossys_authprovider (id, name, isactive) VALUES (1, 'ADAuthProvider', true), (2, 'InternalAuthProvider', true)`,
+    );
     await client.query('COMMIT');
   } catch (error) {
     await client.query('ROLLBACK');
@@ -141,10 +147,22 @@ ${database(
 </EnvironmentConfiguration>
 `.replace(/\n/g, '\r\n');
   await writeFileAtomic(path.join(installDir, 'server.hsconf'), hsconf, { mode: 0o600 });
-  await writeFileAtomic(path.join(installDir, CONFIG_TOOL_PROGRAM), 'Practice sandbox: the Configuration Tool is simulated.\r\n', { mode: 0o600 });
+  await writeFileAtomic(
+    path.join(installDir, CONFIG_TOOL_PROGRAM),
+    'Practice sandbox: the Configuration Tool is simulated.\r\n',
+    { mode: 0o600 },
+  );
 }
 
-const KNOWN_SWITCHES = new Set(['/SetupInstall', '/UpgradeInstall', '/RebuildSession', '/InstallServiceCenter', '/InstallSystemComponents', '/UpgradeEnvironment', '/ApplySettingsFactory']);
+const KNOWN_SWITCHES = new Set([
+  '/SetupInstall',
+  '/UpgradeInstall',
+  '/RebuildSession',
+  '/InstallServiceCenter',
+  '/InstallSystemComponents',
+  '/UpgradeEnvironment',
+  '/ApplySettingsFactory',
+]);
 
 /** Accepts the documented switches, logs what a real run would do, and succeeds; an unknown switch fails as the tool does. */
 const simulatedConfigurationTool: SimulatedProgram = async (request, sandbox) => {
@@ -159,7 +177,9 @@ const simulatedConfigurationTool: SimulatedProgram = async (request, sandbox) =>
   } else {
     for (const name of switches) logLines.push(`[sandbox] ${name}: done (simulated).`);
   }
-  fs.appendFileSync(path.join(sandbox.root, SANDBOX_CONFIG_TOOL_LOG), `${logLines.join('\r\n')}\r\n`, { mode: 0o600 });
+  fs.appendFileSync(path.join(sandbox.root, SANDBOX_CONFIG_TOOL_LOG), `${logLines.join('\r\n')}\r\n`, {
+    mode: 0o600,
+  });
   return {
     exitCode,
     signal: null,

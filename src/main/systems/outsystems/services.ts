@@ -15,7 +15,8 @@ const DOCUMENTED_ORDER: ReadonlyArray<{ role: OutSystemsServiceRole; pattern: Re
   { role: 'sms-connector', pattern: /\bsms\b/i },
 ];
 
-export type OutSystemsServiceRole = 'log' | 'deployment-controller' | 'deployment' | 'scheduler' | 'sms-connector';
+export type OutSystemsServiceRole =
+  'log' | 'deployment-controller' | 'deployment' | 'scheduler' | 'sms-connector';
 
 export interface OutSystemsServicePlan {
   stop: string[];
@@ -26,7 +27,9 @@ export interface OutSystemsServicePlan {
   unrecognised: string[];
 }
 
-export function outSystemsServiceRole(service: Pick<ServiceStatus, 'name' | 'displayName'>): OutSystemsServiceRole | undefined {
+export function outSystemsServiceRole(
+  service: Pick<ServiceStatus, 'name' | 'displayName'>,
+): OutSystemsServiceRole | undefined {
   const label = `${service.name} ${service.displayName ?? ''}`;
   return DOCUMENTED_ORDER.find((entry) => entry.pattern.test(label))?.role;
 }

@@ -36,7 +36,12 @@ function usernameMatches(dialect: Dialect, column: SqlFragment, username: string
   }
 }
 
-export function findUsersSql(dialect: Dialect, schema: string | undefined, tenantName: string, username: string): SqlFragment {
+export function findUsersSql(
+  dialect: Dialect,
+  schema: string | undefined,
+  tenantName: string,
+  username: string,
+): SqlFragment {
   const col = (name: string) => platformColumn(dialect, name);
   return sql`SELECT u.${col('ID')}, u.${col('TENANT_ID')}, t.${col('NAME')} AS ${col('TENANT_NAME')}, u.${col('USERNAME')}, u.${col('PASSWORD')}, u.${col('IS_ACTIVE')}
 FROM ${platformTable(dialect, 'OSSYS_USER', schema)} u
@@ -44,8 +49,15 @@ JOIN ${platformTable(dialect, 'OSSYS_TENANT', schema)} t ON t.${col('ID')} = u.$
 WHERE UPPER(t.${col('NAME')}) = UPPER(${tenantName}) AND ${usernameMatches(dialect, sql`u.${col('USERNAME')}`, username)}`;
 }
 
-export async function findUsers(session: DbSession, schema: string | undefined, tenantName: string, username: string): Promise<PlatformUser[]> {
-  const rows = await session.query(renderSql(findUsersSql(session.dialect, schema, tenantName, username), session.dialect));
+export async function findUsers(
+  session: DbSession,
+  schema: string | undefined,
+  tenantName: string,
+  username: string,
+): Promise<PlatformUser[]> {
+  const rows = await session.query(
+    renderSql(findUsersSql(session.dialect, schema, tenantName, username), session.dialect),
+  );
   return rows.map((raw) => {
     const row = lowerKeys(raw);
     return {
@@ -59,7 +71,11 @@ export async function findUsers(session: DbSession, schema: string | undefined, 
   });
 }
 
-export async function readUserById(session: DbSession, schema: string | undefined, id: number): Promise<PlatformUser | undefined> {
+export async function readUserById(
+  session: DbSession,
+  schema: string | undefined,
+  id: number,
+): Promise<PlatformUser | undefined> {
   const dialect = session.dialect;
   const col = (name: string) => platformColumn(dialect, name);
   const rows = await session.query(
@@ -95,8 +111,10 @@ export interface UserUpdate {
 export function updateUserSql(dialect: Dialect, schema: string | undefined, update: UserUpdate): SqlFragment {
   const col = (name: string) => platformColumn(dialect, name);
   const assignments: SqlFragment[] = [];
-  if (update.newPassword !== undefined) assignments.push(sql`${col('PASSWORD')} = ${secret(update.newPassword)}`);
-  if (update.isActive !== undefined) assignments.push(sql`${col('IS_ACTIVE')} = ${flagValue(dialect, update.isActive)}`);
+  if (update.newPassword !== undefined)
+    assignments.push(sql`${col('PASSWORD')} = ${secret(update.newPassword)}`);
+  if (update.isActive !== undefined)
+    assignments.push(sql`${col('IS_ACTIVE')} = ${flagValue(dialect, update.isActive)}`);
   const [first, ...rest] = assignments;
   if (!first) throw new Error('updateUserSql: nothing to set');
   const set = rest.reduce((joined, assignment) => sql`${joined}, ${assignment}`, first);
@@ -104,7 +122,12 @@ export function updateUserSql(dialect: Dialect, schema: string | undefined, upda
 }
 
 /** The one user a tenant holds under that name; none or several stop the run before any change. */
-export async function findOneUser(session: DbSession, schema: string | undefined, key: TenantKey, username: string): Promise<PlatformUser> {
+export async function findOneUser(
+  session: DbSession,
+  schema: string | undefined,
+  key: TenantKey,
+  username: string,
+): Promise<PlatformUser> {
   const tenant = TENANTS[key];
   const matches = await findUsers(session, schema, tenant.name, username);
   if (matches.length === 1) return matches[0] as PlatformUser;
@@ -132,10 +155,16 @@ export function savedUser(user: PlatformUser): SavedUser {
 }
 
 /** Puts a saved row back (guarded, one row); returns what it did, for the step's log. */
-export async function restoreUser(session: DbSession, schema: string | undefined, saved: SavedUser): Promise<string> {
+export async function restoreUser(
+  session: DbSession,
+  schema: string | undefined,
+  saved: SavedUser,
+): Promise<string> {
   const current = await readUserById(session, schema, saved.id);
-  if (!current) throw new StepFailure(`User ID ${saved.id} no longer exists; its old values cannot be restored.`);
-  if (current.password === saved.password && current.isActive === saved.isActive) return `User ID ${saved.id} already holds its original values.`;
+  if (!current)
+    throw new StepFailure(`User ID ${saved.id} no longer exists; its old values cannot be restored.`);
+  if (current.password === saved.password && current.isActive === saved.isActive)
+    return `User ID ${saved.id} already holds its original values.`;
   const restore = updateUserSql(session.dialect, schema, {
     id: saved.id,
     expectedPassword: current.password,

@@ -14,11 +14,15 @@ export function readSetting(text: string, key: string): string | undefined {
 export function withSetting(text: string, key: string, value: string): string {
   if (/[\r\n]/.test(value)) throw new Error(`A setting value cannot contain a line break (${key})`);
   let found = false;
-  const updated = text.replace(LINE, (whole, indent: string, name: string, equals: string, _old: string, trailing: string, end: string) => {
-    if (name !== key || found) return whole;
-    found = true;
-    return `${indent}${name}${equals}${value}${trailing}${end}`;
-  });
-  if (!found) throw new Error(`The practice app's settings have no "${key}" line; reset the practice sandbox.`);
+  const updated = text.replace(
+    LINE,
+    (whole, indent: string, name: string, equals: string, _old: string, trailing: string, end: string) => {
+      if (name !== key || found) return whole;
+      found = true;
+      return `${indent}${name}${equals}${value}${trailing}${end}`;
+    },
+  );
+  if (!found)
+    throw new Error(`The practice app's settings have no "${key}" line; reset the practice sandbox.`);
   return updated;
 }

@@ -4,20 +4,39 @@ import { createTwoFilesPatch } from 'diff';
 import { z } from 'zod';
 import { MASK } from '../../../shared/redact.js';
 import { pauseForTest } from '../../engine/test-pause.js';
-import { ProcedureRefusal, StepFailure, type Environment, type ProcedureDefinition, type StepContext, type StepDefinition } from '../../engine/types.js';
+import {
+  ProcedureRefusal,
+  StepFailure,
+  type Environment,
+  type ProcedureDefinition,
+  type StepContext,
+  type StepDefinition,
+} from '../../engine/types.js';
 import type { DbSession, DbSettings, RenderedSql } from '../../platform/db/types.js';
 import { writeFileAtomic } from '../../platform/files/atomic-write.js';
 import { CONFIG_RELATIVE_PATH, readSetting, withSetting } from './app-config.js';
 import { hashPracticePassword, verifyPracticePassword } from './password-hash.js';
 import { PRACTICE_ACCOUNT, PRACTICE_SERVICE, SEEDED_PASSWORD } from './seed.js';
 
-const STEP_IDS = ['check-account', 'check-service', 'stop-app', 'set-password', 'switch-password-store', 'start-app', 'record-password', 'verify-login'] as const;
+const STEP_IDS = [
+  'check-account',
+  'check-service',
+  'stop-app',
+  'set-password',
+  'switch-password-store',
+  'start-app',
+  'record-password',
+  'verify-login',
+] as const;
 
 const inputs = z
   .object({
     account: z
       .string()
-      .regex(/^[a-z][a-z0-9_-]{0,62}$/, 'use lower-case letters, digits, "-" or "_" (an account of the practice app)')
+      .regex(
+        /^[a-z][a-z0-9_-]{0,62}$/,
+        'use lower-case letters, digits, "-" or "_" (an account of the practice app)',
+      )
       .default(PRACTICE_ACCOUNT)
       .meta({ description: 'The practice app account whose password is rotated.' }),
     newPassword: z
@@ -28,24 +47,37 @@ const inputs = z
     rehearseFailureAt: z
       .enum(STEP_IDS.filter((id) => !id.startsWith('check-')) as [string, ...string[]])
       .optional()
-      .meta({ description: 'Practise failure handling: this step fails on its first attempt (again after a resume).' }),
+      .meta({
+        description:
+          'Practise failure handling: this step fails on its first attempt (again after a resume).',
+      }),
   })
   .strict();
 
 type DrillInputs = z.output<typeof inputs>;
 
 /** Placeholder settings: the sandbox's connector always reaches the practice database. */
-const SANDBOX_DB: DbSettings = { dialect: 'postgres', host: 'practice-sandbox', database: 'practice', authentication: 'sql', user: 'practice', password: '' };
+const SANDBOX_DB: DbSettings = {
+  dialect: 'postgres',
+  host: 'practice-sandbox',
+  database: 'practice',
+  authentication: 'sql',
+  user: 'practice',
+  password: '',
+};
 
 export const practiceDrill: ProcedureDefinition<typeof inputs> = {
   id: 'practice.drill',
   system: 'practice',
   title: 'Practice drill: rotate an app admin password',
-  summary: 'Rehearse a full recovery in the sandbox: checks, an outage, a guarded UPDATE, a config edit, a manual step and a login test — then try retry, rollback and resume.',
+  summary:
+    'Rehearse a full recovery in the sandbox: checks, an outage, a guarded UPDATE, a config edit, a manual step and a login test — then try retry, rollback and resume.',
   inputs,
   async plan({ inputs: given, env }) {
     if (env.kind !== 'sandbox' || !env.sandboxRoot) {
-      throw new ProcedureRefusal('practice.drill only runs in the practice sandbox. Plan it with --sandbox (or choose "Practice" in the app).');
+      throw new ProcedureRefusal(
+        'practice.drill only runs in the practice sandbox. Plan it with --sandbox (or choose "Practice" in the app).',
+      );
     }
     const configPath = path.join(env.sandboxRoot, CONFIG_RELATIVE_PATH);
     const configText = fs.existsSync(configPath) ? fs.readFileSync(configPath, 'utf8') : '';
@@ -55,21 +87,39 @@ export const practiceDrill: ProcedureDefinition<typeof inputs> = {
       facts: [
         { label: 'Account', value: given.account, status: 'info' },
         { label: 'Password before the drill (seeded)', value: SEEDED_PASSWORD, status: 'info' },
-        { label: 'Password store', value: readSetting(configText, 'password_store') ?? 'missing', status: 'info' },
-        { label: `Service ${PRACTICE_SERVICE}`, value: service.state, status: service.state === 'running' ? 'ok' : 'warn' },
+        {
+          label: 'Password store',
+          value: readSetting(configText, 'password_store') ?? 'missing',
+          status: 'info',
+        },
+        {
+          label: `Service ${PRACTICE_SERVICE}`,
+          value: service.state,
+          status: service.state === 'running' ? 'ok' : 'warn',
+        },
       ],
-      warnings: given.rehearseFailureAt ? [`Rehearsal: "${given.rehearseFailureAt}" will fail on its first attempt.`] : [],
+      warnings: given.rehearseFailureAt
+        ? [`Rehearsal: "${given.rehearseFailureAt}" will fail on its first attempt.`]
+        : [],
       steps: drillSteps(given, env, configPath, configText),
     };
   },
 };
 
-function drillSteps(given: DrillInputs, env: Environment, configPath: string, configText: string): StepDefinition[] {
+function drillSteps(
+  given: DrillInputs,
+  env: Environment,
+  configPath: string,
+  configText: string,
+): StepDefinition[] {
   const rehearsedFailures = new Set<string>();
   const rehearse = async (stepId: string): Promise<void> => {
     if (given.rehearseFailureAt !== stepId || rehearsedFailures.has(stepId)) return;
     rehearsedFailures.add(stepId);
-    throw new StepFailure(`Rehearsed failure of "${stepId}".`, 'Practise: choose retry, rollback, or continue (fixed by hand).');
+    throw new StepFailure(
+      `Rehearsed failure of "${stepId}".`,
+      'Practise: choose retry, rollback, or continue (fixed by hand).',
+    );
   };
   const backupKey = `practice_accounts:${given.account}`;
   const updatedConfig = configText ? withSetting(configText, 'password_store', 'scrypt') : '';
@@ -78,10 +128,17 @@ function drillSteps(given: DrillInputs, env: Environment, configPath: string, co
       id: 'check-account',
       kind: 'check',
       title: `Account "${given.account}" exists`,
-      describe: () => ({ summary: `Looks up ${given.account} in practice_accounts.`, sql: [{ dialect: 'postgres', text: selectAccount(given.account).display }] }),
+      describe: () => ({
+        summary: `Looks up ${given.account} in practice_accounts.`,
+        sql: [{ dialect: 'postgres', text: selectAccount(given.account).display }],
+      }),
       async run(ctx) {
         const stored = await withSession(env, (session) => storedHash(session, given.account));
-        if (stored === undefined) throw new StepFailure(`There is no account "${given.account}" in the practice app.`, `Use "${PRACTICE_ACCOUNT}", or reset the practice sandbox (\`breakglass sandbox reset practice\`).`);
+        if (stored === undefined)
+          throw new StepFailure(
+            `There is no account "${given.account}" in the practice app.`,
+            `Use "${PRACTICE_ACCOUNT}", or reset the practice sandbox (\`breakglass sandbox reset practice\`).`,
+          );
         ctx.log(`Found ${given.account}.`);
       },
     },
@@ -92,7 +149,11 @@ function drillSteps(given: DrillInputs, env: Environment, configPath: string, co
       describe: () => ({ summary: `Reads the state of ${PRACTICE_SERVICE}.` }),
       async run(ctx) {
         const status = await env.services.status(PRACTICE_SERVICE);
-        if (status.state === 'missing') throw new StepFailure(`Service ${PRACTICE_SERVICE} is missing.`, 'Reset the practice sandbox (`breakglass sandbox reset practice`).');
+        if (status.state === 'missing')
+          throw new StepFailure(
+            `Service ${PRACTICE_SERVICE} is missing.`,
+            'Reset the practice sandbox (`breakglass sandbox reset practice`).',
+          );
         ctx.log(`${PRACTICE_SERVICE} is ${status.state}.`);
       },
     },
@@ -102,7 +163,8 @@ function drillSteps(given: DrillInputs, env: Environment, configPath: string, co
       kind: 'change',
       title: `Set the new password of ${given.account}`,
       describe: () => ({
-        summary: 'Stores the new password hash with a guarded UPDATE (exactly one row, only if the hash is still the old one).',
+        summary:
+          'Stores the new password hash with a guarded UPDATE (exactly one row, only if the hash is still the old one).',
         sql: [{ dialect: 'postgres', text: updateHash(given.account, MASK, '').display }],
         undo: 'Puts the old password hash back (from the run backup).',
       }),
@@ -110,26 +172,45 @@ function drillSteps(given: DrillInputs, env: Environment, configPath: string, co
         await rehearse('set-password');
         await withSession(env, async (session) => {
           const current = await storedHash(session, given.account);
-          if (current === undefined) throw new StepFailure(`Account "${given.account}" disappeared.`, 'Reset the practice sandbox and start again.');
+          if (current === undefined)
+            throw new StepFailure(
+              `Account "${given.account}" disappeared.`,
+              'Reset the practice sandbox and start again.',
+            );
           if (verifyPracticePassword(given.newPassword, current)) {
             ctx.log('The new password is already set (an earlier attempt got this far).');
             return;
           }
           await ctx.backup.saveValues(backupKey, { password_hash: current });
           await pauseForTest('set-password', 'during');
-          await session.guarded([{ sql: updateHash(given.account, hashPracticePassword(given.newPassword), current), expectRows: 1 }]);
+          await session.guarded([
+            {
+              sql: updateHash(given.account, hashPracticePassword(given.newPassword), current),
+              expectRows: 1,
+            },
+          ]);
           ctx.log('1 row updated.');
         });
       },
       async check() {
         const stored = await withSession(env, (session) => storedHash(session, given.account));
-        if (!stored || !verifyPracticePassword(given.newPassword, stored)) throw new StepFailure('The stored hash does not match the new password.', 'Retry the step.');
+        if (!stored || !verifyPracticePassword(given.newPassword, stored))
+          throw new StepFailure('The stored hash does not match the new password.', 'Retry the step.');
       },
       async undo(ctx) {
         const saved = await ctx.backup.loadValues<{ password_hash: string }>(backupKey);
         if (!saved) return;
         await withSession(env, (session) =>
-          session.guarded([{ sql: { text: 'UPDATE practice_accounts SET password_hash = $1, updated_at = now() WHERE name = $2', params: [saved.password_hash, given.account], display: `UPDATE practice_accounts SET password_hash = <old hash> WHERE name = '${given.account}'` }, expectRows: 1 }]),
+          session.guarded([
+            {
+              sql: {
+                text: 'UPDATE practice_accounts SET password_hash = $1, updated_at = now() WHERE name = $2',
+                params: [saved.password_hash, given.account],
+                display: `UPDATE practice_accounts SET password_hash = <old hash> WHERE name = '${given.account}'`,
+              },
+              expectRows: 1,
+            },
+          ]),
         );
         ctx.log('The old password hash is back.');
       },
@@ -140,7 +221,10 @@ function drillSteps(given: DrillInputs, env: Environment, configPath: string, co
       title: 'Switch the app to the scrypt password store',
       describe: () => ({
         summary: `Sets password_store = scrypt in ${CONFIG_RELATIVE_PATH} (backed up first).`,
-        diff: { path: configPath, unified: createTwoFilesPatch(configPath, configPath, configText, updatedConfig, 'before', 'after') },
+        diff: {
+          path: configPath,
+          unified: createTwoFilesPatch(configPath, configPath, configText, updatedConfig, 'before', 'after'),
+        },
         undo: `Restores ${CONFIG_RELATIVE_PATH} byte for byte from its backup.`,
       }),
       async run(ctx) {
@@ -157,7 +241,8 @@ function drillSteps(given: DrillInputs, env: Environment, configPath: string, co
         ctx.log(`Wrote ${configPath}.`);
       },
       async check() {
-        if (readSetting(fs.readFileSync(configPath, 'utf8'), 'password_store') !== 'scrypt') throw new StepFailure('password_store is not scrypt after the edit.', 'Retry the step.');
+        if (readSetting(fs.readFileSync(configPath, 'utf8'), 'password_store') !== 'scrypt')
+          throw new StepFailure('password_store is not scrypt after the edit.', 'Retry the step.');
       },
       async undo(ctx) {
         await ctx.backup.restoreFile(configPath);
@@ -171,12 +256,20 @@ function drillSteps(given: DrillInputs, env: Environment, configPath: string, co
       title: 'Record the new password in your vault',
       describe: () => ({
         summary: `Store the new password of ${given.account} where your team keeps credentials.`,
-        instructions: [`Open your team's password vault.`, `Update the entry "Practice App — ${given.account}" with the new password.`, 'Confirm here when saved.'],
+        instructions: [
+          `Open your team's password vault.`,
+          `Update the entry "Practice App — ${given.account}" with the new password.`,
+          'Confirm here when saved.',
+        ],
       }),
       async run(ctx) {
         await rehearse('record-password');
         const status = await env.services.status(PRACTICE_SERVICE);
-        if (status.state !== 'running') throw new StepFailure(`${PRACTICE_SERVICE} is ${status.state}; the team cannot sign in.`, `Start ${PRACTICE_SERVICE}, then retry.`);
+        if (status.state !== 'running')
+          throw new StepFailure(
+            `${PRACTICE_SERVICE} is ${status.state}; the team cannot sign in.`,
+            `Start ${PRACTICE_SERVICE}, then retry.`,
+          );
         ctx.log(`${PRACTICE_SERVICE} is running: the team can sign in with the new password.`);
       },
     },
@@ -184,11 +277,23 @@ function drillSteps(given: DrillInputs, env: Environment, configPath: string, co
       id: 'verify-login',
       kind: 'verify',
       title: 'The new password logs in',
-      describe: () => ({ summary: 'Asks the practice admin tool to log in (password on stdin).', command: { program: 'practice-admin', args: ['verify-login', '--user', given.account] } }),
+      describe: () => ({
+        summary: 'Asks the practice admin tool to log in (password on stdin).',
+        command: { program: 'practice-admin', args: ['verify-login', '--user', given.account] },
+      }),
       async run(ctx) {
         await rehearse('verify-login');
-        const result = await env.exec.run({ program: 'practice-admin', args: ['verify-login', '--user', given.account], stdin: `${given.newPassword}\n`, secrets: [given.newPassword] });
-        if (result.exitCode !== 0) throw new StepFailure(`The login failed: ${result.stderr.trim() || `exit code ${String(result.exitCode)}`}`, 'Check the earlier steps, then retry.');
+        const result = await env.exec.run({
+          program: 'practice-admin',
+          args: ['verify-login', '--user', given.account],
+          stdin: `${given.newPassword}\n`,
+          secrets: [given.newPassword],
+        });
+        if (result.exitCode !== 0)
+          throw new StepFailure(
+            `The login failed: ${result.stderr.trim() || `exit code ${String(result.exitCode)}`}`,
+            'Check the earlier steps, then retry.',
+          );
         ctx.log(result.stdout.trim());
       },
     },
@@ -196,13 +301,24 @@ function drillSteps(given: DrillInputs, env: Environment, configPath: string, co
   return steps;
 }
 
-function serviceStep(id: 'stop-app' | 'start-app', action: 'stop' | 'start', rehearse: (stepId: string) => Promise<void>): StepDefinition {
+function serviceStep(
+  id: 'stop-app' | 'start-app',
+  action: 'stop' | 'start',
+  rehearse: (stepId: string) => Promise<void>,
+): StepDefinition {
   const target = action === 'stop' ? 'stopped' : 'running';
   return {
     id,
     kind: 'change',
     title: `${action === 'stop' ? 'Stop' : 'Start'} ${PRACTICE_SERVICE}`,
-    ...(action === 'stop' ? { compensation: { leaves: `${PRACTICE_SERVICE} is stopped: the team cannot sign in`, restoredBy: 'start-app' } } : {}),
+    ...(action === 'stop'
+      ? {
+          compensation: {
+            leaves: `${PRACTICE_SERVICE} is stopped: the team cannot sign in`,
+            restoredBy: 'start-app',
+          },
+        }
+      : {}),
     describe: () => ({
       summary: `${action === 'stop' ? 'Stops' : 'Starts'} the simulated ${PRACTICE_SERVICE} service.`,
       services: action === 'stop' ? { stop: [PRACTICE_SERVICE] } : { start: [PRACTICE_SERVICE] },
@@ -215,7 +331,11 @@ function serviceStep(id: 'stop-app' | 'start-app', action: 'stop' | 'start', reh
     },
     async check(ctx: StepContext) {
       const status = await ctx.env.services.status(PRACTICE_SERVICE);
-      if (status.state !== target) throw new StepFailure(`${PRACTICE_SERVICE} is ${status.state}, expected ${target}.`, 'Retry the step.');
+      if (status.state !== target)
+        throw new StepFailure(
+          `${PRACTICE_SERVICE} is ${status.state}, expected ${target}.`,
+          'Retry the step.',
+        );
     },
     async undo(ctx: StepContext) {
       await ctx.env.services[action === 'stop' ? 'start' : 'stop'](PRACTICE_SERVICE);
@@ -233,7 +353,11 @@ async function withSession<T>(env: Environment, work: (session: DbSession) => Pr
 }
 
 function selectAccount(account: string): RenderedSql {
-  return { text: 'SELECT password_hash FROM practice_accounts WHERE name = $1', params: [account], display: `SELECT password_hash FROM practice_accounts WHERE name = '${account}'` };
+  return {
+    text: 'SELECT password_hash FROM practice_accounts WHERE name = $1',
+    params: [account],
+    display: `SELECT password_hash FROM practice_accounts WHERE name = '${account}'`,
+  };
 }
 
 function updateHash(account: string, newHash: string, currentHash: string): RenderedSql {

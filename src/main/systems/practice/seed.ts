@@ -30,12 +30,15 @@ export async function seedPracticeSandbox(sandbox: SandboxSeedContext): Promise<
       is_admin boolean NOT NULL DEFAULT false,
       updated_at timestamptz NOT NULL DEFAULT now())`);
     await client.query('TRUNCATE practice_accounts');
-    await client.query('INSERT INTO practice_accounts (name, password_hash, is_admin) VALUES ($1, $2, true), ($3, $4, false)', [
-      PRACTICE_ACCOUNT,
-      hashPracticePassword(SEEDED_PASSWORD),
-      'viewer',
-      hashPracticePassword('viewer-practice-password'),
-    ]);
+    await client.query(
+      'INSERT INTO practice_accounts (name, password_hash, is_admin) VALUES ($1, $2, true), ($3, $4, false)',
+      [
+        PRACTICE_ACCOUNT,
+        hashPracticePassword(SEEDED_PASSWORD),
+        'viewer',
+        hashPracticePassword('viewer-practice-password'),
+      ],
+    );
   } finally {
     await client.end();
   }

@@ -3,8 +3,16 @@
  * bcrypt `$2b$` over UTF-8(NFKC(password)) + UTF-8(pepper), cut to its first 72 bytes, with the
  * homeserver's `bcrypt_rounds` (default 12). See ../shared/reference/synapse.md.
  */
-import { BCRYPT_MAX_KEY_BYTES, bcryptHashBytes, bcryptVerifyBytes } from '../../platform/hashing/bcrypt-bytes.js';
-import { assertEncodableAsUtf8, assertNewPassword, hasLoneSurrogate } from '../../platform/hashing/password-rules.js';
+import {
+  BCRYPT_MAX_KEY_BYTES,
+  bcryptHashBytes,
+  bcryptVerifyBytes,
+} from '../../platform/hashing/bcrypt-bytes.js';
+import {
+  assertEncodableAsUtf8,
+  assertNewPassword,
+  hasLoneSurrogate,
+} from '../../platform/hashing/password-rules.js';
 
 export const SYNAPSE_DEFAULT_ROUNDS = 12;
 
@@ -23,7 +31,10 @@ export function synapseBcryptKey(password: string, pepper = ''): Buffer {
   return bytes.subarray(0, BCRYPT_MAX_KEY_BYTES);
 }
 
-export async function hashSynapsePassword(password: string, options: SynapseHashOptions = {}): Promise<string> {
+export async function hashSynapsePassword(
+  password: string,
+  options: SynapseHashOptions = {},
+): Promise<string> {
   assertNewPassword(password);
   assertEncodableAsUtf8(password);
   return bcryptHashBytes(synapseBcryptKey(password, options.pepper), {
@@ -33,7 +44,11 @@ export async function hashSynapsePassword(password: string, options: SynapseHash
   });
 }
 
-export async function verifySynapsePassword(password: string, stored: string, options: { pepper?: string } = {}): Promise<boolean> {
+export async function verifySynapsePassword(
+  password: string,
+  stored: string,
+  options: { pepper?: string } = {},
+): Promise<boolean> {
   if (hasLoneSurrogate(password)) return false;
   return bcryptVerifyBytes(synapseBcryptKey(password, options.pepper), stored);
 }

@@ -7,7 +7,11 @@
 import { pbkdf2, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 import { argon2Verify, argon2id } from 'hash-wasm';
-import { assertEncodableAsUtf8, assertNewPassword, hasLoneSurrogate } from '../../platform/hashing/password-rules.js';
+import {
+  assertEncodableAsUtf8,
+  assertNewPassword,
+  hasLoneSurrogate,
+} from '../../platform/hashing/password-rules.js';
 import { randomString } from '../../platform/secrets/random-string.js';
 
 /** Django 6.0's PBKDF2PasswordHasher.iterations (5.2: 1,000,000; 6.1: 1,500,000). */
@@ -22,7 +26,8 @@ const MAX_PBKDF2_ITERATIONS = 100_000_000;
 const MAX_ARGON2_MEMORY_KIB = 4 * 1024 * 1024;
 
 const PBKDF2_VALUE = /^pbkdf2_sha256\$([1-9][0-9]{0,8})\$([^$\s]+)\$([A-Za-z0-9+/]{43}=)$/;
-const ARGON2_VALUE = /^argon2(\$argon2id\$v=19\$m=([0-9]{1,8}),t=([0-9]{1,3}),p=([0-9]{1,3})\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+)$/;
+const ARGON2_VALUE =
+  /^argon2(\$argon2id\$v=19\$m=([0-9]{1,8}),t=([0-9]{1,3}),p=([0-9]{1,3})\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+)$/;
 
 export type SysReptorHashAlgorithm = 'argon2' | 'pbkdf2_sha256';
 export type SysReptorHashFormat = SysReptorHashAlgorithm | 'unknown';
@@ -38,15 +43,25 @@ export interface SysReptorHashOptions {
 const pbkdf2Async = promisify(pbkdf2);
 
 async function pbkdf2Base64(password: string, salt: string, iterations: number): Promise<string> {
-  const key = await pbkdf2Async(Buffer.from(password, 'utf8'), Buffer.from(salt, 'utf8'), iterations, PBKDF2_KEY_BYTES, 'sha256');
+  const key = await pbkdf2Async(
+    Buffer.from(password, 'utf8'),
+    Buffer.from(salt, 'utf8'),
+    iterations,
+    PBKDF2_KEY_BYTES,
+    'sha256',
+  );
   return key.toString('base64');
 }
 
 function assertSalt(salt: string): void {
-  if (salt.length === 0 || /[$\s]/.test(salt)) throw new RangeError('A Django salt must be non-empty and contain no "$" or whitespace.');
+  if (salt.length === 0 || /[$\s]/.test(salt))
+    throw new RangeError('A Django salt must be non-empty and contain no "$" or whitespace.');
 }
 
-export async function hashSysReptorPassword(password: string, options: SysReptorHashOptions = {}): Promise<string> {
+export async function hashSysReptorPassword(
+  password: string,
+  options: SysReptorHashOptions = {},
+): Promise<string> {
   assertNewPassword(password);
   assertEncodableAsUtf8(password);
   const salt = options.salt ?? randomString(SALT_ALPHABET, SALT_LENGTH);
@@ -54,7 +69,9 @@ export async function hashSysReptorPassword(password: string, options: SysReptor
   if ((options.algorithm ?? 'argon2') === 'pbkdf2_sha256') {
     const iterations = options.iterations ?? DJANGO_PBKDF2_ITERATIONS;
     if (!Number.isInteger(iterations) || iterations < 1 || iterations > MAX_PBKDF2_ITERATIONS) {
-      throw new RangeError(`iterations must be a whole number from 1 to ${MAX_PBKDF2_ITERATIONS} (got ${String(iterations)}).`);
+      throw new RangeError(
+        `iterations must be a whole number from 1 to ${MAX_PBKDF2_ITERATIONS} (got ${String(iterations)}).`,
+      );
     }
     return `pbkdf2_sha256$${iterations}$${salt}$${await pbkdf2Base64(password, salt, iterations)}`;
   }
@@ -89,4 +106,3 @@ export async function verifySysReptorPassword(password: string, stored: string):
       return false;
   }
 }
-

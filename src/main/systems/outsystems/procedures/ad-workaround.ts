@@ -6,10 +6,23 @@
  */
 import { z } from 'zod';
 import type { Fact } from '../../../../shared/procedure.js';
-import { InputError, StepFailure, type Environment, type PlanContext, type ProcedureDefinition, type StepDefinition } from '../../../engine/types.js';
+import {
+  InputError,
+  StepFailure,
+  type Environment,
+  type PlanContext,
+  type ProcedureDefinition,
+  type StepDefinition,
+} from '../../../engine/types.js';
 import { renderSql } from '../../../platform/db/sql.js';
 import type { DbSession } from '../../../platform/db/types.js';
-import { AD_PROVIDER_NAME, findProviders, findProvidersSql, setProviderActiveSql, type AuthProvider } from '../auth-providers.js';
+import {
+  AD_PROVIDER_NAME,
+  findProviders,
+  findProvidersSql,
+  setProviderActiveSql,
+  type AuthProvider,
+} from '../auth-providers.js';
 import { configToolPresentStep, configToolStep, type ConfigToolMode } from '../config-tool-step.js';
 import { hashOutSystemsPassword, verifyOutSystemsPassword } from '../hash.js';
 import {
@@ -22,7 +35,17 @@ import {
   withPlatformSession,
   type PlatformDatabase,
 } from '../platform-database.js';
-import { findOneUser, findUsers, findUsersSql, restoreUser, savedUser, TENANTS, updateUserSql, type PlatformUser, type SavedUser } from '../users.js';
+import {
+  findOneUser,
+  findUsers,
+  findUsersSql,
+  restoreUser,
+  savedUser,
+  TENANTS,
+  updateUserSql,
+  type PlatformUser,
+  type SavedUser,
+} from '../users.js';
 
 const ADMIN = 'admin';
 
@@ -34,22 +57,31 @@ export const adWorkaroundInputs = z.object({
     .meta({
       title: 'Configuration Tool steps',
       optionLabels: { run: 'Breakglass runs the Configuration Tool', guide: 'I click Apply and Exit myself' },
-      description: 'run: Breakglass runs ConfigurationTool.com /UpgradeInstall /InstallServiceCenter (no password on its command line). guide: you click Apply and Exit yourself and confirm.',
+      description:
+        'run: Breakglass runs ConfigurationTool.com /UpgradeInstall /InstallServiceCenter (no password on its command line). guide: you click Apply and Exit yourself and confirm.',
     }),
-  installDir: z.string().trim().max(1024).optional().meta({ title: 'Platform Server folder (for the Configuration Tool)', description: 'Leave empty to read it from the registry.' }),
+  installDir: z.string().trim().max(1024).optional().meta({
+    title: 'Platform Server folder (for the Configuration Tool)',
+    description: 'Leave empty to read it from the registry.',
+  }),
   applySettings: z
     .enum(['guide', 'factory'])
     .default('guide')
     .meta({
       title: 'Apply Settings to all modules',
-      optionLabels: { guide: 'I apply settings in Service Center', factory: 'Breakglass runs /ApplySettingsFactory' },
-      description: 'guide: you apply settings on an All Components solution in Service Center. factory: ConfigurationTool.com /ApplySettingsFactory (11.10+; not documented as equal to the seed\'s path: check for login failures afterwards).',
+      optionLabels: {
+        guide: 'I apply settings in Service Center',
+        factory: 'Breakglass runs /ApplySettingsFactory',
+      },
+      description:
+        "guide: you apply settings on an All Components solution in Service Center. factory: ConfigurationTool.com /ApplySettingsFactory (11.10+; not documented as equal to the seed's path: check for login failures afterwards).",
     }),
-  adminPassword: z
-    .string()
-    .max(1024)
-    .optional()
-    .meta({ title: 'New password for the built-in admin (optional)', description: 'Leave empty to keep its current password.', secret: true, passwordPolicy: 'typeable' }),
+  adminPassword: z.string().max(1024).optional().meta({
+    title: 'New password for the built-in admin (optional)',
+    description: 'Leave empty to keep its current password.',
+    secret: true,
+    passwordPolicy: 'typeable',
+  }),
 });
 
 type Inputs = z.output<typeof adWorkaroundInputs>;
@@ -59,26 +91,49 @@ export const adWorkaround: ProcedureDefinition<typeof adWorkaroundInputs> = {
   system: 'outsystems',
   title: 'Log in to Service Center when Active Directory blocks it',
   summary:
-    'Seed 001\'s Active Directory workaround: disable ADAuthProvider, apply, make sure the built-in admin is active (and optionally set its password), apply settings to all modules, then re-enable AD and apply again. AD is re-enabled even if the run is interrupted.',
+    "Seed 001's Active Directory workaround: disable ADAuthProvider, apply, make sure the built-in admin is active (and optionally set its password), apply settings to all modules, then re-enable AD and apply again. AD is re-enabled even if the run is interrupted.",
   inputs: adWorkaroundInputs,
   async plan({ inputs, env, addSecret }: PlanContext<Inputs>) {
     if (inputs.adminPassword !== undefined && inputs.adminPassword.trim().length < 6) {
-      throw new InputError('adminPassword', 'use at least 6 characters that are not all spaces, or leave it empty to keep the current password');
+      throw new InputError(
+        'adminPassword',
+        'use at least 6 characters that are not all spaces, or leave it empty to keep the current password',
+      );
     }
     const database = await resolvePlatformDatabase(inputs.database, env);
     addSecret(database.settings.password);
     const found = await previewRows(database, env);
     const runsTheTool = inputs.configurationTool === 'run' || inputs.applySettings === 'factory';
     const installDir = runsTheTool
-      ? inputs.installDir || (inputs.database.source === 'hsconf' && inputs.database.installDir) || (await locateInstallDir(env, 'installDir'))
+      ? inputs.installDir ||
+        (inputs.database.source === 'hsconf' && inputs.database.installDir) ||
+        (await locateInstallDir(env, 'installDir'))
       : undefined;
     const secrets = [database.settings.password, ...(installDir ? await readInstallSecrets(installDir) : [])];
     for (const secret of secrets) addSecret(secret);
     const tool = (id: string, title: string, instructions: string[]) =>
-      configToolStep({ id, title, mode: inputs.configurationTool as ConfigToolMode, switches: [{ name: 'UpgradeInstall' }, { name: 'InstallServiceCenter' }], instructions, installDir, env, secrets });
+      configToolStep({
+        id,
+        title,
+        mode: inputs.configurationTool as ConfigToolMode,
+        switches: [{ name: 'UpgradeInstall' }, { name: 'InstallServiceCenter' }],
+        instructions,
+        installDir,
+        env,
+        secrets,
+      });
     const applySettings = (id: string, title: string) =>
       inputs.applySettings === 'factory'
-        ? configToolStep({ id, title, mode: 'run', switches: [{ name: 'ApplySettingsFactory' }], instructions: [], installDir, env, secrets })
+        ? configToolStep({
+            id,
+            title,
+            mode: 'run',
+            switches: [{ name: 'ApplySettingsFactory' }],
+            instructions: [],
+            installDir,
+            env,
+            secrets,
+          })
         : applySettingsManualStep(id, title);
 
     const steps: StepDefinition[] = [
@@ -106,12 +161,20 @@ export const adWorkaround: ProcedureDefinition<typeof adWorkaroundInputs> = {
     ];
     return {
       target: `outsystems:${database.label}`,
-      facts: [...database.facts, ...found.facts, ...(installDir ? [{ label: 'Platform Server folder', value: installDir, status: 'info' as const }] : [])],
+      facts: [
+        ...database.facts,
+        ...found.facts,
+        ...(installDir
+          ? [{ label: 'Platform Server folder', value: installDir, status: 'info' as const }]
+          : []),
+      ],
       warnings: [
         'Service Center logins through Active Directory stop working from the first change until AD is re-enabled near the end.',
         'If you rotated database passwords, this is the point of seed 001 where settings are applied to all modules.',
         ...(found.provider && !found.provider.isActive
-          ? [`${AD_PROVIDER_NAME} is inactive now (an earlier attempt may have left it off). The workaround ends with it active, as the seed's last steps do; a rollback puts it back as it is now.`]
+          ? [
+              `${AD_PROVIDER_NAME} is inactive now (an earlier attempt may have left it off). The workaround ends with it active, as the seed's last steps do; a rollback puts it back as it is now.`,
+            ]
           : []),
       ],
       steps,
@@ -138,20 +201,45 @@ async function previewRows(database: PlatformDatabase, env: Environment): Promis
         admin,
         facts: [
           provider
-            ? { label: AD_PROVIDER_NAME, value: `ID ${provider.id}, ${provider.isActive ? 'active' : 'INACTIVE'}`, status: provider.isActive ? 'ok' : 'warn' }
-            : { label: AD_PROVIDER_NAME, value: `${providers.length} rows (exactly one expected)`, status: 'error' },
+            ? {
+                label: AD_PROVIDER_NAME,
+                value: `ID ${provider.id}, ${provider.isActive ? 'active' : 'INACTIVE'}`,
+                status: provider.isActive ? 'ok' : 'warn',
+              }
+            : {
+                label: AD_PROVIDER_NAME,
+                value: `${providers.length} rows (exactly one expected)`,
+                status: 'error',
+              },
           admin
-            ? { label: 'Built-in admin', value: `ID ${admin.id}, ${admin.isActive ? 'active' : 'DISABLED'}`, status: admin.isActive ? 'ok' : 'warn' }
-            : { label: 'Built-in admin', value: `${admins.length} users named "${ADMIN}" in tenant ${TENANTS['it-users'].name} (exactly one expected)`, status: 'error' },
+            ? {
+                label: 'Built-in admin',
+                value: `ID ${admin.id}, ${admin.isActive ? 'active' : 'DISABLED'}`,
+                status: admin.isActive ? 'ok' : 'warn',
+              }
+            : {
+                label: 'Built-in admin',
+                value: `${admins.length} users named "${ADMIN}" in tenant ${TENANTS['it-users'].name} (exactly one expected)`,
+                status: 'error',
+              },
         ],
       };
     });
   } catch (error) {
-    return { facts: [{ label: 'Platform database', value: `not reachable while planning: ${(error as Error).message}`, status: 'error' }] };
+    return {
+      facts: [
+        {
+          label: 'Platform database',
+          value: `not reachable while planning: ${(error as Error).message}`,
+          status: 'error',
+        },
+      ],
+    };
   }
 }
 
-const NOT_FOUND_WHILE_PLANNING = 'The row could not be looked up while planning; the exact statement is fixed once preflight finds it.';
+const NOT_FOUND_WHILE_PLANNING =
+  'The row could not be looked up while planning; the exact statement is fixed once preflight finds it.';
 
 function applySettingsManualStep(id: string, title: string): StepDefinition {
   return {
@@ -177,8 +265,12 @@ async function theAdProvider(session: DbSession, database: PlatformDatabase): Pr
   const rows = await findProviders(session, database.schema, AD_PROVIDER_NAME);
   if (rows.length !== 1) {
     throw new StepFailure(
-      rows.length === 0 ? `There is no ${AD_PROVIDER_NAME} row in OSSYS_AUTHPROVIDER.` : `${rows.length} rows are named ${AD_PROVIDER_NAME} in OSSYS_AUTHPROVIDER.`,
-      rows.length === 0 ? 'IT users do not log in through Active Directory here: the workaround is not needed. Reset the admin password instead.' : 'Check the table by hand: the vendor\'s statement expects exactly one.',
+      rows.length === 0
+        ? `There is no ${AD_PROVIDER_NAME} row in OSSYS_AUTHPROVIDER.`
+        : `${rows.length} rows are named ${AD_PROVIDER_NAME} in OSSYS_AUTHPROVIDER.`,
+      rows.length === 0
+        ? 'IT users do not log in through Active Directory here: the workaround is not needed. Reset the admin password instead.'
+        : "Check the table by hand: the vendor's statement expects exactly one.",
     );
   }
   return rows[0] as AuthProvider;
@@ -195,12 +287,19 @@ function findProviderStep(database: PlatformDatabase): StepDefinition {
     title: `Find the ${AD_PROVIDER_NAME} row`,
     describe: () => ({
       summary: `Reads OSSYS_AUTHPROVIDER; the run stops unless exactly one row is named ${AD_PROVIDER_NAME}.`,
-      sql: sqlForDisplay(database, (dialect) => renderSql(findProvidersSql(dialect, database.schema, AD_PROVIDER_NAME), dialect).display),
+      sql: sqlForDisplay(
+        database,
+        (dialect) => renderSql(findProvidersSql(dialect, database.schema, AD_PROVIDER_NAME), dialect).display,
+      ),
     }),
     async run(ctx) {
       ctx.addSecret(database.settings.password);
-      const provider = await withPlatformSession(database, ctx.env, (session) => theAdProvider(session, database));
-      ctx.log(`${AD_PROVIDER_NAME} is ID ${provider.id}, currently ${provider.isActive ? 'active' : 'INACTIVE (an earlier attempt may have left it off; this run switches it back on at the end)'}.`);
+      const provider = await withPlatformSession(database, ctx.env, (session) =>
+        theAdProvider(session, database),
+      );
+      ctx.log(
+        `${AD_PROVIDER_NAME} is ID ${provider.id}, currently ${provider.isActive ? 'active' : 'INACTIVE (an earlier attempt may have left it off; this run switches it back on at the end)'}.`,
+      );
     },
   };
 }
@@ -212,24 +311,44 @@ function findAdminStep(database: PlatformDatabase): StepDefinition {
     title: 'Find the built-in admin of Service Center',
     describe: () => ({
       summary: `Looks up user "${ADMIN}" in tenant ${TENANTS['it-users'].name} (exactly one row).`,
-      sql: sqlForDisplay(database, (dialect) => renderSql(findUsersSql(dialect, database.schema, TENANTS['it-users'].name, ADMIN), dialect).display),
+      sql: sqlForDisplay(
+        database,
+        (dialect) =>
+          renderSql(findUsersSql(dialect, database.schema, TENANTS['it-users'].name, ADMIN), dialect).display,
+      ),
     }),
     async run(ctx) {
       ctx.addSecret(database.settings.password);
       const admin = await withPlatformSession(database, ctx.env, (session) => theAdmin(session, database));
-      ctx.log(`Built-in admin is ID ${admin.id}, ${admin.isActive ? 'active' : 'disabled (it will be activated)'}.`);
+      ctx.log(
+        `Built-in admin is ID ${admin.id}, ${admin.isActive ? 'active' : 'disabled (it will be activated)'}.`,
+      );
     },
   };
 }
 
 function setAdSql(database: PlatformDatabase, provider: AuthProvider | undefined, active: boolean) {
-  return provider ? sqlForDisplay(database, (dialect) => renderSql(setProviderActiveSql(dialect, database.schema, provider.id, active), dialect).display) : [];
+  return provider
+    ? sqlForDisplay(
+        database,
+        (dialect) =>
+          renderSql(setProviderActiveSql(dialect, database.schema, provider.id, active), dialect).display,
+      )
+    : [];
 }
 
 async function setAdActive(env: Environment, database: PlatformDatabase, active: boolean): Promise<number> {
   return withPlatformSession(database, env, async (session) => {
     const provider = await theAdProvider(session, database);
-    await session.guarded([{ sql: renderSql(setProviderActiveSql(session.dialect, database.schema, provider.id, active), session.dialect), expectRows: 1 }]);
+    await session.guarded([
+      {
+        sql: renderSql(
+          setProviderActiveSql(session.dialect, database.schema, provider.id, active),
+          session.dialect,
+        ),
+        expectRows: 1,
+      },
+    ]);
     return provider.id;
   });
 }
@@ -241,23 +360,33 @@ function disableAdStep(database: PlatformDatabase, provider: AuthProvider | unde
     id: 'disable-ad',
     kind: 'change',
     title: `Disable ${AD_PROVIDER_NAME}`,
-    compensation: { leaves: 'Active Directory logins to Service Center are OFF in production', restoredBy: 'enable-ad' },
+    compensation: {
+      leaves: 'Active Directory logins to Service Center are OFF in production',
+      restoredBy: 'enable-ad',
+    },
     describe: () => ({
       summary: `Sets ISACTIVE = 0 on the ${AD_PROVIDER_NAME} row (exactly one row, in a transaction). Rollback puts back the value it had before.`,
       sql: setAdSql(database, provider, false),
       outage: true,
       undo: `Sets ISACTIVE on ${AD_PROVIDER_NAME} back to the value it had before the run (AD back on), then you apply the configuration.`,
-      warnings: ['Until AD is re-enabled, IT users who log in through Active Directory cannot reach Service Center.', ...(provider ? [] : [NOT_FOUND_WHILE_PLANNING])],
+      warnings: [
+        'Until AD is re-enabled, IT users who log in through Active Directory cannot reach Service Center.',
+        ...(provider ? [] : [NOT_FOUND_WHILE_PLANNING]),
+      ],
     }),
     async run(ctx) {
       ctx.addSecret(database.settings.password);
-      const before = await withPlatformSession(database, ctx.env, (session) => theAdProvider(session, database));
+      const before = await withPlatformSession(database, ctx.env, (session) =>
+        theAdProvider(session, database),
+      );
       await ctx.backup.saveValues(PROVIDER_BACKUP, before);
       const id = await setAdActive(ctx.env, database, false);
       ctx.log(`${AD_PROVIDER_NAME} (ID ${id}) is now inactive.`);
     },
     async check(ctx) {
-      const current = await withPlatformSession(database, ctx.env, (session) => theAdProvider(session, database));
+      const current = await withPlatformSession(database, ctx.env, (session) =>
+        theAdProvider(session, database),
+      );
       if (current.isActive) throw new StepFailure(`${AD_PROVIDER_NAME} is still active.`, 'Retry the step.');
     },
     async undo(ctx) {
@@ -288,26 +417,44 @@ function enableAdStep(database: PlatformDatabase, provider: AuthProvider | undef
       ctx.log(`${AD_PROVIDER_NAME} (ID ${id}) is active again.`);
     },
     async check(ctx) {
-      const current = await withPlatformSession(database, ctx.env, (session) => theAdProvider(session, database));
-      if (!current.isActive) throw new StepFailure(`${AD_PROVIDER_NAME} is still inactive.`, 'Retry the step.');
+      const current = await withPlatformSession(database, ctx.env, (session) =>
+        theAdProvider(session, database),
+      );
+      if (!current.isActive)
+        throw new StepFailure(`${AD_PROVIDER_NAME} is still inactive.`, 'Retry the step.');
     },
   };
 }
 
-function ensureAdminStep(database: PlatformDatabase, newPassword: string | undefined, admin: PlatformUser | undefined): StepDefinition {
+function ensureAdminStep(
+  database: PlatformDatabase,
+  newPassword: string | undefined,
+  admin: PlatformUser | undefined,
+): StepDefinition {
   const backupKey = 'ossys_user:it-admin';
   return {
     id: 'ensure-admin',
     kind: 'change',
-    title: newPassword ? 'Activate the built-in admin and set its new password' : 'Make sure the built-in admin is active',
+    title: newPassword
+      ? 'Activate the built-in admin and set its new password'
+      : 'Make sure the built-in admin is active',
     describe: () => ({
       summary: newPassword
         ? 'Sets IS_ACTIVE = 1 and writes an offline $1$ hash of the new password on the admin row (exactly one row, in a transaction).'
         : 'Sets IS_ACTIVE = 1 on the admin row if it is disabled (exactly one row, in a transaction); its password stays as it is.',
       sql: admin
-        ? sqlForDisplay(database, (dialect) =>
-            renderSql(updateUserSql(dialect, database.schema, { id: admin.id, expectedPassword: admin.password, newPassword: newPassword ? 'masked' : undefined, isActive: true }), dialect)
-              .display,
+        ? sqlForDisplay(
+            database,
+            (dialect) =>
+              renderSql(
+                updateUserSql(dialect, database.schema, {
+                  id: admin.id,
+                  expectedPassword: admin.password,
+                  newPassword: newPassword ? 'masked' : undefined,
+                  isActive: true,
+                }),
+                dialect,
+              ).display,
           )
         : [],
       details: ["The admin's old values are kept in this run's backup file (0600); rollback restores them."],
@@ -335,20 +482,33 @@ function ensureAdminStep(database: PlatformDatabase, newPassword: string | undef
       });
     },
     async check(ctx) {
-      await withPlatformSession(database, ctx.env, async (session) => assertAdminReady(await theAdmin(session, database), newPassword));
+      await withPlatformSession(database, ctx.env, async (session) =>
+        assertAdminReady(await theAdmin(session, database), newPassword),
+      );
     },
     async undo(ctx) {
       const saved = await ctx.backup.loadValues<SavedUser>(backupKey);
       if (!saved) return;
-      ctx.log(await withPlatformSession(database, ctx.env, (session) => restoreUser(session, database.schema, saved)));
+      ctx.log(
+        await withPlatformSession(database, ctx.env, (session) =>
+          restoreUser(session, database.schema, saved),
+        ),
+      );
     },
   };
 }
 
 function assertAdminReady(admin: PlatformUser, newPassword: string | undefined): void {
-  if (!admin.isActive) throw new StepFailure(`The built-in admin (ID ${admin.id}) is disabled.`, 'Retry the step that activates it.');
+  if (!admin.isActive)
+    throw new StepFailure(
+      `The built-in admin (ID ${admin.id}) is disabled.`,
+      'Retry the step that activates it.',
+    );
   if (newPassword && !verifyOutSystemsPassword(newPassword, admin.password)) {
-    throw new StepFailure("The admin's stored hash does not verify against the new password.", 'Retry the step that sets it.');
+    throw new StepFailure(
+      "The admin's stored hash does not verify against the new password.",
+      'Retry the step that sets it.',
+    );
   }
 }
 
@@ -356,7 +516,9 @@ function verifyAdEnabledStep(database: PlatformDatabase, newPassword: string | u
   return {
     id: 'verify-ad-enabled',
     kind: 'verify',
-    title: newPassword ? 'Active Directory is enabled; the admin is active with the new password' : 'Active Directory is enabled and the admin is active',
+    title: newPassword
+      ? 'Active Directory is enabled; the admin is active with the new password'
+      : 'Active Directory is enabled and the admin is active',
     describe: () => ({
       summary: `Reads back ${AD_PROVIDER_NAME} (must be active) and the built-in admin (must be active${newPassword ? ', its stored hash must accept the new password' : ''}).`,
     }),
@@ -364,10 +526,13 @@ function verifyAdEnabledStep(database: PlatformDatabase, newPassword: string | u
       ctx.addSecret(database.settings.password);
       await withPlatformSession(database, ctx.env, async (session) => {
         const provider = await theAdProvider(session, database);
-        if (!provider.isActive) throw new StepFailure(`${AD_PROVIDER_NAME} is inactive.`, 'Run the "Re-enable" step again.');
+        if (!provider.isActive)
+          throw new StepFailure(`${AD_PROVIDER_NAME} is inactive.`, 'Run the "Re-enable" step again.');
         const admin = await theAdmin(session, database);
         assertAdminReady(admin, newPassword);
-        ctx.log(`${AD_PROVIDER_NAME} is active; the built-in admin (ID ${admin.id}) is active${newPassword ? ' and its stored hash accepts the new password' : ''}.`);
+        ctx.log(
+          `${AD_PROVIDER_NAME} is active; the built-in admin (ID ${admin.id}) is active${newPassword ? ' and its stored hash accepts the new password' : ''}.`,
+        );
       });
     },
   };

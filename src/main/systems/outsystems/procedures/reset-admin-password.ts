@@ -4,11 +4,35 @@
  */
 import { z } from 'zod';
 import type { Fact } from '../../../../shared/procedure.js';
-import { ProcedureRefusal, StepFailure, type PlanContext, type ProcedureDefinition, type StepDefinition } from '../../../engine/types.js';
+import {
+  ProcedureRefusal,
+  StepFailure,
+  type PlanContext,
+  type ProcedureDefinition,
+  type StepDefinition,
+} from '../../../engine/types.js';
 import { renderSql } from '../../../platform/db/sql.js';
 import { detectOutSystemsHashFormat, hashOutSystemsPassword, verifyOutSystemsPassword } from '../hash.js';
-import { connectCheckStep, platformDatabaseInput, resolvePlatformDatabase, sqlForDisplay, withPlatformSession, type PlatformDatabase } from '../platform-database.js';
-import { findOneUser, findUsers, findUsersSql, restoreUser, savedUser, TENANTS, updateUserSql, type PlatformUser, type SavedUser, type TenantKey } from '../users.js';
+import {
+  connectCheckStep,
+  platformDatabaseInput,
+  resolvePlatformDatabase,
+  sqlForDisplay,
+  withPlatformSession,
+  type PlatformDatabase,
+} from '../platform-database.js';
+import {
+  findOneUser,
+  findUsers,
+  findUsersSql,
+  restoreUser,
+  savedUser,
+  TENANTS,
+  updateUserSql,
+  type PlatformUser,
+  type SavedUser,
+  type TenantKey,
+} from '../users.js';
 
 const MAX_PASSWORD_LENGTH = 1024;
 
@@ -19,7 +43,8 @@ export const resetAdminPasswordInputs = z
       .default('self-managed')
       .meta({
         title: 'Where does this environment run?',
-        description: 'OutSystems Cloud databases cannot be reached: only support or another admin can reset there.',
+        description:
+          'OutSystems Cloud databases cannot be reached: only support or another admin can reset there.',
         optionLabels: { 'self-managed': 'Self-managed (your own servers)', cloud: 'OutSystems Cloud' },
       }),
     tenants: z
@@ -27,8 +52,13 @@ export const resetAdminPasswordInputs = z
       .default('it-users')
       .meta({
         title: 'Whose password',
-        description: 'IT users log in to Service Center (tenant ServiceCenter); end users to the Users app (tenant users).',
-        optionLabels: { 'it-users': 'IT users (Service Center)', 'end-users': 'End users (Users app)', both: 'Both' },
+        description:
+          'IT users log in to Service Center (tenant ServiceCenter); end users to the Users app (tenant users).',
+        optionLabels: {
+          'it-users': 'IT users (Service Center)',
+          'end-users': 'End users (Users app)',
+          both: 'Both',
+        },
       }),
     username: z
       .string()
@@ -41,9 +71,15 @@ export const resetAdminPasswordInputs = z
       .string()
       .min(6, 'the platform requires at least 6 characters')
       .max(MAX_PASSWORD_LENGTH, `use at most ${MAX_PASSWORD_LENGTH} characters`)
-      .refine((value) => value.trim().length > 0, 'a password of only spaces cannot be typed reliably: choose another')
+      .refine(
+        (value) => value.trim().length > 0,
+        'a password of only spaces cannot be typed reliably: choose another',
+      )
       .meta({ title: 'New password', secret: true, passwordPolicy: 'typeable' }),
-    reactivate: z.boolean().default(true).meta({ title: 'Reactivate the user if it is disabled (IS_ACTIVE = 1)' }),
+    reactivate: z
+      .boolean()
+      .default(true)
+      .meta({ title: 'Reactivate the user if it is disabled (IS_ACTIVE = 1)' }),
     database: platformDatabaseInput,
   })
   .refine((inputs) => !inputs.newPassword.toLowerCase().includes(inputs.username.toLowerCase()), {
@@ -114,28 +150,54 @@ interface UserPreview {
 }
 
 /** Read-only look at the users while planning, so the plan can name the row it will change. */
-async function previewUsers(database: PlatformDatabase, env: PlanContext<Inputs>['env'], keys: TenantKey[], username: string): Promise<UserPreview[]> {
+async function previewUsers(
+  database: PlatformDatabase,
+  env: PlanContext<Inputs>['env'],
+  keys: TenantKey[],
+  username: string,
+): Promise<UserPreview[]> {
   try {
     return await withPlatformSession(database, env, async (session) => {
       const previews: UserPreview[] = [];
       for (const key of keys) {
         const matches = await findUsers(session, database.schema, TENANTS[key].name, username);
-        previews.push({ fact: describeMatches(key, username, matches), user: matches.length === 1 ? matches[0] : undefined });
+        previews.push({
+          fact: describeMatches(key, username, matches),
+          user: matches.length === 1 ? matches[0] : undefined,
+        });
       }
       return previews;
     });
   } catch (error) {
-    return [{ fact: { label: 'Platform database', value: `not reachable while planning: ${(error as Error).message}`, status: 'error' } }];
+    return [
+      {
+        fact: {
+          label: 'Platform database',
+          value: `not reachable while planning: ${(error as Error).message}`,
+          status: 'error',
+        },
+      },
+    ];
   }
 }
 
 function describeMatches(key: TenantKey, username: string, matches: PlatformUser[]): Fact {
   const label = `User "${username}" among ${TENANTS[key].label}`;
   if (matches.length === 0) return { label, value: 'not found', status: 'error' };
-  if (matches.length > 1) return { label, value: `${matches.length} matching rows (IDs ${matches.map((m) => m.id).join(', ')})`, status: 'error' };
+  if (matches.length > 1)
+    return {
+      label,
+      value: `${matches.length} matching rows (IDs ${matches.map((m) => m.id).join(', ')})`,
+      status: 'error',
+    };
   const [user] = matches as [PlatformUser];
   const format = detectOutSystemsHashFormat(user.password);
-  const formatText = format === 'v1' ? 'current $1$ hash' : format === 'legacy-md5' ? 'legacy MD5 hash (will be replaced by $1$)' : 'unrecognised password value';
+  const formatText =
+    format === 'v1'
+      ? 'current $1$ hash'
+      : format === 'legacy-md5'
+        ? 'legacy MD5 hash (will be replaced by $1$)'
+        : 'unrecognised password value';
   return {
     label,
     value: `ID ${user.id}, ${user.isActive ? 'active' : 'DISABLED'}, ${formatText}`,
@@ -151,19 +213,33 @@ function findUserStep(database: PlatformDatabase, key: TenantKey, username: stri
     title: `Find exactly one "${username}" among ${tenant.label}`,
     describe: () => ({
       summary: `Looks up user "${username}" in tenant ${tenant.name}; the run stops unless exactly one row matches.`,
-      sql: sqlForDisplay(database, (dialect) => renderSql(findUsersSql(dialect, database.schema, tenant.name, username), dialect).display),
+      sql: sqlForDisplay(
+        database,
+        (dialect) =>
+          renderSql(findUsersSql(dialect, database.schema, tenant.name, username), dialect).display,
+      ),
     }),
     async run(ctx) {
       ctx.addSecret(database.settings.password);
-      const user = await withPlatformSession(database, ctx.env, (session) => findOneUser(session, database.schema, key, username));
+      const user = await withPlatformSession(database, ctx.env, (session) =>
+        findOneUser(session, database.schema, key, username),
+      );
       const format = detectOutSystemsHashFormat(user.password);
-      ctx.log(`Found ID ${user.id} (${user.isActive ? 'active' : 'disabled'}); stored password format: ${format}.`);
-      if (format === 'legacy-md5') ctx.log('The stored value is a legacy MD5 hash; the new value will be a $1$ hash.');
+      ctx.log(
+        `Found ID ${user.id} (${user.isActive ? 'active' : 'disabled'}); stored password format: ${format}.`,
+      );
+      if (format === 'legacy-md5')
+        ctx.log('The stored value is a legacy MD5 hash; the new value will be a $1$ hash.');
     },
   };
 }
 
-function setPasswordStep(database: PlatformDatabase, key: TenantKey, inputs: Inputs, preview: PlatformUser | undefined): StepDefinition {
+function setPasswordStep(
+  database: PlatformDatabase,
+  key: TenantKey,
+  inputs: Inputs,
+  preview: PlatformUser | undefined,
+): StepDefinition {
   const tenant = TENANTS[key];
   const backupKey = `ossys_user:${key}`;
   const activation = inputs.reactivate ? true : undefined;
@@ -178,19 +254,38 @@ function setPasswordStep(database: PlatformDatabase, key: TenantKey, inputs: Inp
         "The old value is kept in this run's backup file (mode 0600) so the change can be undone.",
       ],
       sql: preview
-        ? sqlForDisplay(database, (dialect) =>
-            renderSql(updateUserSql(dialect, database.schema, { id: preview.id, expectedPassword: preview.password, newPassword: 'new', isActive: activation }), dialect).display,
+        ? sqlForDisplay(
+            database,
+            (dialect) =>
+              renderSql(
+                updateUserSql(dialect, database.schema, {
+                  id: preview.id,
+                  expectedPassword: preview.password,
+                  newPassword: 'new',
+                  isActive: activation,
+                }),
+                dialect,
+              ).display,
           )
         : [],
-      warnings: preview ? [] : ['The user could not be looked up while planning; the exact statement is fixed once preflight finds the row.'],
+      warnings: preview
+        ? []
+        : [
+            'The user could not be looked up while planning; the exact statement is fixed once preflight finds the row.',
+          ],
     }),
     async run(ctx) {
       ctx.addSecret(database.settings.password);
       await withPlatformSession(database, ctx.env, async (session) => {
         const user = await findOneUser(session, database.schema, key, inputs.username);
         await ctx.backup.saveValues(backupKey, savedUser(user));
-        if (verifyOutSystemsPassword(inputs.newPassword, user.password) && (!inputs.reactivate || user.isActive)) {
-          ctx.log('The row already holds the new password (an earlier attempt of this run wrote it); nothing to do.');
+        if (
+          verifyOutSystemsPassword(inputs.newPassword, user.password) &&
+          (!inputs.reactivate || user.isActive)
+        ) {
+          ctx.log(
+            'The row already holds the new password (an earlier attempt of this run wrote it); nothing to do.',
+          );
           return;
         }
         const update = updateUserSql(session.dialect, database.schema, {
@@ -204,11 +299,20 @@ function setPasswordStep(database: PlatformDatabase, key: TenantKey, inputs: Inp
       });
     },
     async check(ctx) {
-      const row = await withPlatformSession(database, ctx.env, (session) => findOneUser(session, database.schema, key, inputs.username));
-      if (detectOutSystemsHashFormat(row.password) !== 'v1' || !verifyOutSystemsPassword(inputs.newPassword, row.password)) {
-        throw new StepFailure('The stored value does not verify against the new password.', 'Retry the step; if it fails again, roll back.');
+      const row = await withPlatformSession(database, ctx.env, (session) =>
+        findOneUser(session, database.schema, key, inputs.username),
+      );
+      if (
+        detectOutSystemsHashFormat(row.password) !== 'v1' ||
+        !verifyOutSystemsPassword(inputs.newPassword, row.password)
+      ) {
+        throw new StepFailure(
+          'The stored value does not verify against the new password.',
+          'Retry the step; if it fails again, roll back.',
+        );
       }
-      if (inputs.reactivate && !row.isActive) throw new StepFailure(`User ID ${row.id} is still disabled.`, 'Retry the step.');
+      if (inputs.reactivate && !row.isActive)
+        throw new StepFailure(`User ID ${row.id} is still disabled.`, 'Retry the step.');
     },
     async undo(ctx) {
       const saved = await ctx.backup.loadValues<SavedUser>(backupKey);
@@ -216,7 +320,11 @@ function setPasswordStep(database: PlatformDatabase, key: TenantKey, inputs: Inp
         ctx.log('Nothing was changed for this tenant; nothing to undo.');
         return;
       }
-      ctx.log(await withPlatformSession(database, ctx.env, (session) => restoreUser(session, database.schema, saved)));
+      ctx.log(
+        await withPlatformSession(database, ctx.env, (session) =>
+          restoreUser(session, database.schema, saved),
+        ),
+      );
     },
   };
 }
@@ -232,12 +340,23 @@ function verifyPasswordStep(database: PlatformDatabase, key: TenantKey, inputs: 
     }),
     async run(ctx) {
       ctx.addSecret(database.settings.password);
-      const row = await withPlatformSession(database, ctx.env, (session) => findOneUser(session, database.schema, key, inputs.username));
-      if (detectOutSystemsHashFormat(row.password) !== 'v1' || !verifyOutSystemsPassword(inputs.newPassword, row.password)) {
-        throw new StepFailure('The stored hash does not verify against the new password.', 'Roll back, then run the procedure again.');
+      const row = await withPlatformSession(database, ctx.env, (session) =>
+        findOneUser(session, database.schema, key, inputs.username),
+      );
+      if (
+        detectOutSystemsHashFormat(row.password) !== 'v1' ||
+        !verifyOutSystemsPassword(inputs.newPassword, row.password)
+      ) {
+        throw new StepFailure(
+          'The stored hash does not verify against the new password.',
+          'Roll back, then run the procedure again.',
+        );
       }
-      if (inputs.reactivate && !row.isActive) throw new StepFailure(`User ID ${row.id} is disabled.`, 'Run again with reactivation on.');
-      ctx.log(`"${row.username}" (ID ${row.id}): its stored hash accepts the new password${row.isActive ? '' : ' (the account is still disabled)'}.`);
+      if (inputs.reactivate && !row.isActive)
+        throw new StepFailure(`User ID ${row.id} is disabled.`, 'Run again with reactivation on.');
+      ctx.log(
+        `"${row.username}" (ID ${row.id}): its stored hash accepts the new password${row.isActive ? '' : ' (the account is still disabled)'}.`,
+      );
     },
   };
 }
