@@ -39,7 +39,7 @@ export class Redactor {
   redactValue<T>(value: T): T {
     if (typeof value === 'string') return this.redact(value) as T;
     if (Array.isArray(value)) return value.map((item) => this.redactValue(item)) as T;
-    if (value && typeof value === 'object' && !(value instanceof Date) && !Buffer.isBuffer(value)) {
+    if (value && typeof value === 'object' && !(value instanceof Date) && !ArrayBuffer.isView(value)) {
       const copy: Record<string, unknown> = {};
       for (const [key, item] of Object.entries(value)) copy[key] = this.redactValue(item);
       return copy as T;
