@@ -1,7 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.js';
-import { useWizard } from './state/wizard-store.js';
+import { client } from './state/client.js';
 import { selectTransport } from './transport/select-transport.js';
 import './styles.css';
 
@@ -15,6 +15,6 @@ if (container) {
 }
 
 selectTransport().then(
-  (transport) => useWizard.getState().connect(transport),
-  (error: Error) => useWizard.getState().failConnect(error.message),
+  (transport) => client.connect(transport),
+  (error: Error) => client.failConnect(error.message),
 );

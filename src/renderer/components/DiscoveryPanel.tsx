@@ -1,12 +1,12 @@
 import type { SystemSummary } from '../../shared/procedure.js';
-import { useWizard } from '../state/wizard-store.js';
+import { client } from '../state/client.js';
+import { useSession } from '../state/session-store.js';
 import { FactList } from './FactList.js';
 
 /** "What is on this machine?" for one system: its discovery report, read only, on request. */
 export function DiscoveryPanel({ system }: { system: SystemSummary }) {
-  const report = useWizard((state) => state.discoveries[system.id]);
-  const discover = useWizard((state) => state.discover);
-  const busy = useWizard((state) => state.busy);
+  const report = useSession((state) => state.discoveries[system.id]);
+  const busy = useSession((state) => state.busy);
   return (
     <div className="discovery" data-testid={`discovery-${system.id}`}>
       <div className="discovery-actions">
@@ -15,7 +15,7 @@ export function DiscoveryPanel({ system }: { system: SystemSummary }) {
           type="button"
           disabled={busy}
           data-testid={`discover-${system.id}-real`}
-          onClick={() => void discover(system.id, 'real')}
+          onClick={() => void client.discover(system.id, 'real')}
         >
           Check this server
         </button>
@@ -23,7 +23,7 @@ export function DiscoveryPanel({ system }: { system: SystemSummary }) {
           type="button"
           disabled={busy}
           data-testid={`discover-${system.id}-sandbox`}
-          onClick={() => void discover(system.id, 'sandbox')}
+          onClick={() => void client.discover(system.id, 'sandbox')}
         >
           Check the practice sandbox
         </button>

@@ -1,16 +1,25 @@
-import { useWizard } from '../state/wizard-store.js';
+import { client } from '../state/client.js';
+import { useSession } from '../state/session-store.js';
 
-/** The last failed call's message: it names the field and the fix. */
+/** The last failed call's message (it names the field and the fix), and notes about where the admin landed. */
 export function ErrorNotice() {
-  const error = useWizard((state) => state.error);
-  const dismiss = useWizard((state) => state.dismissError);
-  if (!error) return null;
+  const error = useSession((state) => state.error);
+  const notice = useSession((state) => state.notice);
   return (
-    <div className="notice error" role="alert" data-testid="error-notice">
-      <p>{error}</p>
-      <button type="button" className="link" onClick={dismiss}>
-        Dismiss
-      </button>
-    </div>
+    <>
+      {notice ? (
+        <p className="notice info" role="status" data-testid="restore-notice">
+          {notice}
+        </p>
+      ) : null}
+      {error ? (
+        <div className="notice error" role="alert" data-testid="error-notice">
+          <p>{error}</p>
+          <button type="button" className="link" onClick={client.dismissError}>
+            Dismiss
+          </button>
+        </div>
+      ) : null}
+    </>
   );
 }

@@ -1,5 +1,6 @@
 import type { Decision, Prompt } from '../../shared/procedure.js';
-import { useWizard } from '../state/wizard-store.js';
+import { client } from '../state/client.js';
+import { useSession } from '../state/session-store.js';
 
 const LABELS: Record<Decision, string> = {
   confirm: 'Go ahead',
@@ -21,8 +22,7 @@ const CONFIRM_LABELS: Record<Prompt['kind'], string> = {
 
 /** The question the run is waiting on, with one button per decision it allows. */
 export function PromptPanel({ prompt }: { prompt: Prompt }) {
-  const respond = useWizard((state) => state.respond);
-  const busy = useWizard((state) => state.busy);
+  const busy = useSession((state) => state.busy);
   return (
     <section
       className={`prompt ${prompt.kind}`}
@@ -52,7 +52,7 @@ export function PromptPanel({ prompt }: { prompt: Prompt }) {
             }
             disabled={busy}
             data-testid={`prompt-${decision}`}
-            onClick={() => void respond(decision)}
+            onClick={() => void client.respond(decision)}
           >
             {prompt.labels?.[decision] ??
               (decision === 'confirm' ? CONFIRM_LABELS[prompt.kind] : LABELS[decision])}

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type { PasswordPolicyName } from '../../shared/ipc.js';
-import { useWizard } from '../state/wizard-store.js';
+import { client } from '../state/client.js';
 import { FieldHelp } from './FieldHelp.js';
 import { fieldId, type FieldProps } from './field-props.js';
 import { fieldLabel } from './json-schema.js';
@@ -17,7 +17,6 @@ export function SecretField({ name, path, schema, value, required, onChange }: F
       mounted.current = false;
     };
   }, []);
-  const generatePassword = useWizard((state) => state.generatePassword);
   // The router checks the policy name; a wrong one comes back as an error naming the field.
   const policy = (schema.passwordPolicy ?? 'default') as PasswordPolicyName;
   return (
@@ -55,7 +54,7 @@ export function SecretField({ name, path, schema, value, required, onChange }: F
           className="secondary"
           data-testid={`generate-${path}`}
           onClick={async () => {
-            const password = await generatePassword(policy);
+            const password = await client.generatePassword(policy);
             // onChange applies to the latest inputs (see ObjectFields), so fields edited during the wait keep their edits.
             if (password !== undefined && mounted.current) {
               onChange(password);

@@ -7,6 +7,8 @@ export interface JsonSchema {
   properties?: Record<string, JsonSchema>;
   required?: string[];
   items?: JsonSchema;
+  /** A record's value schema (zod's z.record). */
+  additionalProperties?: JsonSchema | boolean;
   enum?: unknown[];
   const?: unknown;
   default?: unknown;
@@ -139,4 +141,36 @@ export function humanize(name: string): string {
     .trim()
     .toLowerCase();
   return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/** The value with every secret left out (variants, arrays and records included): what may be kept to restore the form. */
+export function withoutSecrets(schema: JsonSchema, root: JsonSchema, value: unknown): unknown {
+  const resolved = unwrapNullable(schema, root);
+  if (resolved.secret) return undefined;
+  if (Array.isArray(value)) {
+    const items = resolved.items ?? {};
+    return value.map((item) => withoutSecrets(items, root, item) ?? null);
+  }
+  if (!value || typeof value !== 'object') return value;
+  const record = value as Record<string, unknown>;
+  const variants = variantsOf(resolved, root);
+  const shape = variants
+    ? (
+        variants.options.find((option) => option.value === record[variants.discriminator]) ??
+        variants.options[0]
+      )?.schema
+    : resolved;
+  const copy: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(record)) {
+    const property = shape?.properties?.[key] ?? recordValues(shape, root) ?? {};
+    const kept = withoutSecrets(property, root, item);
+    if (kept !== undefined) copy[key] = kept;
+  }
+  return copy;
+}
+
+/** A record's (`additionalProperties`) value schema, if it is one. */
+export function recordValues(schema: JsonSchema | undefined, root: JsonSchema): JsonSchema | undefined {
+  const values = schema?.additionalProperties;
+  return values && typeof values === 'object' ? resolve(values, root) : undefined;
 }

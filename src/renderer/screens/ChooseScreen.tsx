@@ -1,18 +1,20 @@
 import type { ProcedureSummary, SystemSummary } from '../../shared/procedure.js';
 import { DiscoveryPanel } from '../components/DiscoveryPanel.js';
-import { useWizard } from '../state/wizard-store.js';
+import { ScreenHeading } from '../components/ScreenHeading.js';
+import { client } from '../state/client.js';
+import { useSession } from '../state/session-store.js';
 
 /** "What do you need to recover?": every procedure, grouped by system, with each system's discovery. */
 export function ChooseScreen() {
-  const procedures = useWizard((state) => state.procedures);
-  const systems = useWizard((state) => state.systems);
+  const procedures = useSession((state) => state.procedures);
+  const systems = useSession((state) => state.systems);
   if (!procedures) return <p className="loading">Loading procedures…</p>;
   const bySystem = new Map<string, ProcedureSummary[]>();
   for (const procedure of procedures)
     bySystem.set(procedure.system, [...(bySystem.get(procedure.system) ?? []), procedure]);
   return (
     <section data-testid="screen-choose">
-      <h1>What do you need to recover?</h1>
+      <ScreenHeading>What do you need to recover?</ScreenHeading>
       {procedures.length === 0 ? (
         <p data-testid="no-procedures">No procedures are available in this build.</p>
       ) : null}
@@ -37,7 +39,6 @@ function SystemGroup({
   system?: SystemSummary;
   procedures: ProcedureSummary[];
 }) {
-  const choose = useWizard((state) => state.choose);
   return (
     <section className="system-group" data-testid={`procedure-group-${systemId}`}>
       <h2>{system?.title ?? systemId}</h2>
@@ -49,7 +50,7 @@ function SystemGroup({
               type="button"
               className="procedure-card"
               data-testid={`procedure-${procedure.id}`}
-              onClick={() => choose(procedure)}
+              onClick={() => client.choose(procedure)}
             >
               <span className="procedure-title">{procedure.title}</span>
               <span className="procedure-summary">{procedure.summary}</span>

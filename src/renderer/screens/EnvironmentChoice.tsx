@@ -1,5 +1,6 @@
 import type { EnvironmentKind } from '../../shared/procedure.js';
-import { useWizard } from '../state/wizard-store.js';
+import { client } from '../state/client.js';
+import { useForm } from '../state/form-store.js';
 
 const OPTIONS: Array<{ value: EnvironmentKind; title: string; detail: string }> = [
   {
@@ -15,8 +16,7 @@ const OPTIONS: Array<{ value: EnvironmentKind; title: string; detail: string }> 
 ];
 
 export function EnvironmentChoice() {
-  const environment = useWizard((state) => state.environment);
-  const setEnvironment = useWizard((state) => state.setEnvironment);
+  const environment = useForm((state) => state.environment);
   return (
     <fieldset className="environment-choice">
       <legend>Where should this run?</legend>
@@ -31,7 +31,7 @@ export function EnvironmentChoice() {
             value={option.value}
             checked={environment === option.value}
             data-testid={`environment-${option.value}`}
-            onChange={() => setEnvironment(option.value)}
+            onChange={() => client.setEnvironment(option.value)}
           />
           <span className="environment-title">{option.title}</span>
           <span className="environment-detail">{option.detail}</span>

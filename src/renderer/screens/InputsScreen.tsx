@@ -1,27 +1,29 @@
 import { SchemaField } from '../form/SchemaField.js';
 import { applyChange, asRecord } from '../form/field-props.js';
 import type { JsonSchema } from '../form/json-schema.js';
-import { useWizard } from '../state/wizard-store.js';
+import { ScreenHeading } from '../components/ScreenHeading.js';
+import { client } from '../state/client.js';
+import { useForm } from '../state/form-store.js';
+import { useFormProcedure } from '../state/hooks.js';
+import { useSession } from '../state/session-store.js';
 import { EnvironmentChoice } from './EnvironmentChoice.js';
 
 /** The procedure's inputs, as a form generated from its JSON Schema. */
 export function InputsScreen() {
-  const procedure = useWizard((state) => state.procedure);
-  const inputs = useWizard((state) => state.inputs);
-  const setInputs = useWizard((state) => state.setInputs);
-  const createPlan = useWizard((state) => state.createPlan);
-  const busy = useWizard((state) => state.busy);
+  const procedure = useFormProcedure();
+  const inputs = useForm((state) => state.inputs);
+  const busy = useSession((state) => state.busy);
   if (!procedure) return null;
   const schema = procedure.inputSchema as JsonSchema;
   return (
     <section data-testid="screen-inputs">
-      <h1>{procedure.title}</h1>
+      <ScreenHeading>{procedure.title}</ScreenHeading>
       <p className="lead">{procedure.summary}</p>
       <form
         autoComplete="off"
         onSubmit={(event) => {
           event.preventDefault();
-          void createPlan();
+          void client.createPlan();
         }}
       >
         <EnvironmentChoice />
@@ -32,7 +34,7 @@ export function InputsScreen() {
           root={schema}
           value={inputs}
           required
-          onChange={(change) => setInputs((previous) => asRecord(applyChange(change, previous)))}
+          onChange={(change) => client.setInputs((previous) => asRecord(applyChange(change, previous)))}
         />
         <div className="actions">
           <button type="submit" className="primary" disabled={busy} data-testid="review-plan">

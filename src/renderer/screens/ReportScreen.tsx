@@ -1,5 +1,7 @@
 import type { ReportFormat } from '../../shared/procedure.js';
-import { useWizard } from '../state/wizard-store.js';
+import { ScreenHeading } from '../components/ScreenHeading.js';
+import { client } from '../state/client.js';
+import { useShownRun } from '../state/hooks.js';
 
 const FORMATS: Array<{ format: ReportFormat; label: string }> = [
   { format: 'md', label: 'Markdown' },
@@ -9,12 +11,11 @@ const FORMATS: Array<{ format: ReportFormat; label: string }> = [
 
 /** The run's report to keep: downloads in three formats, and where the journal is. */
 export function ReportScreen() {
-  const run = useWizard((state) => state.run);
-  const exportReport = useWizard((state) => state.exportReport);
-  if (!run) return null;
+  const run = useShownRun();
+  if (!run) return <p className="loading">Loading the run…</p>;
   return (
     <section data-testid="screen-report">
-      <h1>Report: {run.title}</h1>
+      <ScreenHeading>Report: {run.title}</ScreenHeading>
       <div className="actions">
         {FORMATS.map(({ format, label }) => (
           <button
@@ -23,7 +24,7 @@ export function ReportScreen() {
             className="secondary"
             data-testid={`export-${format}`}
             onClick={async () => {
-              const report = await exportReport(format);
+              const report = await client.exportReport(format);
               if (report) download(report.filename, report.mimeType, report.content);
             }}
           >

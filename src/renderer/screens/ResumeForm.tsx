@@ -1,10 +1,10 @@
 import { useState } from 'react';
-import { useWizard } from '../state/wizard-store.js';
+import { client } from '../state/client.js';
+import { useSession } from '../state/session-store.js';
 
 /** Asks for the run's secrets again (the journal keeps only verifiers) and resumes it. */
 export function ResumeForm({ runId, secretPaths }: { runId: string; secretPaths: string[] }) {
-  const resume = useWizard((state) => state.resume);
-  const busy = useWizard((state) => state.busy);
+  const busy = useSession((state) => state.busy);
   const [secrets, setSecrets] = useState<Record<string, string>>({});
   return (
     <form
@@ -14,7 +14,7 @@ export function ResumeForm({ runId, secretPaths }: { runId: string; secretPaths:
       onSubmit={(event) => {
         event.preventDefault();
         const given = Object.fromEntries(Object.entries(secrets).filter(([, value]) => value !== ''));
-        void resume(runId, given);
+        void client.resume(runId, given);
       }}
     >
       {secretPaths.length > 0 ? (

@@ -1,16 +1,18 @@
 import { PromptPanel } from '../components/PromptPanel.js';
 import { RunBanner } from '../components/RunBanner.js';
 import { RunStepItem } from '../components/RunStepItem.js';
-import { isFinished, useWizard } from '../state/wizard-store.js';
+import { ScreenHeading } from '../components/ScreenHeading.js';
+import { client } from '../state/client.js';
+import { useShownRun } from '../state/hooks.js';
+import { isFinished } from '../state/run-store.js';
 
 /** The run as it happens: live step states and logs, the current question, the final state. */
 export function RunScreen() {
-  const run = useWizard((state) => state.run);
-  const showReport = useWizard((state) => state.showReport);
-  if (!run) return null;
+  const run = useShownRun();
+  if (!run) return <p className="loading">Loading the run…</p>;
   return (
     <section data-testid="screen-run">
-      <h1>{run.title}</h1>
+      <ScreenHeading>{run.title}</ScreenHeading>
       <RunBanner run={run} />
       {run.prompt ? <PromptPanel prompt={run.prompt} /> : null}
       <ol className="run-steps">
@@ -20,7 +22,7 @@ export function RunScreen() {
       </ol>
       {isFinished(run) ? (
         <div className="actions">
-          <button type="button" className="primary" data-testid="view-report" onClick={showReport}>
+          <button type="button" className="primary" data-testid="view-report" onClick={client.showReport}>
             View the report
           </button>
         </div>

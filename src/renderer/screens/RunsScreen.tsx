@@ -1,5 +1,7 @@
 import { useState } from 'react';
-import { useWizard } from '../state/wizard-store.js';
+import { ScreenHeading } from '../components/ScreenHeading.js';
+import { client } from '../state/client.js';
+import { useRuns } from '../state/run-store.js';
 import { ResumeForm } from './ResumeForm.js';
 
 /** Still going in this app (the engine refuses to resume them): Open shows them again, prompt included. */
@@ -14,13 +16,12 @@ const OPENABLE = new Set([...ACTIVE, 'failed']);
 
 /** Every run in the data folder, newest first: Open for the ones still going, Resume for the ones that stopped part-way. */
 export function RunsScreen() {
-  const runs = useWizard((state) => state.runs);
-  const openRun = useWizard((state) => state.openRun);
+  const runs = useRuns((state) => state.list);
   const [resuming, setResuming] = useState<string>();
   if (!runs) return <p className="loading">Loading runs…</p>;
   return (
     <section data-testid="screen-runs">
-      <h1>Runs</h1>
+      <ScreenHeading>Runs</ScreenHeading>
       {runs.length === 0 ? <p data-testid="no-runs">No runs yet.</p> : null}
       <table className="runs">
         <thead>
@@ -55,7 +56,7 @@ export function RunsScreen() {
                           type="button"
                           className="secondary"
                           data-testid={`open-${run.runId}`}
-                          onClick={() => void openRun(run.runId)}
+                          onClick={() => void client.openRun(run.runId)}
                         >
                           Open
                         </button>

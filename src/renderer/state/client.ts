@@ -1,0 +1,235 @@
+/**
+ * The one client: every call to the Transport and every move between screens goes through here,
+ * and it keeps the stores (session, navigation, form, runs) in step. Components read the stores
+ * and call these functions; nothing else writes the stores.
+ */
+import type { Channel, Request, Response, Transport } from '../../shared/ipc.js';
+import type {
+  Decision,
+  EnvironmentKind,
+  ProcedureSummary,
+  ReportFormat,
+  RunView,
+} from '../../shared/procedure.js';
+import { initialValue, withoutEmpty, type JsonSchema } from '../form/json-schema.js';
+import { persistForm, storedForm, useForm } from './form-store.js';
+import { followHistory, HOME, navigate, routeFromHash, useNavigation, type Route } from './navigation.js';
+import { rememberList, rememberRun, useRuns } from './run-store.js';
+import { procedureById, useSession } from './session-store.js';
+
+export type ExportedReport = Response<'report.export'>;
+
+/** Invokes a channel; on failure records the message (it already names the field and the fix) and returns undefined. */
+async function call<C extends Channel>(channel: C, request: Request<C>): Promise<Response<C> | undefined> {
+  const transport = useSession.getState().transport;
+  if (!transport) return undefined;
+  useSession.setState({ busy: true, error: undefined });
+  try {
+    const result = await transport.invoke(channel, request);
+    if (result.ok) return result.value;
+    useSession.setState({ error: result.message });
+    return undefined;
+  } finally {
+    useSession.setState({ busy: false });
+  }
+}
+
+/** Invokes a channel without touching busy/error (background refreshes the admin did not ask for). */
+async function quietly<C extends Channel>(channel: C, request: Request<C>): Promise<Response<C> | undefined> {
+  const result = await useSession.getState().transport?.invoke(channel, request);
+  return result?.ok ? result.value : undefined;
+}
+
+function schemaOf(procedure: ProcedureSummary): JsonSchema {
+  return procedure.inputSchema as JsonSchema;
+}
+
+/** Starts the form for a procedure: the form kept before a reload (no secrets), else the schema's starting values. */
+function prepareForm(procedure: ProcedureSummary, options: { restore: boolean }): boolean {
+  const stored = options.restore ? storedForm(procedure.id) : undefined;
+  const inputs =
+    stored?.inputs ?? (initialValue(schemaOf(procedure), schemaOf(procedure)) as Record<string, unknown>);
+  useForm.setState({
+    procedureId: procedure.id,
+    inputs: inputs ?? {},
+    environment: stored?.environment ?? useForm.getState().environment,
+    // A plan not yet started needs its secrets again (the form lost them), so only a started one comes back.
+    plan: stored?.startedRunId ? stored.plan : undefined,
+    startedRunId: stored?.plan ? stored.startedRunId : undefined,
+  });
+  return stored !== undefined;
+}
+
+const RESTORED_NOTICE =
+  'The form is back as you left it. Passwords and keys are never kept, so type them again.';
+
+/** Loads what a route names (after a reload, Back or a typed address); corrects routes that cannot be shown. */
+async function arrive(route: Route): Promise<void> {
+  useSession.setState({ notice: undefined, error: undefined });
+  const form = useForm.getState();
+  switch (route.screen) {
+    case 'inputs':
+    case 'plan': {
+      const procedure = procedureById(route.procedureId);
+      if (!procedure) return navigate(HOME, { replace: true });
+      if (form.procedureId !== procedure.id) {
+        const restored = prepareForm(procedure, { restore: true });
+        if (restored && !useForm.getState().plan) useSession.setState({ notice: RESTORED_NOTICE });
+      }
+      // A plan not started is made again after a reload (its secrets were not kept): back to the form.
+      if (route.screen === 'plan' && useForm.getState().plan?.procedureId !== procedure.id)
+        navigate({ screen: 'inputs', procedureId: procedure.id }, { replace: true });
+      return;
+    }
+    case 'run':
+    case 'report': {
+      if (useRuns.getState().views[route.runId]) return;
+      const run = await call('run.get', { runId: route.runId });
+      if (run) rememberRun(run);
+      else navigate({ screen: 'runs' }, { replace: true });
+      return;
+    }
+    case 'runs':
+      return refreshRuns();
+    case 'choose':
+      return;
+  }
+}
+
+async function refreshRuns(): Promise<void> {
+  const list = await call('runs.list', {});
+  if (list) rememberList(list.runs);
+}
+
+/** The run the route shows, if the client has a view of it. */
+export function shownRun(): RunView | undefined {
+  const route = useNavigation.getState().route;
+  return 'runId' in route ? useRuns.getState().views[route.runId] : undefined;
+}
+
+export const client = {
+  async connect(transport: Transport): Promise<void> {
+    useSession.setState({ transport });
+    transport.on('run.event', (payload) => void rememberRun(payload.run));
+    const info = await call('app.info', {});
+    const list = await call('procedures.list', {});
+    useSession.setState({
+      appInfo: info,
+      procedures: list?.procedures ?? [],
+      systems: list?.systems ?? [],
+    });
+    useForm.setState({ environment: info && !info.sandboxSuggested ? 'real' : 'sandbox' });
+    persistForm((id) => {
+      const procedure = procedureById(id);
+      return procedure ? schemaOf(procedure) : undefined;
+    });
+    useNavigation.setState({ route: routeFromHash(location.hash) });
+    followHistory((route) => void arrive(route));
+    const runs = await quietly('runs.list', {});
+    if (runs) rememberList(runs.runs);
+    await arrive(useNavigation.getState().route);
+  },
+  failConnect(message: string): void {
+    useSession.setState({ connectError: message });
+  },
+  async discover(systemId: string, environment: EnvironmentKind): Promise<void> {
+    useSession.setState({ discovering: systemId });
+    try {
+      const report = await call('discover.run', { system: systemId, options: {}, environment });
+      if (report)
+        useSession.setState({ discoveries: { ...useSession.getState().discoveries, [systemId]: report } });
+    } finally {
+      useSession.setState({ discovering: undefined });
+    }
+  },
+  choose(procedure: ProcedureSummary): void {
+    prepareForm(procedure, { restore: false });
+    useSession.setState({ error: undefined, notice: undefined });
+    navigate({ screen: 'inputs', procedureId: procedure.id });
+  },
+  setEnvironment(environment: EnvironmentKind): void {
+    useForm.setState({ environment, plan: undefined, startedRunId: undefined });
+  },
+  /** A value, or an update of the latest inputs (so an edit made while a Generate was awaited is kept). */
+  setInputs(
+    inputs: Record<string, unknown> | ((previous: Record<string, unknown>) => Record<string, unknown>),
+  ): void {
+    const next = typeof inputs === 'function' ? inputs(useForm.getState().inputs) : inputs;
+    useForm.setState({ inputs: next, plan: undefined, startedRunId: undefined });
+  },
+  async createPlan(): Promise<void> {
+    const { procedureId, inputs, environment } = useForm.getState();
+    if (!procedureId) return;
+    const plan = await call('plan.create', { procedureId, inputs: withoutEmpty(inputs) ?? {}, environment });
+    if (plan) {
+      useForm.setState({ plan, startedRunId: undefined });
+      navigate({ screen: 'plan', procedureId });
+    }
+  },
+  /** Back from the plan to the form, as it was filled (secrets included: they never left memory). */
+  backToInputs(): void {
+    const procedureId = useForm.getState().procedureId;
+    if (procedureId) navigate({ screen: 'inputs', procedureId });
+  },
+  async startRun(): Promise<void> {
+    const plan = useForm.getState().plan;
+    if (!plan) return;
+    const run = await call('run.start', { planId: plan.planId });
+    if (run) {
+      rememberRun(run);
+      useForm.setState({ startedRunId: run.runId });
+      navigate({ screen: 'run', runId: run.runId });
+    }
+  },
+  async respond(decision: Decision): Promise<void> {
+    const run = shownRun();
+    if (!run?.prompt) return;
+    const next = await call('run.respond', { runId: run.runId, promptId: run.prompt.id, decision });
+    if (next) rememberRun(next);
+  },
+  showReport(): void {
+    const run = shownRun();
+    if (run) navigate({ screen: 'report', runId: run.runId });
+  },
+  async exportReport(format: ReportFormat): Promise<ExportedReport | undefined> {
+    const run = shownRun();
+    return run ? call('report.export', { runId: run.runId, format }) : undefined;
+  },
+  async generatePassword(policy: Request<'password.generate'>['policy']): Promise<string | undefined> {
+    return (await call('password.generate', { policy }))?.password;
+  },
+  openRuns(): void {
+    const already = useNavigation.getState().route.screen === 'runs';
+    navigate({ screen: 'runs' });
+    if (already) void refreshRuns();
+    else void arrive({ screen: 'runs' });
+  },
+  /** Shows a run again (e.g. one still waiting on a prompt after New recovery, Runs or a reload) through `run.get`. */
+  async openRun(runId: string): Promise<void> {
+    const run = await call('run.get', { runId });
+    if (run) {
+      rememberRun(run);
+      navigate({ screen: 'run', runId });
+    }
+  },
+  async resume(runId: string, secrets: Record<string, string>): Promise<void> {
+    const run = await call('run.resume', { runId, secrets });
+    if (run) {
+      rememberRun(run);
+      navigate({ screen: 'run', runId: run.runId });
+    }
+  },
+  /** Moves to a route the admin picked (the step rail), loading what it needs. */
+  go(route: Route): void {
+    navigate(route);
+    void arrive(route);
+  },
+  restart(): void {
+    useForm.setState({ procedureId: undefined, inputs: {}, plan: undefined, startedRunId: undefined });
+    useSession.setState({ error: undefined, notice: undefined });
+    navigate(HOME);
+  },
+  dismissError(): void {
+    useSession.setState({ error: undefined });
+  },
+};
