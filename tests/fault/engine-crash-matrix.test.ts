@@ -13,6 +13,9 @@ import { describe, expect, inject, it } from 'vitest';
 import { readJournal } from '../../src/main/engine/journal.js';
 import { CONFIG_RELATIVE_PATH } from '../../src/main/systems/practice/app-config.js';
 import { verifyPracticePassword } from '../../src/main/systems/practice/password-hash.js';
+import { sandboxServerHome } from '../../src/main/engine/sandbox/sandbox-postgres.js';
+import { startEmbeddedPostgres } from '../../src/main/platform/postgres/embedded-server.js';
+import { removeServerFiles } from '../../src/main/platform/postgres/server-layout.js';
 import { cliCommand, runCliProcess } from '../support/cli-process.js';
 
 const SECRET = 'Crash-Matrix-Pw-9!';
@@ -165,4 +168,58 @@ describe('crash matrix: kill -9 at every step boundary and mid-step, then resume
     );
     expect(failures).toEqual([]);
   });
+
+  it(
+    'with the sandbox on its own PostgreSQL, the server the killed run left is taken over by resume',
+    { timeout: 120_000 },
+    async () => {
+      const s = scenario('own-server');
+      const ownServer = { ...s.env, BREAKGLASS_SANDBOX_PG_URL: '' };
+      await crashAt('set-password:after', { ...s, env: ownServer });
+      const home = sandboxServerHome(path.join(s.dataDir, 'sandbox'));
+      const runtime = fs.existsSync(path.join(home, 'runtime.json'))
+        ? (JSON.parse(fs.readFileSync(path.join(home, 'runtime.json'), 'utf8')) as { dir: string }).dir
+        : home;
+      const orphan = Number(
+        fs.readFileSync(path.join(runtime, 'data', 'postmaster.pid'), 'utf8').split('\n')[0],
+      );
+      expect(() => process.kill(orphan, 0)).not.toThrow();
+      try {
+        const runId = fs.readdirSync(path.join(s.dataDir, 'runs'))[0] as string;
+        const resumed = await runCliProcess(
+          [
+            '--data-dir',
+            s.dataDir,
+            'resume',
+            runId,
+            '--yes',
+            '--done',
+            'record-password',
+            '--input',
+            s.input,
+          ],
+          ownServer,
+        );
+        expect(resumed.code, resumed.stderr).toBe(0);
+        // resume took the orphan over and stopped it when it ended
+        expect(() => process.kill(orphan, 0)).toThrow();
+        const server = await startEmbeddedPostgres(home);
+        try {
+          const client = new pg.Client({
+            connectionString: server.adminUrl.replace(/\/postgres$/, '/sandbox_practice'),
+          });
+          await client.connect();
+          const rows = await client.query<{ password_hash: string }>(
+            "SELECT password_hash FROM practice_accounts WHERE name = 'drill-admin'",
+          );
+          await client.end();
+          expect(verifyPracticePassword(SECRET, rows.rows[0]?.password_hash ?? '')).toBe(true);
+        } finally {
+          await server.stop();
+        }
+      } finally {
+        removeServerFiles(home);
+      }
+    },
+  );
 });

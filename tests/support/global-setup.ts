@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './embedded-postgres.js';
+import { startSuitePostgres, type EmbeddedPostgresHandle } from './embedded-postgres.js';
 import { launchBrowserServer, type BrowserServerHandle } from './browser.js';
 
 declare module 'vitest' {
@@ -24,13 +24,25 @@ export async function setup(project: TestProject): Promise<void> {
   scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'breakglass-test-'));
   fs.chmodSync(scratch, 0o777);
   fs.mkdirSync(path.resolve('test-results'), { recursive: true });
-  [pg, browser] = await Promise.all([startEmbeddedPostgres(scratch), launchBrowserServer()]);
-  project.provide('pgAdminUrl', pg.adminUrl);
-  project.provide('browserWsEndpoint', browser.wsEndpoint);
+  const [pgStart, browserStart] = await Promise.allSettled([
+    startSuitePostgres(scratch),
+    launchBrowserServer(),
+  ]);
+  if (pgStart.status === 'fulfilled') pg = pgStart.value;
+  if (browserStart.status === 'fulfilled') browser = browserStart.value;
+  // A failed setup stops what it started: vitest runs no teardown after a setup that threw.
+  if (pgStart.status === 'rejected' || browserStart.status === 'rejected') {
+    await teardown();
+    throw pgStart.status === 'rejected' ? pgStart.reason : (browserStart as PromiseRejectedResult).reason;
+  }
+  project.provide('pgAdminUrl', pgStart.value.adminUrl);
+  project.provide('browserWsEndpoint', browserStart.value.wsEndpoint);
   project.provide('runScratchDir', scratch);
 }
 
 export async function teardown(): Promise<void> {
   await Promise.allSettled([browser?.close(), pg?.stop()]);
+  browser = undefined;
+  pg = undefined;
   if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
 }

