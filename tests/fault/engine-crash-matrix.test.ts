@@ -125,7 +125,7 @@ async function pool<T>(items: T[], limit: number, work: (item: T) => Promise<voi
 }
 
 describe('crash matrix: kill -9 at every step boundary and mid-step, then resume', () => {
-  it('resumes to the same end state as an uninterrupted run, every time', { timeout: 180_000 }, async () => {
+  it('resumes to the same end state as an uninterrupted run, every time', { timeout: 900_000 }, async () => {
     const baseline = scenario('baseline');
     const straight = await runCliProcess(baseline.runArgs, baseline.env);
     expect(straight.code, straight.stderr).toBe(0);

@@ -11,8 +11,6 @@ declare module 'vitest' {
     pgAdminUrl: string;
     /** Playwright WebSocket endpoint of the run's one headless Chromium. */
     browserWsEndpoint: string;
-    /** Scratch directory for this run (world-writable, removed afterwards). */
-    runScratchDir: string;
   }
 }
 
@@ -22,7 +20,6 @@ let scratch: string | undefined;
 
 export async function setup(project: TestProject): Promise<void> {
   scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'breakglass-test-'));
-  fs.chmodSync(scratch, 0o777);
   fs.mkdirSync(path.resolve('test-results'), { recursive: true });
   const [pgStart, browserStart] = await Promise.allSettled([
     startSuitePostgres(scratch),
@@ -37,7 +34,6 @@ export async function setup(project: TestProject): Promise<void> {
   }
   project.provide('pgAdminUrl', pgStart.value.adminUrl);
   project.provide('browserWsEndpoint', browserStart.value.wsEndpoint);
-  project.provide('runScratchDir', scratch);
 }
 
 export async function teardown(): Promise<void> {

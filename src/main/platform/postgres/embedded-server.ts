@@ -80,7 +80,9 @@ async function initialise(layout: ServerLayout, account: ServerAccount, password
       layout.binaries.initdb,
       [
         `--pgdata=${staging}`,
-        '--auth=scram-sha-256',
+        // Loopback only. `password` (not scram-sha-256): the server then applies SASLprep to what it
+        // receives, which node-pg's SCRAM client does not, so non-NFKC passwords still log in.
+        '--auth=password',
         `--username=${SUPERUSER}`,
         `--pwfile=${passwordFile}`,
         '--encoding=UTF8',
