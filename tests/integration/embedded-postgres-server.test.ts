@@ -45,13 +45,21 @@ function mode(file: string): number {
   return fs.statSync(file).mode & 0o777;
 }
 
-function passwordFilesInTmp(): string[] {
-  return fs.readdirSync(os.tmpdir()).filter((name) => name.startsWith('pg-password-'));
+/** Small regular files at the top of the temp dir that hold `secret` (where the old launcher left it). */
+function tmpFilesHolding(secret: string): string[] {
+  return fs.readdirSync(os.tmpdir()).filter((name) => {
+    try {
+      const file = path.join(os.tmpdir(), name);
+      const stat = fs.lstatSync(file);
+      return stat.isFile() && stat.size < 4096 && fs.readFileSync(file, 'utf8').includes(secret);
+    } catch {
+      return false;
+    }
+  });
 }
 
 describe('the embedded PostgreSQL server', () => {
   it('keeps its data across a restart, its password 0600 in its home, and no password file in the temp dir', async () => {
-    const before = passwordFilesInTmp();
     const home = freshHome('restart');
     const first = await startEmbeddedPostgres(home);
     await query(first.adminUrl, "CREATE TABLE kept (v text); INSERT INTO kept VALUES ('still here')");
@@ -69,7 +77,7 @@ describe('the embedded PostgreSQL server', () => {
     expect(mode(path.join(home, 'server.log'))).toBe(0o600);
     expect(mode(home)).toBe(0o700);
     expect(fs.readFileSync(path.join(home, 'server.log'), 'utf8')).not.toContain(password);
-    expect(passwordFilesInTmp()).toEqual(before);
+    expect(tmpFilesHolding(password)).toEqual([]);
     if (runningAsRoot()) {
       const runtime = path.dirname(second.dataDir);
       expect(JSON.parse(fs.readFileSync(path.join(home, 'runtime.json'), 'utf8'))).toEqual({ dir: runtime });
