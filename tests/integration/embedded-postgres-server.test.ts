@@ -154,6 +154,27 @@ setInterval(() => undefined, 60_000);`;
   );
 
   it.runIf(runningAsRoot())(
+    'as root, with TMPDIR inside a 0700 home, keeps its runtime folder in the system temp dir instead',
+    async () => {
+      const privateHome = fs.mkdtempSync(path.join(os.tmpdir(), 'bg-pg-tmpdir-'));
+      const privateTmp = path.join(privateHome, 'tmp');
+      fs.mkdirSync(privateTmp);
+      const home = path.join(privateHome, 'home');
+      homes.push(home);
+      const saved = process.env.TMPDIR;
+      process.env.TMPDIR = privateTmp;
+      try {
+        const server = await startEmbeddedPostgres(home);
+        await server.stop();
+        expect(path.dirname(path.dirname(server.dataDir))).toBe('/tmp');
+      } finally {
+        if (saved === undefined) delete process.env.TMPDIR;
+        else process.env.TMPDIR = saved;
+      }
+    },
+  );
+
+  it.runIf(runningAsRoot())(
     'as root, never reuses a runtime folder that is a link or belongs to someone else, and changes nothing there',
     async () => {
       const home = freshHome('planted');

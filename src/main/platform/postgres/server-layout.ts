@@ -133,8 +133,25 @@ function reusableRuntimeDir(home: string, account: ServerAccount): string | unde
   return dir;
 }
 
+/** The temp dir, or where TMPDIR points into a private folder (a 0700 home), the system's /tmp. */
+function runtimeParent(): string {
+  const candidates = [os.tmpdir(), '/tmp', '/var/tmp'];
+  return candidates.find(enterableByOthers) ?? os.tmpdir();
+}
+
+function enterableByOthers(dir: string): boolean {
+  try {
+    for (let current = path.resolve(dir); ; current = path.dirname(current)) {
+      if ((fs.statSync(current).mode & 0o001) === 0) return false;
+      if (path.dirname(current) === current) return true;
+    }
+  } catch {
+    return false;
+  }
+}
+
 function createRuntimeDir(home: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'breakglass-pg-'));
+  const dir = fs.mkdtempSync(path.join(runtimeParent(), 'breakglass-pg-'));
   // fchmod on the folder mkdtemp just made: no path lookup that a planted link could redirect.
   const fd = fs.openSync(dir, 'r');
   try {
@@ -175,7 +192,7 @@ async function copiedBinaries(
   }
   if (!(await reachableBy(copy, account))) {
     throw new PostgresUnavailable(
-      `The '${SERVER_USER}' user cannot run PostgreSQL from ${target}. The temp folder (${os.tmpdir()}) must be enterable by other users: set TMPDIR to one that is, such as /tmp.`,
+      `The '${SERVER_USER}' user cannot run PostgreSQL from ${target}. Its folder must be enterable by other users: set TMPDIR to one that is.`,
     );
   }
   return copy;
