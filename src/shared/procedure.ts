@@ -64,8 +64,41 @@ export const PlannedStep = z.object({
   pointOfNoReturn: z.boolean().optional(),
   /** Manual steps: what Breakglass checks after the admin confirms. Absent: the admin's word, recorded as "confirmed by the admin (not checked)". */
   manualCheck: z.string().optional(),
+  /** The id of the phase it belongs to (see `PlanView.phases`). */
+  phase: z.string().optional(),
 });
 export type PlannedStep = z.infer<typeof PlannedStep>;
+
+/** A named part of a plan: its steps run in order, after the previous phase's. A procedure that declares none has one. */
+export const PlanPhase = z.object({
+  id: z.string(),
+  title: z.string(),
+  summary: z.string().optional(),
+  stepIds: z.array(z.string()),
+});
+export type PlanPhase = z.infer<typeof PlanPhase>;
+
+/** The one stretch of a plan during which the system is out of service: confirmed once, before its first step. */
+export const OutageWindow = z.object({
+  /** The steps it spans, in order (first = where it opens, last = where it closes). */
+  stepIds: z.array(z.string()).min(1),
+  expectedMinutes: z.number().positive(),
+  /** What users lose while it is open, e.g. "Nobody can sign in to the app". */
+  impact: z.string(),
+  /** Set when the window was declared as a whole phase. */
+  phase: z.string().optional(),
+});
+export type OutageWindow = z.infer<typeof OutageWindow>;
+
+/** The outage window of a run: open from its first step's start to its last step's end (or the rollback's end); `downMs` so far. */
+export const OutageProgress = OutageWindow.extend({
+  state: z.enum(['pending', 'open', 'closed']),
+  openedAt: z.string().optional(),
+  closedAt: z.string().optional(),
+  /** Time down: from opening to closing, or to now while open. */
+  downMs: z.number().int().nonnegative().optional(),
+});
+export type OutageProgress = z.infer<typeof OutageProgress>;
 
 export const FactStatus = z.enum(['ok', 'info', 'warn', 'error']);
 export const Fact = z.object({ label: z.string(), value: z.string(), status: FactStatus.default('info') });
@@ -84,6 +117,9 @@ export const PlanView = z.object({
   facts: z.array(Fact),
   warnings: z.array(z.string()),
   steps: z.array(PlannedStep),
+  /** The plan's phases in order (always at least one from the engine). */
+  phases: z.array(PlanPhase).optional(),
+  outage: OutageWindow.optional(),
 });
 export type PlanView = z.infer<typeof PlanView>;
 
@@ -157,6 +193,7 @@ export const StepProgress = z.object({
   state: StepState,
   message: z.string().optional(),
   logs: z.array(z.string()),
+  phase: z.string().optional(),
 });
 export type StepProgress = z.infer<typeof StepProgress>;
 
@@ -204,6 +241,9 @@ export const RunView = z.object({
   /** True when the run stopped (cancelled, failed, awaiting, interrupted) leaving a state that must not stay: `attention` says which and the ways out. */
   needsAttention: z.boolean().optional(),
   attention: Attention.optional(),
+  /** The plan's phases, each with the state of its steps taken together. */
+  phases: z.array(PlanPhase.extend({ state: StepState })).optional(),
+  outage: OutageProgress.optional(),
 });
 export type RunView = z.infer<typeof RunView>;
 

@@ -1,4 +1,5 @@
 import { pendingLines } from '../engine/attention.js';
+import { formatTimeDown } from '../../shared/duration.js';
 import type { PlanView, ProcedureSummary, RunEvent, RunSummary, RunView } from '../../shared/procedure.js';
 
 /** Human-readable output of the CLI (the --json forms print the views themselves). */
@@ -12,10 +13,22 @@ export function renderPlan(plan: PlanView): string {
       ),
     );
   if (plan.warnings.length > 0) lines.push('Warnings:', ...plan.warnings.map((warning) => `  ! ${warning}`));
+  if (plan.outage)
+    lines.push(
+      `Outage window: about ${plan.outage.expectedMinutes} min, ${plan.outage.stepIds.length} step${plan.outage.stepIds.length === 1 ? '' : 's'} (${plan.outage.stepIds[0] ?? ''} … ${plan.outage.stepIds.at(-1) ?? ''}) — confirmed once before it starts`,
+      `  ${plan.outage.impact}`,
+    );
   lines.push('Steps:');
+  const phases = plan.phases ?? [];
   plan.steps.forEach((step, index) => {
     const { description } = step;
-    const tags = [step.kind, description.outage ? 'OUTAGE' : '', step.undoable ? 'undoable' : '']
+    const phase = phases.find((candidate) => candidate.stepIds[0] === step.id);
+    if (phase && phases.length > 1)
+      lines.push(
+        ` Phase ${phases.indexOf(phase) + 1}: ${phase.title}${phase.summary ? ` — ${phase.summary}` : ''}`,
+      );
+    const inWindow = plan.outage?.stepIds.includes(step.id) ?? false;
+    const tags = [step.kind, description.outage || inWindow ? 'OUTAGE' : '', step.undoable ? 'undoable' : '']
       .filter(Boolean)
       .join(', ');
     lines.push(`  ${index + 1}. ${step.title} [${tags}]`, `     ${description.summary}`);
@@ -42,13 +55,32 @@ export function renderPlan(plan: PlanView): string {
 
 export function renderEvent(event: RunEvent): string | undefined {
   const step = event.run.steps.find((candidate) => candidate.id === event.stepId);
+  const { outage, phases = [] } = event.run;
   switch (event.type) {
-    case 'step-started':
-      return step ? `▶ ${step.title}${step.message === 'undoing' ? ' (undo)' : ''}\n` : undefined;
+    case 'step-started': {
+      if (!step) return undefined;
+      const undoing = step.message === 'undoing';
+      const phase = phases.find((candidate) => candidate.stepIds[0] === step.id);
+      const heading =
+        !undoing && phase && phases.length > 1
+          ? `== Phase ${phases.indexOf(phase) + 1}/${phases.length}: ${phase.title}\n`
+          : '';
+      const opens =
+        !undoing && outage?.stepIds[0] === step.id
+          ? `!! Outage window open (expected about ${outage.expectedMinutes} min): ${outage.impact}\n`
+          : '';
+      return `${heading}${opens}▶ ${step.title}${undoing ? ' (undo)' : ''}\n`;
+    }
     case 'log':
       return `    ${event.line ?? ''}\n`;
-    case 'step-finished':
-      return step ? `✔ ${step.title}${step.state === 'done' ? '' : ` (${step.state})`}\n` : undefined;
+    case 'step-finished': {
+      if (!step) return undefined;
+      const closes =
+        outage?.state === 'closed' && outage.stepIds.at(-1) === step.id && step.state !== 'undone'
+          ? `!! Outage window closed: down ${formatTimeDown(outage.downMs, outage.expectedMinutes)}\n`
+          : '';
+      return `✔ ${step.title}${step.state === 'done' ? '' : ` (${step.state})`}\n${closes}`;
+    }
     case 'step-failed':
       return step ? `✖ ${step.title}: ${step.message ?? 'failed'}\n` : undefined;
     default:
@@ -60,6 +92,12 @@ export function renderRunOutcome(run: RunView): string {
   const lines = [`Run ${run.runId}: ${run.state}`];
   if (run.error) lines.push(run.error);
   if (run.prompt) lines.push(`Waiting on: ${run.prompt.title}`);
+  if (run.outage && run.outage.state !== 'pending')
+    lines.push(
+      run.outage.state === 'open'
+        ? `!!! OUTAGE STILL OPEN since ${run.outage.openedAt ?? '?'}: down so far ${formatTimeDown(run.outage.downMs, run.outage.expectedMinutes)} — ${run.outage.impact}`
+        : `Time down: ${formatTimeDown(run.outage.downMs, run.outage.expectedMinutes)}`,
+    );
   lines.push(`Journal: ${run.journalPath} (final hash ${run.journalHash})`);
   const flag =
     run.prompt?.kind === 'manual' ? ` --done ${run.prompt.stepId ?? ''}` : run.prompt ? ' --yes' : '';

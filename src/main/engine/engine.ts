@@ -127,6 +127,8 @@ export class Engine {
         prepared.secrets.map((secret) => [secret.field, createVerifier(secret.value)]),
       ),
       steps: prepared.view.steps,
+      phases: prepared.view.phases,
+      ...(prepared.view.outage ? { outage: prepared.view.outage } : {}),
       facts: prepared.view.facts,
       warnings: prepared.view.warnings,
       actor,

@@ -1,4 +1,12 @@
-import type { EnvironmentKind, Fact, PlannedStep, Prompt, RunState } from '../../shared/procedure.js';
+import type {
+  EnvironmentKind,
+  Fact,
+  OutageWindow,
+  PlannedStep,
+  PlanPhase,
+  Prompt,
+  RunState,
+} from '../../shared/procedure.js';
 import type { Actor } from './actor.js';
 import type { LockHolder } from './run-lock.js';
 import type { SecretVerifier } from './secret-verifier.js';
@@ -16,12 +24,16 @@ export interface RunCreated {
   /** One salted scrypt verifier per secret field, by field path. */
   secretVerifiers: Record<string, SecretVerifier>;
   steps: PlannedStep[];
+  /** Absent in journals written before phases: one default phase. */
+  phases?: PlanPhase[];
+  outage?: OutageWindow;
   facts: Fact[];
   warnings: string[];
   actor: Actor;
 }
 
-export type GateKey = 'changes' | `outage:${string}` | `manual:${string}`;
+/** `outage-window`: the plan's one outage window, confirmed once before its first step. */
+export type GateKey = 'changes' | 'outage-window' | `outage:${string}` | `manual:${string}`;
 
 export interface JournalEntryData {
   'run-created': RunCreated;
@@ -30,6 +42,14 @@ export interface JournalEntryData {
   /** The journal's last line was cut short by a crash mid-write; it was cut off before this entry. */
   'torn-line-recovered': { line: number; bytes: number; sha256: string };
   'gate-confirmed': { gate: GateKey };
+  /** The first step of a phase starts (once per phase). */
+  'phase-started': { phaseId: string };
+  /** Every step of the phase is done or skipped. */
+  'phase-finished': { phaseId: string };
+  /** The outage window opens: its first step is about to start. */
+  'outage-opened': { expectedMinutes: number };
+  /** The window closes: its last step is over (`forward`), or the rollback that undid it finished. */
+  'outage-closed': { downMs: number; by: 'forward' | 'rollback' };
   'step-started': { stepId: string; attempt: number };
   'step-log': { stepId: string; line: string };
   'step-done': { stepId: string };

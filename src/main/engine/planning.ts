@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { PlannedStep, type PlanView } from '../../shared/procedure.js';
+import { PlannedStep, type OutageWindow, type PlanPhase, type PlanView } from '../../shared/procedure.js';
 import { Redactor } from '../../shared/redact.js';
 import { collectSecrets, secretFieldPatterns, withoutSecrets, type SecretValue } from './input-secrets.js';
+import { DEFAULT_PHASE } from './phases.js';
 import { redactedError } from './redacted-error.js';
-import type { Environment, Plan, ProcedureDefinition } from './types.js';
+import type { Environment, PhaseDefinition, Plan, ProcedureDefinition, StepDefinition } from './types.js';
 import { validateInputs } from './validate-inputs.js';
 
 /** A plan ready to run: the procedure's steps plus everything the runner and journal need. */
@@ -19,6 +20,8 @@ export interface PreparedPlan {
   /** Masks the secret inputs and every secret the procedure registered while planning; the Run uses this same instance. */
   redactor: Redactor;
   plan: Plan;
+  /** Every step of every phase, in run order. */
+  steps: StepDefinition[];
   view: PlanView;
 }
 
@@ -42,12 +45,15 @@ export async function preparePlan(
   }
   const secrets = collectSecrets(inputs, patterns);
   for (const secret of secrets) redactor.add(secret.value);
+  const phases = phasesOf(procedure.id, plan);
+  const steps = phases.flatMap((phase) => phase.steps);
   const ids = new Set<string>();
-  for (const step of plan.steps) {
+  for (const step of steps) {
     if (ids.has(step.id)) throw new Error(`Procedure ${procedure.id} has two steps with the id ${step.id}`);
     ids.add(step.id);
   }
-  assertCompensations(procedure.id, plan);
+  assertCompensations(procedure.id, steps);
+  const phaseOf = new Map(phases.flatMap((phase) => phase.steps.map((step) => [step.id, phase.id])));
   const view: PlanView = redactor.redactValue({
     planId: randomUUID(),
     procedureId: procedure.id,
@@ -56,7 +62,14 @@ export async function preparePlan(
     target: plan.target,
     facts: plan.facts,
     warnings: plan.warnings,
-    steps: plan.steps.map((step) =>
+    phases: phases.map((phase): PlanPhase => ({
+      id: phase.id,
+      title: phase.title,
+      ...(phase.summary === undefined ? {} : { summary: phase.summary }),
+      stepIds: phase.steps.map((step) => step.id),
+    })),
+    ...(plan.outage ? { outage: outageWindow(procedure.id, plan, phases) } : {}),
+    steps: steps.map((step) =>
       PlannedStep.parse({
         id: step.id,
         kind: step.kind,
@@ -67,6 +80,7 @@ export async function preparePlan(
         onFailure: step.onFailure ?? (step.kind === 'check' ? ['retry'] : undefined),
         pointOfNoReturn: step.pointOfNoReturn,
         manualCheck: step.kind === 'manual' ? step.manualCheck : undefined,
+        phase: phaseOf.get(step.id),
       }),
     ),
   });
@@ -79,13 +93,57 @@ export async function preparePlan(
     secrets,
     redactor,
     plan,
+    steps,
     view,
   };
 }
 
+function phasesOf(procedureId: string, plan: Plan): PhaseDefinition[] {
+  if (plan.phases && plan.steps)
+    throw new Error(`Procedure ${procedureId}: a plan gives either steps or phases, not both`);
+  if (!plan.phases) return [{ ...DEFAULT_PHASE, steps: plan.steps ?? [] }];
+  const ids = new Set<string>();
+  for (const phase of plan.phases) {
+    if (ids.has(phase.id)) throw new Error(`Procedure ${procedureId} has two phases with the id ${phase.id}`);
+    ids.add(phase.id);
+  }
+  return plan.phases;
+}
+
+/** The declared window as the steps it spans; refuses a window that names no step or phase of the plan. */
+function outageWindow(procedureId: string, plan: Plan, phases: PhaseDefinition[]): OutageWindow {
+  const declared = plan.outage;
+  if (!declared) throw new Error('no outage window declared');
+  const ids = phases.flatMap((phase) => phase.steps.map((step) => step.id));
+  let first: number;
+  let last: number;
+  if ('phase' in declared) {
+    const phase = phases.find((candidate) => candidate.id === declared.phase);
+    if (!phase || phase.steps.length === 0)
+      throw new Error(`Procedure ${procedureId}: the outage window's phase "${declared.phase}" has no steps`);
+    first = ids.indexOf(phase.steps[0]?.id ?? '');
+    last = first + phase.steps.length - 1;
+  } else {
+    first = ids.indexOf(declared.firstStep);
+    last = ids.indexOf(declared.lastStep);
+    if (first < 0 || last < first)
+      throw new Error(
+        `Procedure ${procedureId}: the outage window runs from "${declared.firstStep}" to "${declared.lastStep}", which are not steps of the plan in that order`,
+      );
+  }
+  if (!(declared.expectedMinutes > 0))
+    throw new Error(`Procedure ${procedureId}: the outage window needs its expected minutes`);
+  return {
+    stepIds: ids.slice(first, last + 1),
+    expectedMinutes: declared.expectedMinutes,
+    impact: declared.impact,
+    ...('phase' in declared ? { phase: declared.phase } : {}),
+  };
+}
+
 /** A compensation names a later step of the same plan, or relies on its step's own undo. */
-function assertCompensations(procedureId: string, plan: Plan): void {
-  plan.steps.forEach((step, index) => {
+function assertCompensations(procedureId: string, steps: StepDefinition[]): void {
+  steps.forEach((step, index) => {
     if (!step.compensation) return;
     const { restoredBy } = step.compensation;
     if (restoredBy === undefined) {
@@ -95,7 +153,7 @@ function assertCompensations(procedureId: string, plan: Plan): void {
         );
       return;
     }
-    if (!plan.steps.slice(index + 1).some((later) => later.id === restoredBy)) {
+    if (!steps.slice(index + 1).some((later) => later.id === restoredBy)) {
       throw new Error(
         `Procedure ${procedureId}: step ${step.id} is restored by "${restoredBy}", which is not a later step of the plan`,
       );

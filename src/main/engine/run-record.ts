@@ -2,6 +2,7 @@ import type { RunState, RunSummary, RunView, StepProgress } from '../../shared/p
 import type { Actor } from './actor.js';
 import { attentionOf, pendingLines } from './attention.js';
 import type { JournalEntry } from './journal.js';
+import { outageProgress, planPhases, runPhases, type OutageTimes } from './phases.js';
 import type { GateKey, JournalEntryData, RunCreated } from './journal-entries.js';
 
 /** A run as its journal tells it: what resume, `runs`, `run.get` and the report read. */
@@ -14,6 +15,10 @@ export interface RunRecord {
   steps: StepProgress[];
   gates: Set<GateKey>;
   rollingBack: boolean;
+  /** Phases whose `phase-started` is journaled. */
+  phasesStarted: Set<string>;
+  /** When the outage window opened and closed (journal times). */
+  outage: OutageTimes;
   /** The state the journal ends in; `interrupted` when it stops mid-run with no stop entry. */
   state: RunState;
   error?: string;
@@ -41,9 +46,12 @@ export function foldJournal(entries: JournalEntry[]): RunRecord {
       title: step.title,
       state: 'pending',
       logs: [],
+      ...(step.phase === undefined ? {} : { phase: step.phase }),
     })),
     gates: new Set(),
     rollingBack: false,
+    outage: {},
+    phasesStarted: new Set(),
     state: 'interrupted',
     finalHash: entries.at(-1)?.hash ?? first.hash,
     entries,
@@ -67,6 +75,15 @@ export function foldJournal(entries: JournalEntry[]): RunRecord {
         break;
       case 'gate-confirmed':
         record.gates.add((data as JournalEntryData['gate-confirmed']).gate);
+        break;
+      case 'phase-started':
+        record.phasesStarted.add((data as JournalEntryData['phase-started']).phaseId);
+        break;
+      case 'outage-opened':
+        record.outage.openedAt ??= entry.at;
+        break;
+      case 'outage-closed':
+        record.outage.closedAt ??= entry.at;
         break;
       case 'step-started':
         if (target) Object.assign(target, { state: 'running', message: undefined });
@@ -140,6 +157,19 @@ export function recordView(record: RunRecord, journalPath: string): RunView {
     journalPath,
     journalHash: record.finalHash,
     ...recordAttention(record),
+    ...recordPhases(record),
+  };
+}
+
+/** The run view's phases (with their states) and outage window (with the time down), as the journal tells them. */
+export function recordPhases(
+  record: RunRecord,
+  now = new Date(),
+): { phases: NonNullable<RunView['phases']>; outage?: RunView['outage'] } {
+  const { created } = record;
+  return {
+    phases: runPhases(planPhases(created.phases, created.steps), record.steps),
+    ...(created.outage ? { outage: outageProgress(created.outage, record.outage, now) } : {}),
   };
 }
 

@@ -4,6 +4,7 @@ import type { Actor } from './actor.js';
 import { attentionOf, pendingLines, resumeWay, rollbackWay } from './attention.js';
 import type { Journal } from './journal.js';
 import type { EntryType, GateKey, JournalEntryData } from './journal-entries.js';
+import { outageProgress, planPhases, runPhases, type OutageTimes } from './phases.js';
 import type { PreparedPlan } from './planning.js';
 import { redactedError } from './redacted-error.js';
 import type { RunRecord } from './run-record.js';
@@ -59,6 +60,8 @@ export class Run {
   private lock?: RunLock;
   /** Journal entries so far (read and appended): `RunView.revision`, monotonic across resumes. */
   private revision: number;
+  private readonly outage: OutageTimes;
+  private readonly phasesStarted: Set<string>;
 
   constructor(private readonly options: RunOptions) {
     const { record, prepared } = options;
@@ -70,7 +73,10 @@ export class Run {
           title: step.title,
           state: 'pending',
           logs: [],
+          ...(step.phase === undefined ? {} : { phase: step.phase }),
         }));
+    this.outage = { ...record?.outage };
+    this.phasesStarted = new Set(record?.phasesStarted ?? []);
     this.gates = new Set(record?.gates ?? []);
     this.rollingBack = record?.rollingBack ?? false;
     this.startedAt = record?.startedAt ?? new Date().toISOString();
@@ -104,6 +110,8 @@ export class Run {
         stopped: this.finishedAt !== undefined,
         rollingBack: this.rollingBack,
       }),
+      phases: runPhases(planPhases(prepared.view.phases, prepared.view.steps), this.steps),
+      ...(prepared.view.outage ? { outage: outageProgress(prepared.view.outage, this.outage) } : {}),
     };
   }
 
@@ -147,7 +155,7 @@ export class Run {
   }
 
   private async forward(): Promise<Outcome | 'finished'> {
-    const { steps } = this.options.prepared.plan;
+    const { steps } = this.options.prepared;
     this.setState('preflight');
     for (const step of steps.filter((candidate) => candidate.kind === 'check')) {
       if (this.progress(step.id).state === 'done') continue;
@@ -182,7 +190,25 @@ export class Run {
 
   private async passGates(step: StepDefinition): Promise<'go' | 'cancel' | 'rollback'> {
     const description = this.describe(step);
-    if (description.outage && !this.gates.has(`outage:${step.id}`)) {
+    const window = this.options.prepared.view.outage;
+    const inWindow = window?.stepIds.includes(step.id) ?? false;
+    this.startPhaseOf(step.id);
+    if (window && inWindow && !this.gates.has('outage-window')) {
+      const decision = await this.decide({
+        kind: 'confirm-outage',
+        stepId: step.id,
+        title: `Outage window: about ${window.expectedMinutes} minute${window.expectedMinutes === 1 ? '' : 's'}`,
+        message: `${window.impact}. The outage starts with "${step.title}" and lasts until "${this.title(window.stepIds.at(-1))}" is done (${window.stepIds.length} step${window.stepIds.length === 1 ? '' : 's'}, about ${window.expectedMinutes} min).${this.servicesGoingDown(window.stepIds)} This is asked once for the whole window.`,
+        instructions: window.stepIds.map((id) => this.title(id)),
+        options: ['confirm', 'cancel'],
+      });
+      if (decision !== 'confirm') return decision === 'rollback' ? 'rollback' : 'cancel';
+      this.confirmGate('outage-window');
+    }
+    if (window && inWindow && !this.outage.openedAt) {
+      this.outage.openedAt = this.append('outage-opened', { expectedMinutes: window.expectedMinutes });
+    }
+    if (!inWindow && description.outage && !this.gates.has(`outage:${step.id}`)) {
       const services = description.services?.stop.length
         ? ` Services going down: ${description.services.stop.join(', ')}.`
         : '';
@@ -232,6 +258,7 @@ export class Run {
         const reason = 'fixed by hand; the admin chose to continue';
         this.append('step-skipped', { stepId: step.id, reason });
         this.updateStep(step.id, { state: 'skipped', message: reason });
+        this.afterStepOver(step.id);
         this.emit('step-finished', step.id);
         return 'skipped';
       }
@@ -241,6 +268,7 @@ export class Run {
 
   /** One attempt at a step: intent, run, its own check, outcome. Returns the (redacted) failure, if any. */
   private async attempt(step: StepDefinition, attempt: number): Promise<StepFailure | undefined> {
+    this.startPhaseOf(step.id);
     this.append('step-started', { stepId: step.id, attempt });
     this.updateStep(step.id, { state: 'running', message: undefined });
     this.emit('step-started', step.id);
@@ -263,6 +291,7 @@ export class Run {
     if (step.kind === 'manual' && !step.manualCheck) ctx.log('Confirmed by the admin (not checked).');
     this.append('step-done', { stepId: step.id });
     this.updateStep(step.id, { state: 'done', message: undefined });
+    this.afterStepOver(step.id);
     this.emit('step-finished', step.id);
     await pauseForTest(step.id, 'after');
     return undefined;
@@ -275,7 +304,7 @@ export class Run {
       this.append('rollback-started', {});
     }
     this.setState('running');
-    const steps = [...this.options.prepared.plan.steps].reverse();
+    const steps = [...this.options.prepared.steps].reverse();
     for (const step of steps) {
       const progress = this.progress(step.id);
       if (step.kind === 'check' || !step.undo || !['done', 'failed', 'running'].includes(progress.state))
@@ -314,6 +343,7 @@ export class Run {
         }
       }
     }
+    this.closeOutage('rollback');
     this.finish('rolled-back');
   }
 
@@ -444,6 +474,43 @@ export class Run {
     return decision;
   }
 
+  private startPhaseOf(stepId: string): void {
+    const phase = this.phaseOf(stepId);
+    if (!phase || this.phasesStarted.has(phase.id)) return;
+    this.phasesStarted.add(phase.id);
+    this.append('phase-started', { phaseId: phase.id });
+  }
+
+  /** A step is over (done or skipped): its phase may be finished, and the outage window closes after its last step. */
+  private afterStepOver(stepId: string): void {
+    if (this.options.prepared.view.outage?.stepIds.at(-1) === stepId) this.closeOutage('forward');
+    const phase = this.phaseOf(stepId);
+    if (phase && phase.stepIds.every((id) => ['done', 'skipped'].includes(this.progress(id).state)))
+      this.append('phase-finished', { phaseId: phase.id });
+  }
+
+  private closeOutage(by: 'forward' | 'rollback'): void {
+    if (!this.outage.openedAt || this.outage.closedAt) return;
+    const now = new Date();
+    const downMs = Math.max(0, now.getTime() - Date.parse(this.outage.openedAt));
+    this.outage.closedAt = this.append('outage-closed', { downMs, by }, now);
+  }
+
+  private phaseOf(stepId: string) {
+    return this.options.prepared.view.phases?.find((phase) => phase.stepIds.includes(stepId));
+  }
+
+  private title(stepId: string | undefined): string {
+    return this.steps.find((step) => step.id === stepId)?.title ?? String(stepId);
+  }
+
+  private servicesGoingDown(stepIds: readonly string[]): string {
+    const services = this.options.prepared.view.steps
+      .filter((step) => stepIds.includes(step.id))
+      .flatMap((step) => step.description.services?.stop ?? []);
+    return services.length > 0 ? ` Services going down: ${[...new Set(services)].join(', ')}.` : '';
+  }
+
   private confirmGate(gate: GateKey): void {
     this.gates.add(gate);
     this.append('gate-confirmed', { gate });
@@ -504,12 +571,15 @@ export class Run {
     if (changed || event !== 'state') this.emit(event);
   }
 
-  private append<T extends EntryType>(type: T, data: JournalEntryData[T]): void {
+  /** Journals an entry (redacted); returns its time. */
+  private append<T extends EntryType>(type: T, data: JournalEntryData[T], now?: Date): string {
     const entry = this.options.journal.append(
       type,
       this.options.prepared.redactor.redactValue(JSON.parse(JSON.stringify(data)) as object),
+      now,
     );
     this.revision = entry.seq;
+    return entry.at;
   }
 
   private emit(type: RunEvent['type'], stepId?: string, line?: string): void {

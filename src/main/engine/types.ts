@@ -91,8 +91,31 @@ export interface Plan {
   target: string;
   facts: Fact[];
   warnings: string[];
+  /** A plan without phases: its steps form one default phase. Give either `steps` or `phases`. */
+  steps?: StepDefinition[];
+  /** The plan as ordered phases; the run goes through them in order. */
+  phases?: PhaseDefinition[];
+  outage?: OutageWindowDefinition;
+}
+
+/** A named part of a plan (e.g. "Preflight", "Outage", "Verify"). Phase ids are stable like step ids. */
+export interface PhaseDefinition {
+  id: string;
+  title: string;
+  summary?: string;
   steps: StepDefinition[];
 }
+
+/**
+ * The one stretch of the plan that takes the system out of service: either a phase or a first and
+ * last step. Confirmed once, before its first step (no per-step outage prompts inside it); the run
+ * journals when it opens and closes and reports the time down.
+ */
+export type OutageWindowDefinition = {
+  expectedMinutes: number;
+  /** What users lose while it is open, e.g. "Nobody can sign in to the app". */
+  impact: string;
+} & ({ phase: string } | { firstStep: string; lastStep: string });
 
 export interface PlanContext<I> {
   inputs: I;

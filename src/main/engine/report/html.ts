@@ -1,3 +1,4 @@
+import { formatTimeDown } from '../../../shared/duration.js';
 import type { WayOut } from '../../../shared/procedure.js';
 import type { ReportData } from './report-data.js';
 
@@ -15,7 +16,12 @@ export function renderHtml(report: ReportData): string {
         .map((event) => `<li><time>${esc(event.at)}</time> ${esc(event.what)}</li>`)
         .join('');
       const logs = step.logs.length > 0 ? pre(step.logs.join('\n')) : '';
-      return `<section class="step ${esc(step.state)}"><h3>${index + 1}. ${esc(step.title)} <small>${esc(step.kind)} · ${esc(step.state)}</small></h3>
+      const phase = report.phases.find((candidate) => candidate.stepIds[0] === step.id);
+      const phaseHeading =
+        phase && report.phases.length > 1
+          ? `<h3 class="phase">Phase ${report.phases.indexOf(phase) + 1}: ${esc(phase.title)} <small>${esc(phase.state)}</small></h3>${phase.summary ? `<p>${esc(phase.summary)}</p>` : ''}\n`
+          : '';
+      return `${phaseHeading}<section class="step ${esc(step.state)}"><h4>${index + 1}. ${esc(step.title)} <small>${esc(step.kind)} · ${esc(step.state)}</small></h4>
 <p>${esc(step.summary)}</p>${step.message ? `<p class="message">${esc(step.message)}</p>` : ''}${blocks}<ul>${events}</ul>${logs}</section>`;
     })
     .join('\n');
@@ -52,11 +58,22 @@ table{border-collapse:collapse}td{border:1px solid #ccd;padding:.2rem .5rem}
 <li>Started ${esc(report.startedAt)}${report.finishedAt ? `, stopped/finished ${esc(report.finishedAt)}` : ''}</li>${people}</ul>
 ${facts ? `<h2>Facts</h2><table>${facts}</table>` : ''}${warnings ? `<h2>Warnings</h2><ul>${warnings}</ul>` : ''}
 <h2>Confirmations</h2><ul>${confirmations}</ul>
-<h2>Steps</h2>
+${outageHtml(report)}<h2>Steps</h2>
 ${steps}
 <h2>Journal</h2><ul><li>Path: <code>${esc(report.journal.path)}</code></li><li>Entries: ${report.journal.entries}</li>
 <li>Final hash (SHA-256): <code>${esc(report.journal.finalHash)}</code></li><li>Report generated ${esc(report.generatedAt)}</li></ul>
 </body></html>
+`;
+}
+
+function outageHtml(report: Parameters<typeof renderHtml>[0]): string {
+  const outage = report.outage;
+  if (!outage) return '';
+  const down =
+    outage.state === 'pending'
+      ? `none (expected about ${outage.expectedMinutes} min)`
+      : `${formatTimeDown(outage.downMs, outage.expectedMinutes)}${outage.state === 'open' ? ' so far — still open' : ''}`;
+  return `<h2>Outage window</h2><ul><li>Impact: ${esc(outage.impact)}</li><li>Spans ${outage.stepIds.length} steps: ${outage.stepIds.map((id) => `<code>${esc(id)}</code>`).join(', ')}</li><li>State: ${esc(outage.state)}</li>${outage.openedAt ? `<li>Opened ${esc(outage.openedAt)}</li>` : ''}${outage.closedAt ? `<li>Closed ${esc(outage.closedAt)}</li>` : ''}<li class="outcome">Time down: ${esc(down)}</li></ul>
 `;
 }
 

@@ -1,3 +1,4 @@
+import { formatTimeDown } from '../../../shared/duration.js';
 import type { ReportData } from './report-data.js';
 
 /** The run report as Markdown (for a ticket or a wiki page). */
@@ -31,10 +32,18 @@ export function renderMarkdown(report: ReportData): string {
       : ['- none']),
     '',
   );
+  if (report.outage) lines.push(...outageLines(report.outage));
   lines.push('## Steps', '');
   report.steps.forEach((step, index) => {
+    const phase = report.phases.find((candidate) => candidate.stepIds[0] === step.id);
+    if (phase && report.phases.length > 1)
+      lines.push(
+        `### Phase ${report.phases.indexOf(phase) + 1}: ${escapeMd(phase.title)} — ${phase.state}`,
+        '',
+        ...(phase.summary ? [escapeMd(phase.summary), ''] : []),
+      );
     lines.push(
-      `### ${index + 1}. ${escapeMd(step.title)} (${step.kind}) — ${step.state}`,
+      `#### ${index + 1}. ${escapeMd(step.title)} (${step.kind}) — ${step.state}`,
       '',
       escapeMd(step.summary),
       '',
@@ -60,6 +69,25 @@ export function renderMarkdown(report: ReportData): string {
     '',
   );
   return lines.join('\n');
+}
+
+function outageLines(outage: NonNullable<ReportData['outage']>): string[] {
+  const lines = [
+    '## Outage window',
+    '',
+    `- **Impact:** ${escapeMd(outage.impact)}`,
+    `- **Spans:** ${outage.stepIds.length} step${outage.stepIds.length === 1 ? '' : 's'} (${outage.stepIds.map((id) => `\`${id}\``).join(', ')})`,
+    `- **State:** ${outage.state}`,
+  ];
+  if (outage.openedAt) lines.push(`- **Opened:** ${outage.openedAt}`);
+  if (outage.closedAt) lines.push(`- **Closed:** ${outage.closedAt}`);
+  lines.push(
+    outage.state === 'pending'
+      ? `- **Time down:** none (expected about ${outage.expectedMinutes} min)`
+      : `- **Time down${outage.state === 'open' ? ' so far (still open)' : ''}:** ${formatTimeDown(outage.downMs, outage.expectedMinutes)}`,
+    '',
+  );
+  return lines;
 }
 
 function waysOut(report: ReportData): string[] {

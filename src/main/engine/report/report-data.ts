@@ -1,8 +1,16 @@
-import type { Attention, Fact, PlannedStep, RunState, StepState } from '../../../shared/procedure.js';
+import type {
+  Attention,
+  Fact,
+  OutageProgress,
+  PlannedStep,
+  RunState,
+  RunView,
+  StepState,
+} from '../../../shared/procedure.js';
 import type { Redactor } from '../../../shared/redact.js';
 import type { Actor } from '../actor.js';
 import { pendingLines } from '../attention.js';
-import { recordAttention, type RunRecord } from '../run-record.js';
+import { recordAttention, recordPhases, type RunRecord } from '../run-record.js';
 
 /** Everything a report says, taken from the verified journal; each renderer only formats it. */
 export interface ReportData {
@@ -24,7 +32,12 @@ export interface ReportData {
   facts: Fact[];
   warnings: string[];
   confirmations: Array<{ what: string; at: string }>;
+  /** The plan's phases in order with their states; every step names its phase. */
+  phases: NonNullable<RunView['phases']>;
+  /** The outage window, when the plan declared one: when it opened and closed, and the time down. */
+  outage?: OutageProgress;
   steps: Array<{
+    phase?: string;
     id: string;
     kind: string;
     title: string;
@@ -84,12 +97,14 @@ export function buildReportData(
         what:
           entry.type === 'lock-taken-over'
             ? 'took over a stale run lock'
-            : gateWords(String(entry.data.gate), created.steps),
+            : gateWords(String(entry.data.gate), created),
         at: entry.at,
       })),
+    ...recordPhases(record, now),
     steps: record.steps.map((progress) => {
       const planned = created.steps.find((step) => step.id === progress.id) as PlannedStep;
       return {
+        ...(planned.phase === undefined ? {} : { phase: planned.phase }),
         id: progress.id,
         kind: progress.kind,
         title: progress.title,
@@ -119,8 +134,11 @@ function attentionFields(
   return { needsAttention, attention, attentionLines: attention ? pendingLines(attention.pending) : [] };
 }
 
-function gateWords(gate: string, steps: PlannedStep[]): string {
+function gateWords(gate: string, created: RunRecord['created']): string {
+  const { steps, outage } = created;
   if (gate === 'changes') return 'confirmed the changes after all checks passed';
+  if (gate === 'outage-window')
+    return `confirmed the outage window (${outage?.stepIds.length ?? 0} steps, about ${outage?.expectedMinutes ?? '?'} min): ${outage?.impact ?? ''}`;
   const [kind, stepId] = gate.split(':');
   const title = steps.find((step) => step.id === stepId)?.title ?? stepId;
   if (kind === 'outage') return `confirmed the outage of "${title}"`;

@@ -8,6 +8,7 @@ import {
   ProcedureRefusal,
   StepFailure,
   type Environment,
+  type Plan,
   type ProcedureDefinition,
   type StepContext,
   type StepDefinition,
@@ -101,10 +102,43 @@ export const practiceDrill: ProcedureDefinition<typeof inputs> = {
       warnings: given.rehearseFailureAt
         ? [`Rehearsal: "${given.rehearseFailureAt}" will fail on its first attempt.`]
         : [],
-      steps: drillSteps(given, env, configPath, configText),
+      ...drillPhases(drillSteps(given, env, configPath, configText)),
     };
   },
 };
+
+/** Preflight, the outage (service down from its stop to its start), then the follow-up: the phases a real recovery has. */
+function drillPhases(steps: StepDefinition[]): Pick<Plan, 'phases' | 'outage'> {
+  const pick = (...ids: Array<(typeof STEP_IDS)[number]>) =>
+    ids.map((id) => steps.find((step) => step.id === id) as StepDefinition);
+  return {
+    phases: [
+      {
+        id: 'preflight',
+        title: 'Preflight',
+        summary: 'Checks only; nothing changes.',
+        steps: pick('check-account', 'check-service'),
+      },
+      {
+        id: 'outage',
+        title: 'Outage',
+        summary: `${PRACTICE_SERVICE} is down while the password and its store change.`,
+        steps: pick('stop-app', 'set-password', 'switch-password-store', 'start-app'),
+      },
+      {
+        id: 'follow-up',
+        title: 'Follow-up',
+        summary: 'Record the password and prove it logs in.',
+        steps: pick('record-password', 'verify-login'),
+      },
+    ],
+    outage: {
+      phase: 'outage',
+      expectedMinutes: 1,
+      impact: `Nobody can sign in to the practice app while ${PRACTICE_SERVICE} is stopped`,
+    },
+  };
+}
 
 function drillSteps(
   given: DrillInputs,
