@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { createHash, createPublicKey } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,6 +9,11 @@ import {
   FarmBundleError,
   importFarmBundle,
 } from '../../src/main/systems/outsystems/farm-bundle.js';
+import {
+  loadOrCreateSigningKey,
+  signBytes,
+  type SigningKey,
+} from '../../src/main/platform/secrets/signing-key.js';
 import { FIXTURES_DIR } from '../support/scripted-exec.js';
 
 const HSCONF_DIR = path.join(FIXTURES_DIR, 'outsystems/hsconf');
@@ -15,6 +21,8 @@ const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'farm-bundle-test-'));
 afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
 const fixture = (name: string) => fs.readFileSync(path.join(HSCONF_DIR, name));
 const modeOf = (file: string) => fs.statSync(file).mode & 0o777;
+const controllerKey = await loadOrCreateSigningKey(path.join(scratch, 'controller-keys', 'farm-signing.key'));
+const otherControllerKey = await loadOrCreateSigningKey(path.join(scratch, 'other-keys', 'farm-signing.key'));
 
 function server(hsconf: string, key: string | null): string {
   const dir = fs.mkdtempSync(path.join(scratch, 'server-'));
@@ -23,12 +31,16 @@ function server(hsconf: string, key: string | null): string {
   return dir;
 }
 
-async function bundleFromController(includePrivateKey: boolean): Promise<string> {
+async function bundleFromController(
+  includePrivateKey: boolean,
+  signingKey: SigningKey = controllerKey,
+): Promise<string> {
   const bundleDir = path.join(fs.mkdtempSync(path.join(scratch, 'usb-')), 'bundle');
   await exportFarmBundle({
     installDir: server('sqlserver-bom-crlf.hsconf', 'private.key'),
     bundleDir,
     includePrivateKey,
+    signingKey,
     controllerHost: 'OSCTL01.corp.example',
     platformVersion: '11.18.1.37828',
     now: new Date('2024-05-14T09:00:00Z'),
@@ -49,7 +61,7 @@ describe('farm bundle', () => {
     const manifest = JSON.parse(fs.readFileSync(path.join(bundleDir, 'manifest.json'), 'utf8'));
     const sha = (name: string) => createHash('sha256').update(fixture(name)).digest('hex');
     expect(manifest).toEqual({
-      format: 'breakglass.outsystems.farm-bundle/1',
+      format: 'breakglass.outsystems.farm-bundle/2',
       controllerHost: 'OSCTL01.corp.example',
       createdAt: '2024-05-14T09:00:00.000Z',
       platformVersion: '11.18.1.37828',
@@ -68,7 +80,13 @@ describe('farm bundle', () => {
           secret: true,
         },
       ],
+      signer: {
+        publicKey: controllerKey.publicKey.toString('base64'),
+        fingerprint: controllerKey.fingerprint,
+      },
     });
+    expect(controllerKey.fingerprint).toMatch(/^SHA256:[A-Za-z0-9+/]{43}$/);
+    expect(modeOf(path.join(scratch, 'controller-keys', 'farm-signing.key'))).toBe(0o600);
     expect(modeOf(path.join(bundleDir, 'private.key'))).toBe(0o600);
     expect(modeOf(path.join(bundleDir, 'server.hsconf'))).toBe(0o600);
   });
@@ -79,7 +97,7 @@ describe('farm bundle', () => {
     const imported = await importFarmBundle({
       bundleDir,
       installDir: frontEnd,
-      expectedController: 'osctl01',
+      expectedSigner: controllerKey.fingerprint,
     });
     expect(
       fs.readFileSync(path.join(frontEnd, 'server.hsconf')).equals(fixture('sqlserver-bom-crlf.hsconf')),
@@ -98,69 +116,146 @@ describe('farm bundle', () => {
     const imported = await importFarmBundle({
       bundleDir,
       installDir: frontEnd,
-      expectedController: 'OSCTL01.corp.example',
+      expectedSigner: controllerKey.fingerprint,
     });
     expect(imported.written.map((file) => path.basename(file))).toEqual(['server.hsconf']);
   });
 
-  const refusals: Array<[string, (bundleDir: string) => void, string, RegExp]> = [
+  const edit = (dir: string, change: (manifest: Record<string, unknown>) => void) => {
+    const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
+    change(manifest);
+    fs.writeFileSync(path.join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  };
+  /** What someone who can write the folder can do: change a file, fix the manifest, sign it with their own key. */
+  const reSignWith = (dir: string, key: SigningKey) => {
+    fs.appendFileSync(path.join(dir, 'server.hsconf'), ' ');
+    const bytes = fs.readFileSync(path.join(dir, 'server.hsconf'));
+    edit(dir, (manifest) => {
+      const files = manifest.files as Array<{ name: string; sha256: string; bytes: number }>;
+      const hsconf = files.find((file) => file.name === 'server.hsconf');
+      if (hsconf)
+        Object.assign(hsconf, {
+          sha256: createHash('sha256').update(bytes).digest('hex'),
+          bytes: bytes.length,
+        });
+      manifest.signer = { publicKey: key.publicKey.toString('base64'), fingerprint: key.fingerprint };
+    });
+    const signed = signBytes(key, fs.readFileSync(path.join(dir, 'manifest.json')));
+    fs.writeFileSync(path.join(dir, 'manifest.sig'), signed.toString('base64'));
+  };
+  const refusals: Array<[string, (bundleDir: string) => void, RegExp]> = [
     [
       'a tampered server.hsconf',
       (dir) => fs.appendFileSync(path.join(dir, 'server.hsconf'), ' '),
-      'osctl01',
+      /server.hsconf in the bundle does not match manifest.json/,
+    ],
+    [
+      'a truncated server.hsconf',
+      (dir) => fs.truncateSync(path.join(dir, 'server.hsconf'), 40),
       /server.hsconf in the bundle does not match manifest.json/,
     ],
     [
       'a missing listed file',
       (dir) => fs.rmSync(path.join(dir, 'private.key')),
-      'osctl01',
       /incomplete: private.key is listed .* but missing/,
     ],
     [
-      'a bundle from another controller',
-      () => undefined,
-      'osctl02',
-      /exported on "OSCTL01.corp.example", not on the expected controller "osctl02"/,
+      'an edited manifest (not re-signed)',
+      (dir) => edit(dir, (manifest) => (manifest.controllerHost = 'OSCTL01.corp.example.')),
+      /manifest.json does not match its signature/,
+    ],
+    [
+      'a bundle re-signed with another key after an edit',
+      (dir) => reSignWith(dir, otherControllerKey),
+      /signed by SHA256:.* \(exported on "OSCTL01.corp.example"\), not by the expected controller SHA256:/,
+    ],
+    [
+      'a missing signature',
+      (dir) => fs.rmSync(path.join(dir, 'manifest.sig')),
+      /no manifest.sig: it was copied incompletely/,
     ],
     [
       'a damaged manifest',
       (dir) => fs.writeFileSync(path.join(dir, 'manifest.json'), '{"format":'),
-      'osctl01',
       /not valid JSON/,
     ],
     [
       'a manifest of something else',
       (dir) => fs.writeFileSync(path.join(dir, 'manifest.json'), '{"format":"other"}'),
-      'osctl01',
       /not a farm bundle manifest \(format:/,
     ],
   ];
-  it.each(refusals)(
-    'refuses %s and changes nothing on the front-end',
-    async (_label, damage, expectedController, message) => {
-      const bundleDir = await bundleFromController(true);
-      damage(bundleDir);
-      const frontEnd = server('oracle.hsconf', 'other-private.key');
-      const before = snapshot(frontEnd);
-      const attempt = importFarmBundle({ bundleDir, installDir: frontEnd, expectedController });
-      await expect(attempt).rejects.toBeInstanceOf(FarmBundleError);
-      await expect(importFarmBundle({ bundleDir, installDir: frontEnd, expectedController })).rejects.toThrow(
-        message,
-      );
-      expect(snapshot(frontEnd)).toEqual(before);
-    },
-  );
+  it.each(refusals)('refuses %s and changes nothing on the front-end', async (_label, damage, message) => {
+    const bundleDir = await bundleFromController(true);
+    damage(bundleDir);
+    const frontEnd = server('oracle.hsconf', 'other-private.key');
+    const before = snapshot(frontEnd);
+    const expectedSigner = controllerKey.fingerprint;
+    const attempt = importFarmBundle({ bundleDir, installDir: frontEnd, expectedSigner });
+    await expect(attempt).rejects.toBeInstanceOf(FarmBundleError);
+    await expect(importFarmBundle({ bundleDir, installDir: frontEnd, expectedSigner })).rejects.toThrow(
+      message,
+    );
+    expect(snapshot(frontEnd)).toEqual(before);
+  });
 
   it('refuses a bundle without private.key for a front-end whose key cannot decrypt it', async () => {
     const bundleDir = await bundleFromController(false);
     const frontEnd = server('oracle.hsconf', 'other-private.key');
     const before = snapshot(frontEnd);
     await expect(
-      importFarmBundle({ bundleDir, installDir: frontEnd, expectedController: 'osctl01' }),
+      importFarmBundle({ bundleDir, installDir: frontEnd, expectedSigner: controllerKey.fingerprint }),
     ).rejects.toThrow(
       /does not decrypt with this server's private.key: this front-end needs the controller's private.key/,
     );
     expect(snapshot(frontEnd)).toEqual(before);
+  });
+
+  it('a bundle from another controller (its own key) is refused by fingerprint', async () => {
+    const bundleDir = await bundleFromController(true, otherControllerKey);
+    const frontEnd = server('oracle.hsconf', 'other-private.key');
+    const before = snapshot(frontEnd);
+    await expect(
+      importFarmBundle({ bundleDir, installDir: frontEnd, expectedSigner: controllerKey.fingerprint }),
+    ).rejects.toThrow(`signed by ${otherControllerKey.fingerprint}`);
+    expect(snapshot(frontEnd)).toEqual(before);
+  });
+
+  it('the signature verifies with OpenSSL, an independent Ed25519 implementation', async () => {
+    const bundleDir = await bundleFromController(false);
+    const pem = createPublicKey({ key: controllerKey.publicKey, format: 'der', type: 'spki' }).export({
+      type: 'spki',
+      format: 'pem',
+    });
+    fs.writeFileSync(path.join(scratch, 'signer.pem'), pem);
+    const signature = Buffer.from(
+      fs.readFileSync(path.join(bundleDir, 'manifest.sig'), 'utf8').trim(),
+      'base64',
+    );
+    fs.writeFileSync(path.join(scratch, 'manifest.sig.bin'), signature);
+    const verify = (file: string) =>
+      execFileSync(
+        'openssl',
+        [
+          'pkeyutl',
+          '-verify',
+          '-pubin',
+          '-inkey',
+          path.join(scratch, 'signer.pem'),
+          '-rawin',
+          '-in',
+          file,
+          '-sigfile',
+          path.join(scratch, 'manifest.sig.bin'),
+        ],
+        { encoding: 'utf8' },
+      );
+    expect(verify(path.join(bundleDir, 'manifest.json'))).toMatch(/Signature Verified Successfully/);
+    fs.writeFileSync(
+      path.join(scratch, 'edited.json'),
+      fs.readFileSync(path.join(bundleDir, 'manifest.json'), 'utf8').replace('OSCTL01', 'OSCTL02'),
+    );
+    expect(() => verify(path.join(scratch, 'edited.json'))).toThrow();
   });
 
   it('exports only into a new or empty folder', async () => {
@@ -171,6 +266,7 @@ describe('farm bundle', () => {
         installDir: server('sqlserver.hsconf', 'private.key'),
         bundleDir,
         includePrivateKey: false,
+        signingKey: controllerKey,
       }),
     ).rejects.toThrow(/is not empty\. Choose a new, empty folder/);
   });

@@ -1,8 +1,10 @@
 /**
  * The farm bundle: the controller's server.hsconf (and, when asked, its private.key) in a folder
  * with a manifest, carried to each front-end and imported there with checks that it is whole,
- * unchanged and from the expected controller. The manifest's hashes catch corruption and edits of
- * the files; they are not a signature (whoever can write the folder can rewrite the manifest).
+ * unchanged and from the expected controller. The manifest lists each file's SHA-256 and carries
+ * the controller's Ed25519 public key; `manifest.sig` signs the manifest's exact bytes. Whoever can
+ * write the folder can re-sign it with a key of their own, so the import also requires the
+ * signer's fingerprint, which the controller's run shows and the admin carries separately.
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
@@ -14,9 +16,16 @@ import { writeFileAtomic } from '../../platform/files/atomic-write.js';
 import { HsConf } from './hsconf.js';
 import { readHsconfSecret } from './hsconf-secrets.js';
 import { parsePrivateKey } from './private-key.js';
+import {
+  signatureValid,
+  signBytes,
+  signerFingerprint,
+  type SigningKey,
+} from '../../platform/secrets/signing-key.js';
 
-export const FARM_BUNDLE_FORMAT = 'breakglass.outsystems.farm-bundle/1';
+export const FARM_BUNDLE_FORMAT = 'breakglass.outsystems.farm-bundle/2';
 export const MANIFEST_NAME = 'manifest.json';
+export const SIGNATURE_NAME = 'manifest.sig';
 const HSCONF = 'server.hsconf';
 const PRIVATE_KEY = 'private.key';
 
@@ -34,6 +43,7 @@ export const FarmBundleManifest = z.object({
   platformVersion: z.string().optional(),
   warning: z.string().optional(),
   files: z.array(ManifestFile).min(1),
+  signer: z.object({ publicKey: z.base64(), fingerprint: z.string() }),
 });
 export type FarmBundleManifest = z.infer<typeof FarmBundleManifest>;
 
@@ -49,6 +59,8 @@ export interface ExportFarmBundleOptions {
   /** A new or empty folder (e.g. on a USB stick or a share). */
   bundleDir: string;
   includePrivateKey: boolean;
+  /** The controller's signing key (loadOrCreateSigningKey). */
+  signingKey: SigningKey;
   controllerHost?: string;
   platformVersion?: string;
   now?: Date;
@@ -80,10 +92,16 @@ export async function exportFarmBundle(options: ExportFarmBundleOptions): Promis
         }
       : {}),
     files,
+    signer: {
+      publicKey: options.signingKey.publicKey.toString('base64'),
+      fingerprint: options.signingKey.fingerprint,
+    },
   };
+  const manifestBytes = Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`);
+  await writeFileAtomic(path.join(options.bundleDir, MANIFEST_NAME), manifestBytes, { mode: 0o600 });
   await writeFileAtomic(
-    path.join(options.bundleDir, MANIFEST_NAME),
-    `${JSON.stringify(manifest, null, 2)}\n`,
+    path.join(options.bundleDir, SIGNATURE_NAME),
+    `${signBytes(options.signingKey, manifestBytes).toString('base64')}\n`,
     { mode: 0o600 },
   );
   return manifest;
@@ -95,16 +113,16 @@ export interface VerifiedFarmBundle {
   privateKey?: Buffer;
 }
 
-/** Checks the bundle without writing anything: manifest, hashes, controller, and that its passwords decrypt with the key that will be in use. */
+/** Checks the bundle without writing anything: signature and signer, hashes, and that its passwords decrypt with the key that will be in use. */
 export async function verifyFarmBundle(
   bundleDir: string,
-  expectedController: string,
+  expectedSigner: string,
   installDir: string,
 ): Promise<VerifiedFarmBundle> {
-  const manifest = await readManifest(bundleDir);
-  if (!sameHost(manifest.controllerHost, expectedController)) {
+  const manifest = await readSignedManifest(bundleDir);
+  if (manifest.signer.fingerprint !== expectedSigner.trim()) {
     throw new FarmBundleError(
-      `This bundle was exported on "${manifest.controllerHost}", not on the expected controller "${expectedController}". Export it again on the deployment controller.`,
+      `This bundle was signed by ${manifest.signer.fingerprint} (exported on "${manifest.controllerHost}"), not by the expected controller ${expectedSigner.trim()}. Use the bundle and fingerprint from the same controller run.`,
     );
   }
   const contents = new Map<string, Buffer>();
@@ -158,9 +176,10 @@ export interface ImportedFarmBundle {
 export async function importFarmBundle(options: {
   bundleDir: string;
   installDir: string;
-  expectedController: string;
+  /** The signer fingerprint the controller's run showed. */
+  expectedSigner: string;
 }): Promise<ImportedFarmBundle> {
-  const bundle = await verifyFarmBundle(options.bundleDir, options.expectedController, options.installDir);
+  const bundle = await verifyFarmBundle(options.bundleDir, options.expectedSigner, options.installDir);
   const written: string[] = [];
   const backups: string[] = [];
   const files: Array<[string, Buffer | undefined, number | undefined]> = [
@@ -189,10 +208,10 @@ async function prepareEmptyFolder(folder: string): Promise<void> {
   }
 }
 
-async function readManifest(bundleDir: string): Promise<FarmBundleManifest> {
-  let text: string;
+async function readSignedManifest(bundleDir: string): Promise<FarmBundleManifest> {
+  let bytes: Buffer;
   try {
-    text = await fs.readFile(path.join(bundleDir, MANIFEST_NAME), 'utf8');
+    bytes = await fs.readFile(path.join(bundleDir, MANIFEST_NAME));
   } catch {
     throw new FarmBundleError(
       `${bundleDir} has no ${MANIFEST_NAME}: it is not a Breakglass farm bundle, or it was copied incompletely.`,
@@ -200,7 +219,7 @@ async function readManifest(bundleDir: string): Promise<FarmBundleManifest> {
   }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    parsed = JSON.parse(bytes.toString('utf8'));
   } catch {
     throw new FarmBundleError(
       `${MANIFEST_NAME} in ${bundleDir} is not valid JSON (damaged). Export the bundle again.`,
@@ -213,7 +232,23 @@ async function readManifest(bundleDir: string): Promise<FarmBundleManifest> {
       `${MANIFEST_NAME} in ${bundleDir} is not a farm bundle manifest (${issue ? `${issue.path.join('.') || 'format'}: ${issue.message}` : 'invalid'}). Export the bundle again.`,
     );
   }
-  return result.data;
+  const manifest = result.data;
+  const publicKey = Buffer.from(manifest.signer.publicKey, 'base64');
+  const signature = await fs.readFile(path.join(bundleDir, SIGNATURE_NAME), 'utf8').catch(() => undefined);
+  if (signature === undefined) {
+    throw new FarmBundleError(
+      `The bundle has no ${SIGNATURE_NAME}: it was copied incompletely. Copy the whole folder again.`,
+    );
+  }
+  if (
+    signerFingerprint(publicKey) !== manifest.signer.fingerprint ||
+    !signatureValid(publicKey, bytes, Buffer.from(signature.trim(), 'base64'))
+  ) {
+    throw new FarmBundleError(
+      `${MANIFEST_NAME} does not match its signature (changed or damaged after export). Export the bundle again on the controller.`,
+    );
+  }
+  return manifest;
 }
 
 async function readLocalKey(installDir: string): Promise<Buffer> {
@@ -224,13 +259,6 @@ async function readLocalKey(installDir: string): Promise<Buffer> {
       `The bundle has no private.key and this server has none at ${path.join(installDir, PRIVATE_KEY)}. Export the bundle again with private.key included.`,
     );
   }
-}
-
-/** Host names compare case-insensitively; a short name matches its fully qualified form. */
-function sameHost(actual: string, expected: string): boolean {
-  const a = actual.trim().toLowerCase();
-  const b = expected.trim().toLowerCase();
-  return a === b || a.split('.')[0] === b || b.split('.')[0] === a;
 }
 
 function sha256(bytes: Buffer): string {
