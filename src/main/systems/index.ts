@@ -1,6 +1,7 @@
 import type { SystemModule } from '../engine/types.js';
 import { outsystemsSystem } from './outsystems/index.js';
 import { practiceSystem } from './practice/index.js';
+import { sysreptorSystem } from './sysreptor/index.js';
 
 /** The one registry of systems: each product adds its module here. */
-export const systems: SystemModule[] = [outsystemsSystem, practiceSystem];
+export const systems: SystemModule[] = [outsystemsSystem, sysreptorSystem, practiceSystem];
