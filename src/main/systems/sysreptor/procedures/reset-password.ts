@@ -34,6 +34,7 @@ export const sysreptorResetInputs = z
       .string()
       .min(1, 'enter the user name')
       .max(150, 'a SysReptor user name has at most 150 characters')
+      // eslint-disable-next-line no-control-regex
       .refine((value) => !/[\u0000-\u001f\u007f]/.test(value), 'a user name holds no control characters')
       .meta({ title: 'User name (exact, case-sensitive)' }),
     newPassword: z
