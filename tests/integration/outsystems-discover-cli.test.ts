@@ -31,6 +31,6 @@ describe('breakglass discover through the engine', () => {
       {},
     );
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/No system "nosuch"\. Known: outsystems, practice/);
+    expect(result.stderr).toMatch(/No system "nosuch"\. Known: outsystems, sysreptor, authgear, practice/);
   });
 });

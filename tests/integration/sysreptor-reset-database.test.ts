@@ -20,6 +20,8 @@ import {
 const PROCEDURE = 'sysreptor.reset-password';
 const NEW_PASSWORD = `Brk'gl"ss-<&>-ü-😀-; DROP TABLE users_pentestuser; --`;
 const { fresh: engine } = practiceEngines('sr-');
+/** Each run hashes and verifies with Django's Argon2 (100 MiB, 8 lanes) several times: slow on a shared 2-core machine. */
+const ARGON2_TEST_TIMEOUT_MS = 180_000;
 
 function changedIds(before: PentestUserRow[], after: PentestUserRow[]): string[] {
   return after
@@ -43,111 +45,142 @@ async function copyDeployDir(e: ReturnType<typeof engine>): Promise<string> {
 }
 
 describe('sysreptor.reset-password, database path (real PostgreSQL, vendor tables)', () => {
-  it('encrypted superuser: exactly its row changes, in the AES-GCM envelope with the default key, accepted by Django', async () => {
-    const e = engine('admin');
-    const before = await pentestUsers(e);
-    const othersBefore = await otherTables(e);
-    const prepared = await e.plan(
-      PROCEDURE,
-      { username: 'admin', newPassword: NEW_PASSWORD, mustChangePassword: true, path: 'database' },
-      'sandbox',
-    );
-    expect(prepared.view.steps.map((step) => step.id)).toEqual([
-      'connect-database',
-      'find-user',
-      'set-password',
-      'verify-password',
-    ]);
-    const update = prepared.view.steps[2]?.description;
-    expect(update?.sql[0]?.text).toMatch(
-      /^UPDATE "public"\."users_pentestuser" SET password = \*{8}, must_change_password = TRUE, is_active = TRUE, failed_mfa_attempts = 0, updated = now\(\) WHERE id = '0b6c2a0e-[0-9a-f-]+'::uuid AND password = \*{8}$/,
-    );
-    expect(update?.details.join('\n')).toMatch(/failed_mfa_attempts = 0/);
-    const facts = prepared.view.facts.map((fact) => `${fact.label}: ${fact.value}`).join('\n');
-    expect(facts).toMatch(/API tokens of this user \(keep working\): "ci-report-export".*"old-laptop"/);
-    expect(facts).toMatch(/AES-GCM envelope with the default key "practice-key-2026"/);
-    expect(facts).toMatch(/Forgot-password email: not available: FORGOT_PASSWORD_ENABLED/);
-    expect(prepared.view.warnings.join('\n')).toMatch(/Every existing browser session of the user ends/);
-    expect(prepared.view.warnings.join('\n')).toMatch(/Community edition ignores must_change_password/);
-    expect(JSON.stringify(prepared.view)).not.toContain(NEW_PASSWORD);
+  it(
+    'encrypted superuser: exactly its row changes, in the AES-GCM envelope with the default key, accepted by Django',
+    { timeout: ARGON2_TEST_TIMEOUT_MS },
+    async () => {
+      const e = engine('admin');
+      const before = await pentestUsers(e);
+      const othersBefore = await otherTables(e);
+      const prepared = await e.plan(
+        PROCEDURE,
+        { username: 'admin', newPassword: NEW_PASSWORD, mustChangePassword: true, path: 'database' },
+        'sandbox',
+      );
+      expect(prepared.view.steps.map((step) => step.id)).toEqual([
+        'connect-database',
+        'find-user',
+        'set-password',
+        'verify-password',
+      ]);
+      const update = prepared.view.steps[2]?.description;
+      expect(update?.sql[0]?.text).toMatch(
+        /^UPDATE "public"\."users_pentestuser" SET password = \*{8}, must_change_password = TRUE, is_active = TRUE, failed_mfa_attempts = 0, updated = now\(\) WHERE id = '0b6c2a0e-[0-9a-f-]+'::uuid AND password = \*{8}$/,
+      );
+      expect(update?.details.join('\n')).toMatch(/failed_mfa_attempts = 0/);
+      const facts = prepared.view.facts.map((fact) => `${fact.label}: ${fact.value}`).join('\n');
+      expect(facts).toMatch(/API tokens of this user \(keep working\): "ci-report-export".*"old-laptop"/);
+      expect(facts).toMatch(/AES-GCM envelope with the default key "practice-key-2026"/);
+      expect(facts).toMatch(/Forgot-password email: not available: FORGOT_PASSWORD_ENABLED/);
+      expect(prepared.view.warnings.join('\n')).toMatch(/Every existing browser session of the user ends/);
+      expect(prepared.view.warnings.join('\n')).toMatch(/Community edition ignores must_change_password/);
+      expect(JSON.stringify(prepared.view)).not.toContain(NEW_PASSWORD);
 
-    const view = await e.start(prepared, scriptedHooks()).done;
-    expect(view.state).toBe('succeeded');
-    const after = await pentestUsers(e);
-    expect(changedIds(before, after)).toEqual([SANDBOX_USER_IDS.admin]);
-    const admin = after.find((row) => row.id === SANDBOX_USER_IDS.admin) as PentestUserRow;
-    expect(admin.must_change_password).toBe(true);
-    const keys = keysOfAppEnv(path.join(sandboxDeployDir(e), 'app.env'));
-    const check = djangoCheck(NEW_PASSWORD, admin.password, keys);
-    expect(check).toMatchObject({
-      form: 'encrypted',
-      key_id: 'practice-key-2026',
-      nonce_bytes: 16,
-      accepted: true,
-      must_update: false,
-      algorithm: 'argon2',
-    });
-    expect(djangoCheck(`${NEW_PASSWORD}x`, admin.password, keys).accepted).toBe(false);
-    expect(await otherTables(e)).toBe(othersBefore);
-  });
+      const view = await e.start(prepared, scriptedHooks()).done;
+      expect(view.state).toBe('succeeded');
+      const after = await pentestUsers(e);
+      expect(changedIds(before, after)).toEqual([SANDBOX_USER_IDS.admin]);
+      const admin = after.find((row) => row.id === SANDBOX_USER_IDS.admin) as PentestUserRow;
+      expect(admin.must_change_password).toBe(true);
+      const keys = keysOfAppEnv(path.join(sandboxDeployDir(e), 'app.env'));
+      const check = djangoCheck(NEW_PASSWORD, admin.password, keys);
+      expect(check).toMatchObject({
+        form: 'encrypted',
+        key_id: 'practice-key-2026',
+        nonce_bytes: 16,
+        accepted: true,
+        must_update: false,
+        algorithm: 'argon2',
+      });
+      expect(djangoCheck(`${NEW_PASSWORD}x`, admin.password, keys).accepted).toBe(false);
+      expect(await otherTables(e)).toBe(othersBefore);
+    },
+  );
 
-  it('re-enables a user disabled by 30 failed MFA attempts; a plain legacy value stays plain', async () => {
-    const e = engine('jane');
-    const before = await pentestUsers(e);
-    for (const username of ['jane.doe', 'legacy.bob']) {
+  it(
+    're-enables a user disabled by 30 failed MFA attempts',
+    { timeout: ARGON2_TEST_TIMEOUT_MS },
+    async () => {
+      const e = engine('jane');
+      const before = await pentestUsers(e);
       const view = await e.start(
         await e.plan(
           PROCEDURE,
-          { username, newPassword: NEW_PASSWORD, mustChangePassword: false, path: 'database' },
+          { username: 'jane.doe', newPassword: NEW_PASSWORD, mustChangePassword: false, path: 'database' },
           'sandbox',
         ),
         scriptedHooks(),
       ).done;
       expect(view.state).toBe('succeeded');
-    }
-    const after = await pentestUsers(e);
-    expect(changedIds(before, after).sort()).toEqual([SANDBOX_USER_IDS.jane, SANDBOX_USER_IDS.legacy].sort());
-    const keys = keysOfAppEnv(path.join(sandboxDeployDir(e), 'app.env'));
-    const jane = after.find((row) => row.id === SANDBOX_USER_IDS.jane) as PentestUserRow;
-    expect(jane).toMatchObject({ is_active: true, failed_mfa_attempts: 0, must_change_password: false });
-    expect(djangoCheck(NEW_PASSWORD, jane.password, keys)).toMatchObject({
-      form: 'encrypted',
-      accepted: true,
-    });
-    const bob = after.find((row) => row.id === SANDBOX_USER_IDS.legacy) as PentestUserRow;
-    expect(bob.password.toString('utf8')).toMatch(/^argon2\$argon2id\$v=19\$m=102400,t=2,p=8\$/);
-    expect(djangoCheck(NEW_PASSWORD, bob.password, keys)).toMatchObject({ form: 'plain', accepted: true });
-  });
+      const after = await pentestUsers(e);
+      expect(changedIds(before, after)).toEqual([SANDBOX_USER_IDS.jane]);
+      const jane = after.find((row) => row.id === SANDBOX_USER_IDS.jane) as PentestUserRow;
+      expect(jane).toMatchObject({ is_active: true, failed_mfa_attempts: 0, must_change_password: false });
+      const keys = keysOfAppEnv(path.join(sandboxDeployDir(e), 'app.env'));
+      expect(djangoCheck(NEW_PASSWORD, jane.password, keys)).toMatchObject({
+        form: 'encrypted',
+        accepted: true,
+      });
+    },
+  );
 
-  it('rollback after a failed check restores the row byte for byte', async () => {
-    const e = engine('undo');
-    // The row is written, then its own check fails: a trigger drops must_change_password on the way in.
-    await sysreptorQuery(
-      e,
-      `CREATE FUNCTION drop_must_change() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.must_change_password := false; RETURN NEW; END $$;
+  it(
+    'a plain legacy PBKDF2 value is replaced by a plain Argon2 value',
+    { timeout: ARGON2_TEST_TIMEOUT_MS },
+    async () => {
+      const e = engine('legacy');
+      const before = await pentestUsers(e);
+      const view = await e.start(
+        await e.plan(
+          PROCEDURE,
+          { username: 'legacy.bob', newPassword: NEW_PASSWORD, mustChangePassword: false, path: 'database' },
+          'sandbox',
+        ),
+        scriptedHooks(),
+      ).done;
+      expect(view.state).toBe('succeeded');
+      const after = await pentestUsers(e);
+      expect(changedIds(before, after)).toEqual([SANDBOX_USER_IDS.legacy]);
+      const bob = after.find((row) => row.id === SANDBOX_USER_IDS.legacy) as PentestUserRow;
+      expect(bob.password.toString('utf8')).toMatch(/^argon2\$argon2id\$v=19\$m=102400,t=2,p=8\$/);
+      const keys = keysOfAppEnv(path.join(sandboxDeployDir(e), 'app.env'));
+      expect(djangoCheck(NEW_PASSWORD, bob.password, keys)).toMatchObject({ form: 'plain', accepted: true });
+    },
+  );
+
+  it(
+    'rollback after a failed check restores the row byte for byte',
+    { timeout: ARGON2_TEST_TIMEOUT_MS },
+    async () => {
+      const e = engine('undo');
+      // The row is written, then its own check fails: a trigger drops must_change_password on the way in.
+      await sysreptorQuery(
+        e,
+        `CREATE FUNCTION drop_must_change() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.must_change_password := false; RETURN NEW; END $$;
        CREATE TRIGGER drop_must_change BEFORE UPDATE ON users_pentestuser FOR EACH ROW
          WHEN (OLD.password IS DISTINCT FROM NEW.password AND NEW.must_change_password) EXECUTE FUNCTION drop_must_change();`,
-    );
-    const before = await pentestUsers(e);
-    const hooks = scriptedHooks({ failure: 'rollback' });
-    const view = await e.start(
-      await e.plan(
-        PROCEDURE,
-        { username: 'jane.doe', newPassword: NEW_PASSWORD, mustChangePassword: true, path: 'database' },
-        'sandbox',
-      ),
-      hooks,
-    ).done;
-    expect(hooks.prompts.map((prompt) => prompt.kind)).toEqual([
-      'confirm-changes',
-      'failure',
-      'confirm-rollback',
-    ]);
-    expect(hooks.prompts[1]?.message).toMatch(/must_change_password is false, not true/);
-    expect(view.state).toBe('rolled-back');
-    expect(view.steps.find((step) => step.id === 'set-password')?.state).toBe('undone');
-    expect(await pentestUsers(e)).toEqual(before);
-  });
+      );
+      const before = await pentestUsers(e);
+      const hooks = scriptedHooks({ failure: 'rollback' });
+      const view = await e.start(
+        await e.plan(
+          PROCEDURE,
+          { username: 'jane.doe', newPassword: NEW_PASSWORD, mustChangePassword: true, path: 'database' },
+          'sandbox',
+        ),
+        hooks,
+      ).done;
+      expect(hooks.prompts.map((prompt) => prompt.kind)).toEqual([
+        'confirm-changes',
+        'failure',
+        'confirm-rollback',
+      ]);
+      expect(hooks.prompts[1]?.message).toMatch(/must_change_password is false, not true/);
+      expect(view.state).toBe('rolled-back');
+      expect(view.steps.find((step) => step.id === 'set-password')?.state).toBe('undone');
+      expect(await pentestUsers(e)).toEqual(before);
+    },
+  );
 
   it('refuses clearly when the value is encrypted and app.env has no usable default key; a plain value still works', async () => {
     const e = engine('nokey');

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { checkHost } from './address.js';
 import { DbInputError } from './errors.js';
-import type { DbSettings } from './types.js';
+import type { DbSettings, TlsSettings } from './types.js';
 
 export const postgresTargetInput = z
   .object({
@@ -35,6 +35,39 @@ export interface PostgresDefaults {
   containerOnlyHosts?: readonly string[];
   /** Where the defaults came from, for the error text ("the deploy folder's .env"). */
   source: string;
+  tls?: TlsSettings;
+}
+
+/** A libpq-style URL (postgres://user:password@host:port/name?sslmode=…) as defaults; throws DbInputError naming `field`. */
+export function postgresDefaultsFromUrl(url: string, source: string, field: string): PostgresDefaults {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new DbInputError(field, `${source} holds a database URL that cannot be parsed.`);
+  }
+  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:')
+    throw new DbInputError(field, `${source} holds a database URL that is not postgres://.`);
+  const decode = (text: string, part: string) => {
+    try {
+      return decodeURIComponent(text);
+    } catch {
+      throw new DbInputError(field, `${source}: the database URL's ${part} has a malformed % escape.`);
+    }
+  };
+  const sslmode = parsed.searchParams.get('sslmode') ?? 'disable';
+  return {
+    host: parsed.hostname.replace(/^\[|\]$/g, '') || undefined,
+    port: parsed.port ? Number(parsed.port) : undefined,
+    name: decode(parsed.pathname.replace(/^\//, ''), 'name') || undefined,
+    user: parsed.username ? decode(parsed.username, 'user') : undefined,
+    password: parsed.password ? decode(parsed.password, 'password') : undefined,
+    source,
+    tls:
+      sslmode === 'disable' || sslmode === 'allow' || sslmode === 'prefer'
+        ? { enabled: false }
+        : { enabled: true, trustServerCertificate: sslmode === 'require' },
+  };
 }
 
 /** `field` is the input's path (e.g. "database"); a missing or unusable part is a DbInputError naming `field.<part>`. */
@@ -81,6 +114,6 @@ export function resolvePostgresTarget(
     authentication: 'sql',
     user,
     password,
-    tls: { enabled: false },
+    tls: defaults.tls ?? { enabled: false },
   };
 }

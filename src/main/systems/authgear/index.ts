@@ -1,0 +1,11 @@
+import type { SystemModule } from '../../engine/types.js';
+import { authgearResetPassword } from './procedures/reset-password.js';
+import { seedAuthgearSandbox } from './sandbox.js';
+
+/** Authgear (self-hosted): reset a user's password (seed 002). */
+export const authgearSystem: SystemModule = {
+  id: 'authgear',
+  title: 'Authgear',
+  procedures: [authgearResetPassword],
+  seedSandbox: seedAuthgearSandbox,
+};
