@@ -31,29 +31,20 @@ export const authgearResetInputs = z
       description:
         'The folder holding authgear.yaml and authgear.secrets.yaml. Leave empty in the practice sandbox.',
     }),
-    appId: z
-      .string()
-      .trim()
-      .min(1)
-      .max(255)
-      .optional()
-      .meta({
-        title: 'App id',
-        description: 'The "id:" of authgear.yaml; read from it when the config folder is given.',
-      }),
+    appId: z.string().trim().min(1).max(255).optional().meta({
+      title: 'App id',
+      description: 'The "id:" of authgear.yaml; read from it when the config folder is given.',
+    }),
     loginId: z
       .string()
       .trim()
       .min(1, 'enter the email, username or phone number')
       .max(512)
       .meta({ title: 'Login ID (email, username or phone)' }),
-    loginIdKey: z
-      .enum(['email', 'username', 'phone'])
-      .optional()
-      .meta({
-        title: 'Kind of login ID',
-        description: 'Guessed from the value when left out (an @ → email, a leading + → phone).',
-      }),
+    loginIdKey: z.enum(['email', 'username', 'phone']).optional().meta({
+      title: 'Kind of login ID',
+      description: 'Guessed from the value when left out (an @ → email, a leading + → phone).',
+    }),
     newPassword: z
       .string()
       .min(1, 'enter the new password')
