@@ -50,6 +50,7 @@ describe('the wizard over the real API: the practice drill in the sandbox', () =
     await page.click(testId('generate-newPassword'));
     await expect.poll(() => page.inputValue(testId('input-newPassword'))).not.toBe('');
     const password = await page.inputValue(testId('input-newPassword'));
+    await page.click(testId('stored-newPassword'));
 
     await page.click(testId('review-plan'));
     await page.waitForSelector(testId('screen-plan'), { timeout: 60_000 });

@@ -73,6 +73,7 @@ describe('the wizard state in a real browser', () => {
     expect(await page.inputValue(testId('input-environmentName'))).toBe('Production');
     expect(await page.inputValue(testId('input-source.server'))).toBe('db01.corp');
 
+    await page.click(testId('stored-newPassword'));
     await page.click(testId('review-plan'));
     await page.waitForSelector(testId('screen-plan'));
     expect(fixture.lastInputs()).toMatchObject({

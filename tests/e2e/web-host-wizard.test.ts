@@ -67,21 +67,25 @@ describe('the wizard in a real browser over the web host', () => {
     await page.screenshot({ path: 'test-results/web-host-inputs.png', fullPage: true });
   });
 
-  it('shows a server-side input error that names the field, and changes nothing', async () => {
+  it('says the password rule up front, and a too-short password beside the field as it is typed, sending nothing', async () => {
+    expect(await page.textContent('#field-newPassword-help')).toContain('At least 12 characters.');
     await page.fill(testId('input-newPassword'), 'short');
+    expect(await page.textContent(testId('field-error-newPassword'))).toContain('at least 12 characters');
     await page.click(testId('review-plan'));
-    await page.waitForSelector(testId('error-notice'));
-    expect(await page.textContent(testId('error-notice'))).toContain('newPassword');
     expect(await page.isVisible(testId('screen-inputs'))).toBe(true);
+    expect(await page.isVisible(testId('error-notice'))).toBe(false);
     expect(fixture.lastInputs()).toBeUndefined();
   });
 
-  it("fills a generated password using the field's policy, and shows it on request", async () => {
+  it("fills a generated password using the field's policy, masked until revealed, and acknowledged as stored", async () => {
     await page.click(testId('generate-newPassword'));
     await expect.poll(() => page.inputValue(testId('input-newPassword'))).toMatch(/^typeable-/);
+    expect(await page.getAttribute(testId('input-newPassword'), 'type')).toBe('password');
+    await page.click(testId('toggle-newPassword'));
     expect(await page.getAttribute(testId('input-newPassword'), 'type')).toBe('text');
     await page.click(testId('toggle-newPassword'));
     expect(await page.getAttribute(testId('input-newPassword'), 'type')).toBe('password');
+    await page.click(testId('stored-newPassword'));
   });
 
   it('shows the plan: facts, warnings, steps with SQL, diff, command, services and the outage badge', async () => {

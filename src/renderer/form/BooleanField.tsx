@@ -1,3 +1,4 @@
+import { FieldError } from './FieldError.js';
 import { FieldHelp } from './FieldHelp.js';
 import { fieldId, type FieldProps } from './field-props.js';
 import { fieldLabel } from './json-schema.js';
@@ -17,6 +18,7 @@ export function BooleanField({ name, path, schema, value, onChange }: FieldProps
       />
       <label htmlFor={id}>{fieldLabel(name, schema)}</label>
       <FieldHelp id={`${id}-help`} text={schema.description} />
+      <FieldError id={id} path={path} />
     </div>
   );
 }

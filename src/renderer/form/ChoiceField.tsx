@@ -1,3 +1,4 @@
+import { FieldError } from './FieldError.js';
 import { FieldHelp } from './FieldHelp.js';
 import { fieldId, type FieldProps } from './field-props.js';
 import { fieldLabel, humanize } from './json-schema.js';
@@ -37,6 +38,7 @@ export function ChoiceField({
           </label>
         ))}
         <FieldHelp id={`${id}-help`} text={schema.description} />
+        <FieldError id={id} path={path} />
       </fieldset>
     );
   }
@@ -59,6 +61,7 @@ export function ChoiceField({
         ))}
       </select>
       <FieldHelp id={`${id}-help`} text={schema.description} />
+      <FieldError id={id} path={path} />
     </div>
   );
 }

@@ -3,7 +3,7 @@ import { FieldHelp } from './FieldHelp.js';
 import { fieldId, type FieldProps } from './field-props.js';
 import { fieldLabel } from './json-schema.js';
 
-/** For shapes the form has no control for (lists, maps): the value as JSON text, checked as you type. */
+/** For shapes the form has no control for: the value as JSON text, checked as you type (never for secrets: see SchemaField). */
 export function JsonField({ name, path, schema, value, required, onChange }: FieldProps) {
   const id = fieldId(path);
   const [text, setText] = useState(value === undefined ? '' : JSON.stringify(value, null, 2));

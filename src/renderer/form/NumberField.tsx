@@ -1,5 +1,8 @@
+import { client } from '../state/client.js';
+import { FieldError } from './FieldError.js';
 import { FieldHelp } from './FieldHelp.js';
 import { fieldId, type FieldProps } from './field-props.js';
+import { useFieldStatus } from './field-status.js';
 import { fieldLabel, schemaType } from './json-schema.js';
 
 /** Bounds beyond ±2^53 are zod's "any safe integer"; they only clutter the control. */
@@ -8,6 +11,7 @@ const meaningful = (bound: number | undefined) =>
 
 export function NumberField({ name, path, schema, value, required, onChange }: FieldProps) {
   const id = fieldId(path);
+  const status = useFieldStatus(id, path, Boolean(schema.description));
   return (
     <div className="field">
       <label htmlFor={id}>
@@ -23,11 +27,15 @@ export function NumberField({ name, path, schema, value, required, onChange }: F
         max={meaningful(schema.maximum)}
         required={required}
         value={typeof value === 'number' ? value : ''}
-        aria-describedby={schema.description ? `${id}-help` : undefined}
+        {...status}
         data-testid={`input-${path}`}
-        onChange={(event) => onChange(event.target.value === '' ? undefined : Number(event.target.value))}
+        onChange={(event) => {
+          client.touch(path);
+          onChange(event.target.value === '' ? undefined : Number(event.target.value));
+        }}
       />
       <FieldHelp id={`${id}-help`} text={schema.description} />
+      <FieldError id={id} path={path} />
     </div>
   );
 }

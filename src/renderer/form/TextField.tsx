@@ -1,12 +1,23 @@
+import { client } from '../state/client.js';
+import { FieldError } from './FieldError.js';
 import { FieldHelp } from './FieldHelp.js';
 import { fieldId, type FieldProps } from './field-props.js';
+import { useFieldStatus } from './field-status.js';
 import { fieldLabel } from './json-schema.js';
+import { ruleOf } from './validate.js';
 
 const INPUT_TYPES: Record<string, string> = { email: 'email', uri: 'url', url: 'url', date: 'date' };
 
 export function TextField({ name, path, schema, value, required, onChange }: FieldProps) {
   const id = fieldId(path);
   const long = schema.format === 'multiline';
+  const rule = ruleOf(schema);
+  const help = [rule, schema.description].filter(Boolean).join(' ') || undefined;
+  const status = useFieldStatus(id, path, Boolean(help));
+  const change = (text: string) => {
+    client.touch(path);
+    onChange(text);
+  };
   const common = {
     id,
     name: path,
@@ -14,7 +25,7 @@ export function TextField({ name, path, schema, value, required, onChange }: Fie
     required,
     minLength: schema.minLength,
     maxLength: schema.maxLength,
-    'aria-describedby': schema.description ? `${id}-help` : undefined,
+    ...status,
     'data-testid': `input-${path}`,
   };
   return (
@@ -24,16 +35,17 @@ export function TextField({ name, path, schema, value, required, onChange }: Fie
         {required ? <span className="required"> (required)</span> : null}
       </label>
       {long ? (
-        <textarea {...common} rows={4} onChange={(event) => onChange(event.target.value)} />
+        <textarea {...common} rows={4} onChange={(event) => change(event.target.value)} />
       ) : (
         <input
           {...common}
           type={INPUT_TYPES[schema.format ?? ''] ?? 'text'}
           spellCheck={false}
-          onChange={(event) => onChange(event.target.value)}
+          onChange={(event) => change(event.target.value)}
         />
       )}
-      <FieldHelp id={`${id}-help`} text={schema.description} />
+      <FieldHelp id={`${id}-help`} text={help} />
+      <FieldError id={id} path={path} />
     </div>
   );
 }

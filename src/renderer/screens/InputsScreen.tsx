@@ -20,6 +20,7 @@ export function InputsScreen() {
       <ScreenHeading>{procedure.title}</ScreenHeading>
       <p className="lead">{procedure.summary}</p>
       <form
+        noValidate
         autoComplete="off"
         onSubmit={(event) => {
           event.preventDefault();

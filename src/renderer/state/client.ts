@@ -11,8 +11,10 @@ import type {
   ReportFormat,
   RunView,
 } from '../../shared/procedure.js';
+import { fieldId } from '../form/field-props.js';
 import { initialValue, withoutEmpty, type JsonSchema } from '../form/json-schema.js';
-import { persistForm, storedForm, useForm } from './form-store.js';
+import { labelAt, validateForm, type FieldErrors } from '../form/validate.js';
+import { EMPTY_FORM_CHECKS, persistForm, storedForm, useForm, type FormState } from './form-store.js';
 import { followHistory, HOME, navigate, routeFromHash, useNavigation, type Route } from './navigation.js';
 import { rememberList, rememberRun, useRuns } from './run-store.js';
 import { procedureById, useSession } from './session-store.js';
@@ -50,6 +52,8 @@ function prepareForm(procedure: ProcedureSummary, options: { restore: boolean })
   const inputs =
     stored?.inputs ?? (initialValue(schemaOf(procedure), schemaOf(procedure)) as Record<string, unknown>);
   useForm.setState({
+    ...EMPTY_FORM_CHECKS,
+    clientErrors: validateForm(schemaOf(procedure), inputs ?? {}),
     procedureId: procedure.id,
     inputs: inputs ?? {},
     environment: stored?.environment ?? useForm.getState().environment,
@@ -99,6 +103,38 @@ async function arrive(route: Route): Promise<void> {
 async function refreshRuns(): Promise<void> {
   const list = await call('runs.list', {});
   if (list) rememberList(list.runs);
+}
+
+const NOT_STORED =
+  'Tick “I stored it somewhere safe” once this generated password is kept where you will find it.';
+
+/** The form's own checks: the schema's rules, and every generated password acknowledged as stored. */
+function checkForm(state: Pick<FormState, 'procedureId' | 'inputs' | 'generated'>): FieldErrors {
+  const procedure = procedureById(state.procedureId);
+  const errors = procedure ? validateForm(schemaOf(procedure), state.inputs) : {};
+  for (const [path, { acknowledged }] of Object.entries(state.generated))
+    if (!acknowledged && !errors[path]) errors[path] = NOT_STORED;
+  return errors;
+}
+
+/** Changes the form's checks state and recomputes the form's own checks. */
+function updateChecks(change: Partial<FormState>): void {
+  const next = { ...useForm.getState(), ...change };
+  useForm.setState({ ...change, clientErrors: checkForm(next) });
+}
+
+/** An engine refusal "path: message" on a field of the form goes beside that field, as a sentence. */
+function fieldOfRefusal(message: string): { path: string; text: string } | undefined {
+  const match = /^([A-Za-z0-9_.]+): (.+)$/s.exec(message);
+  const procedure = procedureById(useForm.getState().procedureId);
+  if (!match?.[1] || !match[2] || !procedure) return undefined;
+  const schema = schemaOf(procedure);
+  if (!labelAt(schema, schema, match[1], useForm.getState().inputs)) return undefined;
+  return { path: match[1], text: match[2].charAt(0).toUpperCase() + match[2].slice(1) };
+}
+
+function focusField(path: string): void {
+  document.getElementById(fieldId(path))?.focus();
 }
 
 /** The run the route shows, if the client has a view of it. */
@@ -155,12 +191,44 @@ export const client = {
     inputs: Record<string, unknown> | ((previous: Record<string, unknown>) => Record<string, unknown>),
   ): void {
     const next = typeof inputs === 'function' ? inputs(useForm.getState().inputs) : inputs;
-    useForm.setState({ inputs: next, plan: undefined, startedRunId: undefined });
+    updateChecks({ inputs: next, plan: undefined, startedRunId: undefined, serverErrors: {} });
   },
+  /** The admin changed or left a field: its own check shows from now on. */
+  touch(path: string): void {
+    if (!useForm.getState().touched[path])
+      useForm.setState({ touched: { ...useForm.getState().touched, [path]: true } });
+  },
+  /** A secret field now holds a generated password: it must be acknowledged as stored before the plan. */
+  markGenerated(path: string): void {
+    updateChecks({ generated: { ...useForm.getState().generated, [path]: { acknowledged: false } } });
+  },
+  acknowledgeGenerated(path: string, acknowledged: boolean): void {
+    if (!useForm.getState().generated[path]) return;
+    updateChecks({ generated: { ...useForm.getState().generated, [path]: { acknowledged } } });
+  },
+  /** The admin typed over a generated password: an ordinary one now. */
+  forgetGenerated(path: string): void {
+    const { [path]: was, ...rest } = useForm.getState().generated;
+    if (was) updateChecks({ generated: rest });
+  },
+  /** Checks the form, then asks the engine for the plan; problems go beside their fields and the first one takes the focus. */
   async createPlan(): Promise<void> {
     const { procedureId, inputs, environment } = useForm.getState();
     if (!procedureId) return;
+    const problems = checkForm(useForm.getState());
+    const first = Object.keys(problems)[0];
+    if (first) {
+      useForm.setState({ submitted: true, clientErrors: problems });
+      focusField(first);
+      return;
+    }
     const plan = await call('plan.create', { procedureId, inputs: withoutEmpty(inputs) ?? {}, environment });
+    const refused = plan ? undefined : fieldOfRefusal(useSession.getState().error ?? '');
+    if (refused) {
+      useSession.setState({ error: undefined });
+      useForm.setState({ serverErrors: { [refused.path]: refused.text } });
+      focusField(refused.path);
+    }
     if (plan) {
       useForm.setState({ plan, startedRunId: undefined });
       navigate({ screen: 'plan', procedureId });
@@ -225,7 +293,13 @@ export const client = {
     void arrive(route);
   },
   restart(): void {
-    useForm.setState({ procedureId: undefined, inputs: {}, plan: undefined, startedRunId: undefined });
+    useForm.setState({
+      ...EMPTY_FORM_CHECKS,
+      procedureId: undefined,
+      inputs: {},
+      plan: undefined,
+      startedRunId: undefined,
+    });
     useSession.setState({ error: undefined, notice: undefined });
     navigate(HOME);
   },

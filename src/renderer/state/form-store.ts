@@ -7,6 +7,7 @@
 import { create } from 'zustand';
 import type { EnvironmentKind, PlanView } from '../../shared/procedure.js';
 import { withoutSecrets, type JsonSchema } from '../form/json-schema.js';
+import type { FieldErrors } from '../form/validate.js';
 
 export interface FormState {
   procedureId?: string;
@@ -15,11 +16,33 @@ export interface FormState {
   /** The plan made from these inputs; `startedRunId` once it was started (a plan runs once). */
   plan?: PlanView;
   startedRunId?: string;
+  /** Secret fields holding a generated password (by path), and whether the admin said it is stored. */
+  generated: Record<string, { acknowledged: boolean }>;
+  /** Fields the admin has changed or left: their own checks show from then on. */
+  touched: Record<string, true>;
+  /** A submit was tried: every field's check shows. */
+  submitted: boolean;
+  /** The form's own checks of the inputs as they are (by path). */
+  clientErrors: FieldErrors;
+  /** The engine's refusal of the last submit, on the field it names (gone once that field changes). */
+  serverErrors: FieldErrors;
 }
 
 export const FORM_STORAGE_KEY = 'breakglass.form';
 
-export const useForm = create<FormState>()(() => ({ environment: 'sandbox', inputs: {} }));
+export const EMPTY_FORM_CHECKS = {
+  generated: {},
+  touched: {},
+  submitted: false,
+  clientErrors: {},
+  serverErrors: {},
+} satisfies Partial<FormState>;
+
+export const useForm = create<FormState>()(() => ({
+  environment: 'sandbox',
+  inputs: {},
+  ...EMPTY_FORM_CHECKS,
+}));
 
 interface StoredForm {
   procedureId: string;
