@@ -11,6 +11,7 @@ import {
   PlanView,
   ProcedureSummary,
   ReportFormat,
+  RollbackPlan,
   RunEvent,
   RunSummary,
   RunView,
@@ -73,6 +74,16 @@ export const channels = {
     response: z.object({ runs: z.array(RunSummary) }),
   },
   'run.resume': {
+    request: z.object({ runId: z.string(), secrets: z.record(z.string(), z.string()).default({}) }),
+    response: RunView,
+  },
+  /** What undoing the run (stopped, or succeeded) would do, each undo checked against the state now; changes nothing. `secrets`: the run's `secretFields`. */
+  'run.rollbackPlan': {
+    request: z.object({ runId: z.string(), secrets: z.record(z.string(), z.string()).default({}) }),
+    response: RollbackPlan,
+  },
+  /** Undoes the run (refused with the reason when its plan is not available); goes on in the background like `run.resume`. */
+  'run.rollback': {
     request: z.object({ runId: z.string(), secrets: z.record(z.string(), z.string()).default({}) }),
     response: RunView,
   },

@@ -244,6 +244,8 @@ export const RunView = z.object({
   /** The plan's phases, each with the state of its steps taken together. */
   phases: z.array(PlanPhase.extend({ state: StepState })).optional(),
   outage: OutageProgress.optional(),
+  /** When the run succeeded, if it was then undone (or is being undone) after success: with state `rolled-back`, undone after success. */
+  succeededAt: z.string().optional(),
 });
 export type RunView = z.infer<typeof RunView>;
 
@@ -261,6 +263,8 @@ export const RunSummary = z.object({
   /** Stopped leaving a state that must not stay (e.g. AD off): not a normal cancelled run. `attention` lists what. */
   needsAttention: z.boolean().optional(),
   attention: z.array(z.string()).optional(),
+  /** When the run succeeded, if it was then undone (or is being undone) after success. */
+  succeededAt: z.string().optional(),
 });
 export type RunSummary = z.infer<typeof RunSummary>;
 
@@ -274,20 +278,27 @@ export const RunEvent = z.object({
 });
 export type RunEvent = z.infer<typeof RunEvent>;
 
-/** What undoing a run will do (`run.rollbackPlan`, `breakglass rollback`), checked against the state now. */
+/**
+ * What undoing a run will do (`run.rollbackPlan`, `breakglass rollback`), for a stopped run or a
+ * succeeded one (undo after success), checked against the state now.
+ */
 export const RollbackPlan = z.object({
   runId: z.string(),
   state: RunState,
-  /** False when any step refuses (the state moved on since it ran) or the run is past its point of no return. */
+  /** False when a step's state moved on since it ran (or could not be checked), nothing can be undone, or the run is past its point of no return. */
   available: z.boolean(),
   reason: z.string().optional(),
-  /** The undos, newest first: `ok` when the step's state is still the one it left, else why not. */
+  /**
+   * The undos, newest first. `ok`: the state is still the one the step left; `moved-on`: it changed
+   * since (reason says how); `cannot-check`: the check could not look (reason); `unchecked`: the step
+   * has no check, or did not finish (reason says which). Only `moved-on` and `cannot-check` refuse.
+   */
   steps: z.array(
     z.object({
       id: z.string(),
       title: z.string(),
       does: z.string(),
-      status: z.enum(['ok', 'moved-on', 'unchecked']),
+      status: z.enum(['ok', 'moved-on', 'cannot-check', 'unchecked']),
       reason: z.string().optional(),
     }),
   ),

@@ -242,6 +242,44 @@ export function createFixtureHandlers(
       if (!run) throw new InputError('runId', 'no such run.');
       return run;
     },
+    'run.rollbackPlan': async ({ runId }) => {
+      const run = runs.get(runId);
+      if (!run) throw new InputError('runId', 'no such run.');
+      const steps = run.steps
+        .filter((step) => step.kind !== 'check' && step.state === 'done')
+        .reverse()
+        .map((step) => ({
+          id: step.id,
+          title: step.title,
+          does: `Undoes "${step.title}".`,
+          status: 'ok' as const,
+        }));
+      return steps.length > 0
+        ? { runId, state: run.state, available: true, steps }
+        : {
+            runId,
+            state: run.state,
+            available: false,
+            reason: 'Nothing this run changed can be undone.',
+            steps,
+          };
+    },
+    'run.rollback': async ({ runId }) => {
+      const run = runs.get(runId);
+      if (!run) throw new InputError('runId', 'no such run.');
+      const next: RunView = {
+        ...run,
+        revision: nextRevision(),
+        state: 'rolled-back',
+        steps: run.steps.map((step) =>
+          step.kind !== 'check' && step.state === 'done' ? { ...step, state: 'undone' } : step,
+        ),
+        ...(run.state === 'succeeded' && run.finishedAt ? { succeededAt: run.finishedAt } : {}),
+        finishedAt: new Date().toISOString(),
+      };
+      runs.set(runId, next);
+      return next;
+    },
     'report.export': async ({ runId, format }) => {
       const run = runs.get(runId);
       if (!run) throw new InputError('runId', 'no such run.');

@@ -41,6 +41,8 @@ async function validRequests(route: ReturnType<typeof createRouter>): Promise<Re
     'run.get': { runId },
     'runs.list': {},
     'run.resume': { runId },
+    'run.rollbackPlan': { runId },
+    'run.rollback': { runId, secrets: {} },
     'report.export': { runId, format: 'md' },
   };
 }

@@ -84,6 +84,8 @@ export async function createApi(options: {
     'run.get': (request) => mapErrors(async () => engine.view(request.runId)),
     'runs.list': (_request) => mapErrors(async () => ({ runs: engine.list() })),
     'run.resume': (request) => startRun(() => engine.resume(request.runId, request.secrets, hooks)),
+    'run.rollbackPlan': (request) => mapErrors(() => engine.rollbackPlan(request.runId, request.secrets)),
+    'run.rollback': (request) => startRun(() => engine.rollback(request.runId, request.secrets, hooks)),
     'report.export': (request) => mapErrors(async () => engine.report(request.runId, request.format)),
   };
 

@@ -1,6 +1,13 @@
 import { pendingLines } from '../engine/attention.js';
 import { formatTimeDown } from '../../shared/duration.js';
-import type { PlanView, ProcedureSummary, RunEvent, RunSummary, RunView } from '../../shared/procedure.js';
+import type {
+  PlanView,
+  ProcedureSummary,
+  RollbackPlan,
+  RunEvent,
+  RunSummary,
+  RunView,
+} from '../../shared/procedure.js';
 
 /** Human-readable output of the CLI (the --json forms print the views themselves). */
 export function renderPlan(plan: PlanView): string {
@@ -88,8 +95,39 @@ export function renderEvent(event: RunEvent): string | undefined {
   }
 }
 
+const ROLLBACK_STATUS: Record<RollbackPlan['steps'][number]['status'], string> = {
+  ok: 'checked: unchanged since the run',
+  'moved-on': 'REFUSED: changed since the run',
+  'cannot-check': 'REFUSED: could not be checked',
+  unchecked: 'not checked',
+};
+
+/** The rollback plan: what will be undone, newest first, each with what its check found; or why not. */
+export function renderRollbackPlan(plan: RollbackPlan): string {
+  const after = plan.state === 'succeeded' ? ' (undo after success)' : '';
+  if (plan.steps.length === 0)
+    return `Run ${plan.runId} cannot be rolled back: ${plan.reason ?? 'nothing to undo'}\n`;
+  const lines = [
+    `Rolling back run ${plan.runId}${after} undoes, newest first:`,
+    ...plan.steps.map(
+      (step) =>
+        `  - ${step.title}: ${step.does} [${ROLLBACK_STATUS[step.status]}${step.reason ? `: ${step.reason}` : ''}]`,
+    ),
+  ];
+  if (!plan.available) lines.push(`Run ${plan.runId} cannot be rolled back: ${plan.reason ?? ''}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** The state as the CLI says it: a rollback after success says so. */
+function stateWords(run: Pick<RunView, 'state' | 'succeededAt'>): string {
+  if (!run.succeededAt) return run.state;
+  return run.state === 'rolled-back'
+    ? `rolled-back after success (succeeded ${run.succeededAt}, then undone)`
+    : `${run.state} (undoing a run that succeeded ${run.succeededAt})`;
+}
+
 export function renderRunOutcome(run: RunView): string {
-  const lines = [`Run ${run.runId}: ${run.state}`];
+  const lines = [`Run ${run.runId}: ${stateWords(run)}`];
   if (run.error) lines.push(run.error);
   if (run.prompt) lines.push(`Waiting on: ${run.prompt.title}`);
   if (run.outage && run.outage.state !== 'pending')
@@ -143,7 +181,8 @@ export function renderRuns(runs: RunSummary[]): string {
   if (runs.length === 0) return 'No runs yet.\n';
   return `${runs
     .map((run) => {
-      const line = `${run.runId}  ${run.state.padEnd(11)}  ${run.procedureId}  ${run.user}@${run.host}  ${run.startedAt}`;
+      const after = run.succeededAt ? `  (undo after success; succeeded ${run.succeededAt})` : '';
+      const line = `${run.runId}  ${run.state.padEnd(11)}  ${run.procedureId}  ${run.user}@${run.host}  ${run.startedAt}${after}`;
       return run.needsAttention ? `${line}  NEEDS ATTENTION: ${(run.attention ?? []).join('; ')}` : line;
     })
     .join('\n')}\n`;

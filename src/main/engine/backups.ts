@@ -6,7 +6,8 @@ import type { BackupStore } from './types.js';
 
 /**
  * A run's backups, beside its journal: `files/<sha256 of path>` copies plus `files.json`
- * (which paths were saved, and whether they existed), and `backup-values.json` for old values.
+ * (which paths were saved, and whether they existed), `backup-values.json` for old values, and
+ * `step-results.json` for what steps left (last record wins; undo after success compares with it).
  * Everything 0600 in 0700 directories. The first save of a file or key in a run wins, so a step
  * re-run after a crash never overwrites the original with its own half-done change.
  */
@@ -14,11 +15,13 @@ export class RunBackupStore implements BackupStore {
   private readonly filesDir: string;
   private readonly manifestPath: string;
   private readonly valuesPath: string;
+  private readonly resultsPath: string;
 
   constructor(runDir: string) {
     this.filesDir = path.join(runDir, 'files');
     this.manifestPath = path.join(runDir, 'files.json');
     this.valuesPath = path.join(runDir, 'backup-values.json');
+    this.resultsPath = path.join(runDir, 'step-results.json');
   }
 
   async saveFile(filePath: string): Promise<void> {
@@ -57,6 +60,16 @@ export class RunBackupStore implements BackupStore {
 
   async loadValues<T = unknown>(key: string): Promise<T | undefined> {
     return this.readJson<Record<string, T>>(this.valuesPath)[key];
+  }
+
+  async saveResult(key: string, values: unknown): Promise<void> {
+    const all = this.readJson<Record<string, unknown>>(this.resultsPath);
+    all[key] = values;
+    await writeFileAtomic(this.resultsPath, JSON.stringify(all, null, 2), { mode: 0o600 });
+  }
+
+  async loadResult<T = unknown>(key: string): Promise<T | undefined> {
+    return this.readJson<Record<string, T>>(this.resultsPath)[key];
   }
 
   private readJson<T extends object>(filePath: string): T {

@@ -5,6 +5,7 @@ import type {
   EnvironmentKind,
   ProcedureSummary,
   ReportFormat,
+  RollbackPlan,
   RunSummary,
   RunView,
   WayOut,
@@ -15,12 +16,20 @@ import { pendingLines, rollbackWay } from './attention.js';
 import { RunBackupStore } from './backups.js';
 import { createEnvironment } from './environments.js';
 import { withSecrets } from './input-secrets.js';
-import { JOURNAL_FILE, Journal, JournalEmpty, JournalTampered, readJournal } from './journal.js';
+import {
+  JOURNAL_FILE,
+  Journal,
+  JournalEmpty,
+  JournalTampered,
+  readJournal,
+  type JournalEntry,
+} from './journal.js';
 import type { RunCreated } from './journal-entries.js';
 import { preparePlan, type PreparedPlan } from './planning.js';
 import { NotFound, ProcedureRegistry } from './registry.js';
 import { buildReportData } from './report/report-data.js';
 import { renderReport, type RenderedReport } from './report/index.js';
+import { planRollback } from './rollback-plan.js';
 import { isRunId, newRunId } from './run-id.js';
 import { currentHolder, RunLock, type RunConflict } from './run-lock.js';
 import { foldJournal, isResumable, recordSummary, recordView, type RunRecord } from './run-record.js';
@@ -165,20 +174,62 @@ export class Engine {
   }
 
   /** Verifies the journal, checks the re-entered secrets, rebuilds the same plan and continues where the run stopped. */
-  async resume(
-    runId: string,
-    secrets: Record<string, string>,
-    hooks: RunHooks,
-    mode: 'resume' | 'rollback' = 'resume',
-  ): Promise<RunHandle> {
+  async resume(runId: string, secrets: Record<string, string>, hooks: RunHooks): Promise<RunHandle> {
+    const record = this.record(runId);
+    assertResumable(record);
+    return this.continueRun(record, await this.replan(record, secrets), hooks, 'resume');
+  }
+
+  /** What rolling back this stopped run undoes (newest first), or why it cannot. */
+  rollbackWay(runId: string): WayOut {
+    const record = this.record(runId);
+    assertResumable(record);
+    return rollbackWay(record.created.steps, record.steps);
+  }
+
+  /** What rolling back this run (stopped, or succeeded) needs: its procedure and the secret fields to re-enter. */
+  rollbackNeeds(runId: string): { procedureId: string; secretFields: string[] } {
+    const record = this.record(runId);
+    assertRollbackable(record);
+    return {
+      procedureId: record.created.procedureId,
+      secretFields: Object.keys(record.created.secretVerifiers),
+    };
+  }
+
+  /** What rolling back this run would undo, each undo checked against the state now (undo after success included); changes nothing. */
+  async rollbackPlan(runId: string, secrets: Record<string, string>): Promise<RollbackPlan> {
+    const record = this.record(runId);
+    assertRollbackable(record);
+    const prepared = await this.replan(record, secrets);
+    return planRollback(record, prepared, new RunBackupStore(this.runDir(runId)));
+  }
+
+  /**
+   * Rolls back a stopped run, or undoes a succeeded one: the undos of every started change, newest
+   * first, journaled like a rollback after a failure. Refused with the reason when the rollback
+   * plan is not available (the state moved on since the run, past the point of no return).
+   */
+  async rollback(runId: string, secrets: Record<string, string>, hooks: RunHooks): Promise<RunHandle> {
+    const record = this.record(runId);
+    assertRollbackable(record);
+    const prepared = await this.replan(record, secrets);
+    if (!record.rollingBack) {
+      const plan = await planRollback(record, prepared, new RunBackupStore(this.runDir(runId)));
+      if (!plan.available)
+        throw new ProcedureRefusal(`Run ${runId} cannot be rolled back: ${plan.reason ?? 'nothing to undo'}`);
+    }
+    return this.continueRun(record, prepared, hooks, 'rollback');
+  }
+
+  /** Checks the re-entered secrets and rebuilds the run's plan: the same steps, the same target. */
+  private async replan(record: RunRecord, secrets: Record<string, string>): Promise<PreparedPlan> {
+    const { created } = record;
+    const runId = created.runId;
     if (this.active.has(runId))
       throw new ProcedureRefusal(
         `Run ${runId} is still going in this window; answer its prompt instead of resuming it.`,
       );
-    const record = this.record(runId);
-    const { created } = record;
-    assertResumable(record);
-    if (mode === 'rollback') assertRollbackPossible(record);
     for (const [field, verifier] of Object.entries(created.secretVerifiers)) {
       const value = secrets[field];
       if (value === undefined)
@@ -211,6 +262,19 @@ export class Engine {
         `Run ${runId} cannot be resumed: its target was ${created.target}, the same inputs now give ${prepared.plan.target}.`,
       );
     }
+    return prepared;
+  }
+
+  /** Takes the lock, reopens the journal and goes on: forward (`resume`), or back (`rollback`, after success too). */
+  private continueRun(
+    record: RunRecord,
+    prepared: PreparedPlan,
+    hooks: RunHooks,
+    mode: 'resume' | 'rollback',
+  ): RunHandle {
+    const { created } = record;
+    const runId = created.runId;
+    const undoAfterSuccess = record.state === 'succeeded';
     const actor = currentActor();
     let lock = this.lockFor(created.target, runId);
     // This run's own lock, left by a crash: take it back now, before touching the journal, so a
@@ -229,7 +293,8 @@ export class Engine {
         opened.entries.at(-1)?.hash !== record.finalHash
       ) {
         current = foldJournal(opened.entries);
-        if (!isResumable(current.state)) {
+        const stillSo = undoAfterSuccess ? current.state === 'succeeded' : isResumable(current.state);
+        if (!stillSo) {
           journal.close();
           throw new ProcedureRefusal(
             `Run ${runId} is over (${current.state}): another resume finished it while this one was being prepared. There is nothing to resume.`,
@@ -237,7 +302,9 @@ export class Engine {
         }
       }
       if (opened.torn) journal.append('torn-line-recovered', opened.torn);
-      journalEntries = journal.append('resumed', { actor }).seq;
+      const appended = journal.append(undoAfterSuccess ? 'undo-after-success' : 'resumed', { actor });
+      journalEntries = appended.seq;
+      if (undoAfterSuccess) current = foldJournal([...opened.entries, appended as JournalEntry]);
       if (takenOver) journalEntries = journal.append('lock-taken-over', { previous: takenOver, actor }).seq;
     } catch (error) {
       if (lock instanceof RunLock) lock.release();
@@ -256,18 +323,6 @@ export class Engine {
       rollback: mode === 'rollback',
     });
     return this.launch(run);
-  }
-
-  /** What rolling back this stopped run undoes (newest first), or why it cannot. */
-  rollbackWay(runId: string): WayOut {
-    const record = this.record(runId);
-    assertResumable(record);
-    return rollbackWay(record.created.steps, record.steps);
-  }
-
-  /** Rolls back a stopped run: the undos of every started change, newest first, journaled like a rollback after a failure. */
-  rollback(runId: string, secrets: Record<string, string>, hooks: RunHooks): Promise<RunHandle> {
-    return this.resume(runId, secrets, hooks, 'rollback');
   }
 
   view(runId: string): RunView {
@@ -385,13 +440,9 @@ export class Engine {
   }
 }
 
-function assertRollbackPossible(record: RunRecord): void {
-  if (record.rollingBack) return;
-  const way = rollbackWay(record.created.steps, record.steps);
-  if (!way.available)
-    throw new ProcedureRefusal(
-      `Run ${record.created.runId} cannot be rolled back: ${way.reason ?? 'nothing to undo'}`,
-    );
+/** A run can be rolled back while it is stopped, and undone once it has succeeded. */
+function assertRollbackable(record: RunRecord): void {
+  if (record.state !== 'succeeded') assertResumable(record);
 }
 
 function assertResumable(record: RunRecord): void {

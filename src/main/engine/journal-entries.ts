@@ -38,6 +38,8 @@ export type GateKey = 'changes' | 'outage-window' | `outage:${string}` | `manual
 export interface JournalEntryData {
   'run-created': RunCreated;
   resumed: { actor: Actor };
+  /** A succeeded run is being undone (`breakglass rollback`, `run.rollback`): its rollback follows. */
+  'undo-after-success': { actor: Actor };
   'lock-taken-over': { previous: LockHolder; actor: Actor; reason?: string };
   /** The journal's last line was cut short by a crash mid-write; it was cut off before this entry. */
   'torn-line-recovered': { line: number; bytes: number; sha256: string };

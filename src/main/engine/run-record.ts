@@ -10,8 +10,8 @@ export interface RunRecord {
   created: RunCreated;
   startedAt: string;
   finishedAt?: string;
-  /** Who started it, then who resumed it, in order. */
-  actors: Array<{ actor: Actor; at: string; action: 'started' | 'resumed' }>;
+  /** Who started it, then who resumed it (or undid it after success), in order. */
+  actors: Array<{ actor: Actor; at: string; action: ActorAction }>;
   steps: StepProgress[];
   gates: Set<GateKey>;
   rollingBack: boolean;
@@ -22,9 +22,13 @@ export interface RunRecord {
   /** The state the journal ends in; `interrupted` when it stops mid-run with no stop entry. */
   state: RunState;
   error?: string;
+  /** When it succeeded, once an undo after success has begun. */
+  succeededAt?: string;
   finalHash: string;
   entries: JournalEntry[];
 }
+
+export type ActorAction = 'started' | 'resumed' | 'undid after success';
 
 /** Runs that may be resumed: everything except the two final outcomes. */
 export function isResumable(state: RunState): boolean {
@@ -71,6 +75,17 @@ export function foldJournal(entries: JournalEntry[]): RunRecord {
         });
         record.state = 'interrupted';
         record.error = undefined;
+        record.finishedAt = undefined;
+        break;
+      case 'undo-after-success':
+        record.actors.push({
+          actor: (data as JournalEntryData['undo-after-success']).actor,
+          at: entry.at,
+          action: 'undid after success',
+        });
+        record.succeededAt = record.finishedAt;
+        record.state = 'interrupted';
+        record.rollingBack = true;
         record.finishedAt = undefined;
         break;
       case 'gate-confirmed':
@@ -158,6 +173,7 @@ export function recordView(record: RunRecord, journalPath: string): RunView {
     journalHash: record.finalHash,
     ...recordAttention(record),
     ...recordPhases(record),
+    ...(record.succeededAt ? { succeededAt: record.succeededAt } : {}),
   };
 }
 
@@ -195,6 +211,7 @@ export function recordSummary(record: RunRecord): RunSummary {
     user: record.created.actor.user,
     secretFields: Object.keys(record.created.secretVerifiers),
     ...summaryAttention(record),
+    ...(record.succeededAt ? { succeededAt: record.succeededAt } : {}),
   };
 }
 

@@ -112,6 +112,7 @@ export class Run {
       }),
       phases: runPhases(planPhases(prepared.view.phases, prepared.view.steps), this.steps),
       ...(prepared.view.outage ? { outage: outageProgress(prepared.view.outage, this.outage) } : {}),
+      ...(this.options.record?.succeededAt ? { succeededAt: this.options.record.succeededAt } : {}),
     };
   }
 

@@ -37,6 +37,9 @@ export interface BackupStore {
   /** Stores values under a key; idempotent: the first save of a key in a run is kept. */
   saveValues(key: string, values: unknown): Promise<void>;
   loadValues<T = unknown>(key: string): Promise<T | undefined>;
+  /** Stores what a step left (the value it wrote, a file's hash), replacing an earlier record: its `checkUndo` compares the state with it. */
+  saveResult(key: string, values: unknown): Promise<void>;
+  loadResult<T = unknown>(key: string): Promise<T | undefined>;
 }
 
 export interface StepContext {
@@ -73,9 +76,11 @@ export interface StepDefinition {
   /** Compensating action, used by rollback in reverse order. */
   undo?(ctx: StepContext): Promise<void>;
   /**
-   * Before undoing a run that already ended (undo after success): throw StepFailure naming what
-   * moved on since this step ran (e.g. the row no longer holds the hash it wrote, the file not the
-   * bytes it wrote). Without it, the undo is listed as "not checked".
+   * Before an undo after the fact (`breakglass rollback`, `run.rollback`; the step is done): throw
+   * StepFailure naming what moved on since the run left it (e.g. the row no longer holds the hash
+   * it wrote, the file not the hash it wrote; compare with `backup.saveResult`). A later step of
+   * the same run may have changed the same state on purpose: check only what no later step
+   * changes. Without it, the undo is listed as "not checked".
    */
   checkUndo?(ctx: StepContext): Promise<void>;
   /** This step leaves a state that must not stay (AD off, service stopped) until `restoredBy` or its own undo has run. */

@@ -1,16 +1,20 @@
+import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { Engine } from '../../engine/engine.js';
 import { InputError } from '../../engine/types.js';
-import type { CliIo } from '../io.js';
 import { systems } from '../../systems/index.js';
 import type { CommandContext } from '../command-context.js';
 import { cliDecider } from '../decider.js';
 import { resumeSecrets } from '../input-file.js';
-import { createInterface } from 'node:readline';
-import { ExitCode } from '../io.js';
+import { ExitCode, type CliIo } from '../io.js';
+import { renderRollbackPlan } from '../render.js';
 import { finish, printEvents } from './run.js';
 
-/** `breakglass rollback <run-id> [--input <file>] [--yes] [--json]`: undo what a stopped run changed, after listing it. */
+/**
+ * `breakglass rollback <run-id> [--input <file>] [--yes] [--json]`: undo what a stopped run changed,
+ * or a succeeded run (undo after success), after showing the plan — each undo checked against the
+ * state now — and asking (terminal) or being given `--yes`. Refused where the state moved on.
+ */
 export async function rollbackCommand(args: string[], context: CommandContext): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
@@ -26,15 +30,13 @@ export async function rollbackCommand(args: string[], context: CommandContext): 
     throw new InputError('run-id', 'give exactly one run id (see `breakglass runs`).');
   const engine = new Engine(context.dataDir, systems);
   try {
-    const way = engine.rollbackWay(runId);
+    const needs = engine.rollbackNeeds(runId);
+    const { procedure } = engine.registry.get(needs.procedureId);
+    const secrets = await resumeSecrets(needs.secretFields, procedure, values.input, context.io);
+    const plan = await engine.rollbackPlan(runId, secrets);
     const out = values.json ? context.io.stderr : context.io.stdout;
-    if (!way.available) {
-      out.write(`Run ${runId} cannot be rolled back: ${way.reason ?? 'nothing to undo'}\n`);
-      return ExitCode.badInput;
-    }
-    out.write(
-      `Rolling back run ${runId} undoes, newest first:\n${way.steps.map((step) => `  - ${step.title}: ${step.does}\n`).join('')}`,
-    );
+    out.write(renderRollbackPlan(plan));
+    if (!plan.available) return ExitCode.badInput;
     if (!values.yes) {
       if (!context.io.stdin.isTTY)
         throw new InputError(
@@ -46,9 +48,6 @@ export async function rollbackCommand(args: string[], context: CommandContext): 
         return ExitCode.stepFailed;
       }
     }
-    const needs = engine.resumeNeeds(runId);
-    const { procedure } = engine.registry.get(needs.procedureId);
-    const secrets = await resumeSecrets(needs.secretFields, procedure, values.input, context.io);
     const handle = await engine.rollback(runId, secrets, {
       onEvent: printEvents(context, values.json),
       decide: cliDecider(context.io, { yes: false, done: [], onFailure: 'stop' }),

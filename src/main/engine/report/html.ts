@@ -1,6 +1,6 @@
 import { formatTimeDown } from '../../../shared/duration.js';
 import type { WayOut } from '../../../shared/procedure.js';
-import type { ReportData } from './report-data.js';
+import { ACTION_WORDS, outcomeWords, type ReportData } from './report-data.js';
 
 /** The run report as one self-contained HTML page: inline CSS, no script, no external reference. */
 export function renderHtml(report: ReportData): string {
@@ -33,7 +33,7 @@ export function renderHtml(report: ReportData): string {
   const people = report.people
     .map(
       (person) =>
-        `<li>${person.action === 'started' ? 'Started' : 'Resumed'} by ${esc(person.user)} on ${esc(person.host)} at ${esc(person.at)}</li>`,
+        `<li>${ACTION_WORDS[person.action]} by ${esc(person.user)} on ${esc(person.host)} at ${esc(person.at)}</li>`,
     )
     .join('');
   const confirmations =
@@ -53,7 +53,7 @@ table{border-collapse:collapse}td{border:1px solid #ccd;padding:.2rem .5rem}
 .outcome{font-weight:bold}.message{color:#c62828}time{color:#667}
 </style></head><body>
 <h1>${esc(report.title)} — run ${esc(report.runId)}</h1>
-<p class="outcome">Outcome: ${esc(report.outcome)}${report.error ? ` — ${esc(report.error)}` : ''}</p>${report.needsAttention ? `<h2>NEEDS ATTENTION</h2><p>This run stopped leaving a state that must not stay:</p><ul>${report.attentionLines.map((line) => `<li><strong>${esc(line)}</strong></li>`).join('')}</ul>` : ''}${report.attention ? `<h2>Ways out</h2>${wayHtml('Forward (breakglass resume)', report.attention.resume)}${wayHtml('Back (breakglass rollback)', report.attention.rollback)}` : ''}
+<p class="outcome">Outcome: ${esc(outcomeWords(report))}${report.error ? ` — ${esc(report.error)}` : ''}</p>${report.needsAttention ? `<h2>NEEDS ATTENTION</h2><p>This run stopped leaving a state that must not stay:</p><ul>${report.attentionLines.map((line) => `<li><strong>${esc(line)}</strong></li>`).join('')}</ul>` : ''}${report.attention ? `<h2>Ways out</h2>${wayHtml('Forward (breakglass resume)', report.attention.resume)}${wayHtml('Back (breakglass rollback)', report.attention.rollback)}` : ''}
 <ul><li>Procedure: ${esc(report.procedureId)} (${esc(report.environment)})</li><li>Target: ${esc(report.target)}</li>
 <li>Started ${esc(report.startedAt)}${report.finishedAt ? `, stopped/finished ${esc(report.finishedAt)}` : ''}</li>${people}</ul>
 ${facts ? `<h2>Facts</h2><table>${facts}</table>` : ''}${warnings ? `<h2>Warnings</h2><ul>${warnings}</ul>` : ''}

@@ -1,18 +1,18 @@
 import { formatTimeDown } from '../../../shared/duration.js';
-import type { ReportData } from './report-data.js';
+import { ACTION_WORDS, outcomeWords, type ReportData } from './report-data.js';
 
 /** The run report as Markdown (for a ticket or a wiki page). */
 export function renderMarkdown(report: ReportData): string {
   const lines: string[] = [
     `# ${escapeMd(report.title)} — run ${report.runId}`,
     '',
-    `- **Outcome:** ${report.outcome}${report.error ? ` — ${escapeMd(report.error)}` : ''}`,
+    `- **Outcome:** ${outcomeWords(report)}${report.error ? ` — ${escapeMd(report.error)}` : ''}`,
     `- **Procedure:** ${report.procedureId} (${report.environment})`,
     `- **Target:** ${escapeMd(report.target)}`,
     `- **Started:** ${report.startedAt}${report.finishedAt ? `; **stopped/finished:** ${report.finishedAt}` : ''}`,
     ...report.people.map(
       (person) =>
-        `- **${person.action === 'started' ? 'Started' : 'Resumed'} by:** ${escapeMd(person.user)} on ${escapeMd(person.host)} at ${person.at}`,
+        `- **${ACTION_WORDS[person.action]} by:** ${escapeMd(person.user)} on ${escapeMd(person.host)} at ${person.at}`,
     ),
     '',
   ];

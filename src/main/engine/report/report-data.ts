@@ -10,7 +10,7 @@ import type {
 import type { Redactor } from '../../../shared/redact.js';
 import type { Actor } from '../actor.js';
 import { pendingLines } from '../attention.js';
-import { recordAttention, recordPhases, type RunRecord } from '../run-record.js';
+import { recordAttention, recordPhases, type ActorAction, type RunRecord } from '../run-record.js';
 
 /** Everything a report says, taken from the verified journal; each renderer only formats it. */
 export interface ReportData {
@@ -28,7 +28,9 @@ export interface ReportData {
   attentionLines: string[];
   startedAt: string;
   finishedAt?: string;
-  people: Array<{ action: 'started' | 'resumed'; user: string; host: string; at: string }>;
+  people: Array<{ action: ActorAction; user: string; host: string; at: string }>;
+  /** When it succeeded, if it was then undone after success (outcome `rolled-back`) or is being undone. */
+  succeededAt?: string;
   facts: Fact[];
   warnings: string[];
   confirmations: Array<{ what: string; at: string }>;
@@ -63,6 +65,20 @@ const EVENT_WORDS: Record<string, (data: Record<string, unknown>) => string> = {
   'undo-failed': (data) => `undo failed: ${String(data.error)}`,
 };
 
+/** How the report names the outcome: a rollback after success says so. */
+export function outcomeWords(report: Pick<ReportData, 'outcome' | 'succeededAt'>): string {
+  if (!report.succeededAt) return report.outcome;
+  return report.outcome === 'rolled-back'
+    ? `rolled-back after success (it succeeded at ${report.succeededAt}, then was undone)`
+    : `${report.outcome} while being undone after success (it succeeded at ${report.succeededAt})`;
+}
+
+export const ACTION_WORDS: Record<ActorAction, string> = {
+  started: 'Started',
+  resumed: 'Resumed',
+  'undid after success': 'Undone after success',
+};
+
 export function buildReportData(
   record: RunRecord,
   journalPath: string,
@@ -81,14 +97,13 @@ export function buildReportData(
     ...attentionFields(record),
     startedAt: record.startedAt,
     finishedAt: record.finishedAt,
-    people: record.actors.map(
-      ({ actor, at, action }: { actor: Actor; at: string; action: 'started' | 'resumed' }) => ({
-        action,
-        user: actor.user,
-        host: actor.host,
-        at,
-      }),
-    ),
+    ...(record.succeededAt ? { succeededAt: record.succeededAt } : {}),
+    people: record.actors.map(({ actor, at, action }: { actor: Actor; at: string; action: ActorAction }) => ({
+      action,
+      user: actor.user,
+      host: actor.host,
+      at,
+    })),
     facts: created.facts,
     warnings: created.warnings,
     confirmations: record.entries

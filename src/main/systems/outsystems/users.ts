@@ -1,7 +1,8 @@
 /** Reading and writing OSSYS_USER rows: the platform's users, found by tenant and user name. */
 import type { Dialect, DbSession } from '../../platform/db/types.js';
 import { renderSql, secret, sql, type SqlFragment } from '../../platform/db/sql.js';
-import { StepFailure } from '../../engine/types.js';
+import { StepFailure, type StepContext } from '../../engine/types.js';
+import { withPlatformSession, type PlatformDatabase } from './platform-database.js';
 import { flagValue, lowerKeys, platformColumn, platformTable, readFlag } from './tables.js';
 
 /** The tenants of seed 000: IT users (Service Center) and the Users app's end users. */
@@ -177,4 +178,33 @@ export async function restoreUser(
     ...(current.isActive === saved.isActive ? [] : [`IS_ACTIVE = ${saved.isActive ? 1 : 0}`]),
   ];
   return `Restored ${restored.join(' and ')} of user ID ${saved.id}.`;
+}
+
+/**
+ * `checkUndo` of a step that changed one user row: the row still holds what the run left (saved
+ * with `backup.saveResult(key, …)`), else StepFailure saying what changed since.
+ */
+export async function checkUserAsLeft(
+  database: PlatformDatabase,
+  ctx: StepContext,
+  key: string,
+): Promise<void> {
+  ctx.addSecret(database.settings.password);
+  const left = await ctx.backup.loadResult<SavedUser>(key);
+  if (!left)
+    throw new StepFailure(
+      'This run recorded no value it wrote to the user row, so it cannot tell whether the row changed since.',
+    );
+  const current = await withPlatformSession(database, ctx.env, (session) =>
+    readUserById(session, database.schema, left.id),
+  );
+  if (!current) throw new StepFailure(`User ID ${left.id} no longer exists.`);
+  const moved = [
+    ...(current.password === left.password ? [] : ['its password value is no longer the one this run wrote']),
+    ...(current.isActive === left.isActive
+      ? []
+      : [`IS_ACTIVE is ${current.isActive ? 1 : 0}, the run left ${left.isActive ? 1 : 0}`]),
+  ];
+  if (moved.length > 0)
+    throw new StepFailure(`User ID ${left.id} changed since the run: ${moved.join('; ')}.`);
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createTwoFilesPatch } from 'diff';
@@ -212,17 +213,15 @@ function drillSteps(
               'Reset the practice sandbox and start again.',
             );
           if (verifyPracticePassword(given.newPassword, current)) {
+            await ctx.backup.saveResult(backupKey, { password_hash: current });
             ctx.log('The new password is already set (an earlier attempt got this far).');
             return;
           }
           await ctx.backup.saveValues(backupKey, { password_hash: current });
           await pauseForTest('set-password', 'during');
-          await session.guarded([
-            {
-              sql: updateHash(given.account, hashPracticePassword(given.newPassword), current),
-              expectRows: 1,
-            },
-          ]);
+          const written = hashPracticePassword(given.newPassword);
+          await session.guarded([{ sql: updateHash(given.account, written, current), expectRows: 1 }]);
+          await ctx.backup.saveResult(backupKey, { password_hash: written });
           ctx.log('1 row updated.');
         });
       },
@@ -230,6 +229,14 @@ function drillSteps(
         const stored = await withSession(env, (session) => storedHash(session, given.account));
         if (!stored || !verifyPracticePassword(given.newPassword, stored))
           throw new StepFailure('The stored hash does not match the new password.', 'Retry the step.');
+      },
+      async checkUndo(ctx) {
+        const left = await ctx.backup.loadResult<{ password_hash: string }>(backupKey);
+        const stored = await withSession(env, (session) => storedHash(session, given.account));
+        if (!left || stored !== left.password_hash)
+          throw new StepFailure(
+            `The password hash of ${given.account} is no longer the one this run wrote: it was changed since.`,
+          );
       },
       async undo(ctx) {
         const saved = await ctx.backup.loadValues<{ password_hash: string }>(backupKey);
@@ -266,13 +273,23 @@ function drillSteps(
         const current = fs.readFileSync(configPath, 'utf8');
         const updated = withSetting(current, 'password_store', 'scrypt');
         if (updated === current) {
+          await ctx.backup.saveResult(configPath, { sha256: sha256(current) });
           ctx.log('Already set.');
           return;
         }
         await ctx.backup.saveFile(configPath);
         await pauseForTest('switch-password-store', 'during');
         await writeFileAtomic(configPath, updated);
+        await ctx.backup.saveResult(configPath, { sha256: sha256(updated) });
         ctx.log(`Wrote ${configPath}.`);
+      },
+      async checkUndo(ctx) {
+        const left = await ctx.backup.loadResult<{ sha256: string }>(configPath);
+        const now = fs.existsSync(configPath) ? sha256(fs.readFileSync(configPath, 'utf8')) : 'missing';
+        if (!left || now !== left.sha256)
+          throw new StepFailure(
+            `${CONFIG_RELATIVE_PATH} is no longer the file this run wrote (SHA-256 ${now.slice(0, 12)}…, the run wrote ${left?.sha256.slice(0, 12) ?? 'nothing'}…): it was edited since.`,
+          );
       },
       async check() {
         if (readSetting(fs.readFileSync(configPath, 'utf8'), 'password_store') !== 'scrypt')
@@ -371,6 +388,18 @@ function serviceStep(
           'Retry the step.',
         );
     },
+    // The stop is undone by the start that follows it; only the start's state can be checked.
+    ...(action === 'start'
+      ? {
+          async checkUndo(ctx: StepContext) {
+            const status = await ctx.env.services.status(PRACTICE_SERVICE);
+            if (status.state !== 'running')
+              throw new StepFailure(
+                `${PRACTICE_SERVICE} is ${status.state}, not running as this run left it: someone changed it since.`,
+              );
+          },
+        }
+      : {}),
     async undo(ctx: StepContext) {
       await ctx.env.services[action === 'stop' ? 'start' : 'stop'](PRACTICE_SERVICE);
     },
@@ -405,4 +434,8 @@ function updateHash(account: string, newHash: string, currentHash: string): Rend
 async function storedHash(session: DbSession, account: string): Promise<string | undefined> {
   const rows = await session.query<{ password_hash: string }>(selectAccount(account));
   return rows[0]?.password_hash;
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
 }

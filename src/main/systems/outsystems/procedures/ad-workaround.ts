@@ -36,6 +36,7 @@ import {
   type PlatformDatabase,
 } from '../platform-database.js';
 import {
+  checkUserAsLeft,
   findOneUser,
   findUsers,
   findUsersSql,
@@ -468,16 +469,23 @@ function ensureAdminStep(
         await ctx.backup.saveValues(backupKey, savedUser(current));
         const passwordDone = !newPassword || verifyOutSystemsPassword(newPassword, current.password);
         if (current.isActive && passwordDone) {
+          await ctx.backup.saveResult(backupKey, savedUser(current));
           ctx.log('The admin is active' + (newPassword ? ' and already has the new password.' : '.'));
           return;
         }
+        const written = passwordDone ? undefined : hashOutSystemsPassword(newPassword as string);
         const update = updateUserSql(session.dialect, database.schema, {
           id: current.id,
           expectedPassword: current.password,
-          newPassword: passwordDone ? undefined : hashOutSystemsPassword(newPassword as string),
+          newPassword: written,
           isActive: true,
         });
         await session.guarded([{ sql: renderSql(update, session.dialect), expectRows: 1 }]);
+        await ctx.backup.saveResult(backupKey, {
+          id: current.id,
+          password: written ?? current.password,
+          isActive: true,
+        } satisfies SavedUser);
         ctx.log(`Admin (ID ${current.id}) is active${passwordDone ? '' : ' with the new password'}.`);
       });
     },
@@ -485,6 +493,9 @@ function ensureAdminStep(
       await withPlatformSession(database, ctx.env, async (session) =>
         assertAdminReady(await theAdmin(session, database), newPassword),
       );
+    },
+    async checkUndo(ctx) {
+      await checkUserAsLeft(database, ctx, backupKey);
     },
     async undo(ctx) {
       const saved = await ctx.backup.loadValues<SavedUser>(backupKey);

@@ -22,6 +22,7 @@ import {
   type PlatformDatabase,
 } from '../platform-database.js';
 import {
+  checkUserAsLeft,
   findOneUser,
   findUsers,
   findUsersSql,
@@ -283,18 +284,25 @@ function setPasswordStep(
           verifyOutSystemsPassword(inputs.newPassword, user.password) &&
           (!inputs.reactivate || user.isActive)
         ) {
+          await ctx.backup.saveResult(backupKey, savedUser(user));
           ctx.log(
             'The row already holds the new password (an earlier attempt of this run wrote it); nothing to do.',
           );
           return;
         }
+        const written = hashOutSystemsPassword(inputs.newPassword);
         const update = updateUserSql(session.dialect, database.schema, {
           id: user.id,
           expectedPassword: user.password,
-          newPassword: hashOutSystemsPassword(inputs.newPassword),
+          newPassword: written,
           isActive: activation,
         });
         await session.guarded([{ sql: renderSql(update, session.dialect), expectRows: 1 }]);
+        await ctx.backup.saveResult(backupKey, {
+          id: user.id,
+          password: written,
+          isActive: activation ?? user.isActive,
+        } satisfies SavedUser);
         ctx.log(`Updated 1 row (ID ${user.id}).`);
       });
     },
@@ -313,6 +321,9 @@ function setPasswordStep(
       }
       if (inputs.reactivate && !row.isActive)
         throw new StepFailure(`User ID ${row.id} is still disabled.`, 'Retry the step.');
+    },
+    async checkUndo(ctx) {
+      await checkUserAsLeft(database, ctx, backupKey);
     },
     async undo(ctx) {
       const saved = await ctx.backup.loadValues<SavedUser>(backupKey);
