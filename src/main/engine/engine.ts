@@ -390,6 +390,7 @@ export class Engine {
   }
 
   async close(): Promise<void> {
+    for (const run of this.active.values()) run.abort();
     await this.sandbox.close();
   }
 

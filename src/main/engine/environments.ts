@@ -1,5 +1,6 @@
 import type { EnvironmentKind } from '../../shared/procedure.js';
 import { NodeExec } from '../platform/exec/node-exec.js';
+import { NodeHttpClient } from '../platform/http/node-http-client.js';
 import { SystemdServiceController } from '../platform/services/systemd.js';
 import { WindowsServiceController } from '../platform/services/windows.js';
 import { lazyDbConnector } from './lazy-db-connector.js';
@@ -18,6 +19,7 @@ export function createEnvironment(
     kind: 'real',
     exec,
     db: lazyDbConnector(),
+    http: new NodeHttpClient(),
     services:
       process.platform === 'win32' ? new WindowsServiceController(exec) : new SystemdServiceController(exec),
   };

@@ -62,6 +62,8 @@ export class Run {
   private revision: number;
   private readonly outage: OutageTimes;
   private readonly phasesStarted: Set<string>;
+  /** Steps' `ctx.signal`: aborted by `abort()` (the engine closing), so in-flight HTTP requests end. */
+  private readonly stopSignal = new AbortController();
 
   constructor(private readonly options: RunOptions) {
     const { record, prepared } = options;
@@ -86,6 +88,11 @@ export class Run {
 
   get runId(): string {
     return this.options.runId;
+  }
+
+  /** Aborts what the current step is waiting on (its `ctx.signal`); the step then fails as usual. */
+  abort(): void {
+    this.stopSignal.abort();
   }
 
   view(): RunView {
@@ -529,6 +536,7 @@ export class Run {
         this.emit('log', stepId, redacted);
       },
       addSecret: (value: string) => prepared.redactor.add(value),
+      signal: this.stopSignal.signal,
     };
   }
 

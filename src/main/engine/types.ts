@@ -15,6 +15,7 @@ import type {
 } from '../../shared/procedure.js';
 import type { DbConnector } from '../platform/db/types.js';
 import type { Exec, ExecRequest, ExecResult } from '../platform/exec/types.js';
+import type { HttpClient } from '../platform/http/types.js';
 import type { ServiceController } from '../platform/services/types.js';
 
 /** The adapters a procedure reaches the outside world through; the sandbox swaps in its own. */
@@ -24,6 +25,8 @@ export interface Environment {
   readonly db: DbConnector;
   /** Windows services on Windows, the simulated controller in the sandbox. */
   readonly services: ServiceController;
+  /** HTTP to a product's API (`platform/http`); the sandbox answers from `SystemModule.sandboxHttp`. */
+  readonly http: HttpClient;
   /** Sandbox: this system's practice tree (e.g. <sandbox>/outsystems, holding "Platform Server/"). Real: undefined. */
   readonly sandboxRoot?: string;
 }
@@ -49,6 +52,8 @@ export interface StepContext {
   log(line: string): void;
   /** Registers a value to mask in everything the run writes (e.g. a password read from a file at run time). */
   addSecret(value: string): void;
+  /** Aborted when the run is stopped from outside (the engine closes): pass it to long calls such as HTTP requests. */
+  readonly signal?: AbortSignal;
   /** Manual steps: when the admin was asked to act (a check can look for a change made since, e.g. a new log entry). */
   readonly promptedAt?: Date;
 }
@@ -187,7 +192,22 @@ export interface SystemModule {
   seedSandbox?(sandbox: SandboxSeedContext): Promise<void>;
   /** Programs simulated in the sandbox, by file name (e.g. "ConfigurationTool.com"); the sandbox's Exec runs these instead of spawning. */
   sandboxPrograms?: Record<string, SimulatedProgram>;
+  /** HTTP services simulated in the sandbox, by the URL's host (`host[:port]`); the sandbox's HTTP client answers from these and reaches nothing else. */
+  sandboxHttp?: Record<string, SimulatedHttpService>;
 }
+
+/** A request as a simulated HTTP service sees it: header names lower-cased, the body as text. */
+export interface SimulatedHttpRequest {
+  method: string;
+  url: URL;
+  headers: Readonly<Record<string, string>>;
+  body: string;
+}
+
+export type SimulatedHttpService = (
+  request: SimulatedHttpRequest,
+  sandbox: SandboxSeedContext,
+) => Promise<{ status: number; body?: unknown; headers?: Record<string, string> }>;
 
 export type SimulatedProgram = (request: ExecRequest, sandbox: SandboxSeedContext) => Promise<ExecResult>;
 

@@ -6,6 +6,7 @@ import { SimulatedServiceController } from '../../platform/services/simulated.js
 import type { Environment, SandboxSeedContext, SystemModule } from '../types.js';
 import { SandboxDbConnector } from './sandbox-db.js';
 import { SandboxExec } from './sandbox-exec.js';
+import { SandboxHttp } from './sandbox-http.js';
 import { startSandboxServer, type SandboxServer } from './sandbox-postgres.js';
 
 const SEED_MARKER_TABLE = 'breakglass_sandbox_seed';
@@ -36,11 +37,11 @@ export class Sandbox {
 
   environment(system: SystemModule): Environment {
     const databaseUrl = () => this.databaseUrl(system);
+    const seedContext = async () => this.seedContext(system, await databaseUrl());
     return {
       kind: 'sandbox',
-      exec: new SandboxExec(system.sandboxPrograms ?? {}, async () =>
-        this.seedContext(system, await databaseUrl()),
-      ),
+      exec: new SandboxExec(system.sandboxPrograms ?? {}, seedContext),
+      http: new SandboxHttp(system.sandboxHttp ?? {}, seedContext),
       db: new SandboxDbConnector(databaseUrl),
       services: this.services(system.id),
       sandboxRoot: this.filesRoot(system.id),
