@@ -179,5 +179,40 @@ export function defineConformanceSuite(
         }
       },
     );
+
+    it.skipIf(!admin)(
+      'a login without the right to change others changes its own password with the self-change form (OLD_PASSWORD / REPLACE); the old one no longer logs in',
+      async () => {
+        const initial = dialect === 'oracle' ? `Self${suffix}Pw1` : `Self-${suffix}-Pw1`;
+        const next = dialect === 'oracle' ? `Next${suffix}Pw2` : `Next-${suffix}-"Pw2']`;
+        const session = await connector.connect(admin!);
+        const names = fixtures(dialect, table, `${login}_self`, initial);
+        const asLogin = (password: string): DbSettings => ({
+          ...admin!,
+          authentication: 'sql',
+          domain: undefined,
+          user: dialect === 'oracle' ? `${login}_self`.toUpperCase() : `${login}_self`,
+          password,
+          database: dialect === 'mssql' ? undefined : admin!.database,
+        });
+        try {
+          await runAll(session, names.dropLogin);
+          await runAll(session, names.createLogin);
+          const own = await connector.connect(asLogin(initial));
+          try {
+            await own.ddl(
+              changePasswordDdl(dialect, { user: `${login}_self`, newPassword: next, oldPassword: initial }),
+            );
+          } finally {
+            await own.close();
+          }
+          expect(await connector.test(asLogin(next))).toMatchObject({ ok: true });
+          expect(await connector.test(asLogin(initial))).toMatchObject({ ok: false, kind: 'login-failed' });
+        } finally {
+          await runAll(session, names.dropLogin).catch(() => undefined);
+          await session.close();
+        }
+      },
+    );
   });
 }

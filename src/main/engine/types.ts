@@ -221,4 +221,23 @@ export interface SandboxSeedContext {
     name: string,
     options?: { displayName?: string; startType?: 'auto' | 'manual' | 'disabled' },
   ): void;
+  /**
+   * Seeding only: creates (afresh) one more database for this system, e.g. a product's second
+   * catalog; returns its admin URL. Its real name carries the sandbox's suffix on a shared server.
+   * `reset` drops it. The sandbox connector maps a `DbSettings.database` equal to `name` to it.
+   */
+  createDatabase(name: string): Promise<string>;
+  /**
+   * Seeding only: creates a login role with this password (cluster-wide, so suffixed like the
+   * databases on a shared server) and returns its real name. The sandbox connector logs in as a
+   * role the sandbox created with the password it is given, so a wrong password fails as on a
+   * real server. `reset` drops it.
+   */
+  createRole(name: string, password: string): Promise<string>;
+  /** Admin URL of a database made by `createDatabase(name)`. */
+  databaseUrlOf(name: string): Promise<string>;
+  /** The sandbox's connector (what procedures get as `Environment.db`). */
+  readonly db: DbConnector;
+  /** The sandbox's simulated services: programs stop and start them as the real tools do. */
+  readonly services: ServiceController;
 }

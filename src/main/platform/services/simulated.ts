@@ -8,6 +8,8 @@ interface SimulatedService {
   displayName?: string;
   startType: Exclude<ServiceStartType, 'unknown'>;
   state: 'running' | 'stopped';
+  /** Practice: `stop` fails as sc.exe does when other running services depend on it. */
+  refusesToStop?: boolean;
 }
 
 /**
@@ -29,6 +31,15 @@ export class SimulatedServiceController implements ServiceController {
       startType: options.startType ?? 'auto',
       state: 'running',
     };
+    await this.write(services);
+  }
+
+  /** Practice: makes the service refuse (or accept again) to stop, to rehearse that failure. */
+  async setRefusesToStop(name: string, refuses: boolean): Promise<void> {
+    const services = this.read();
+    const service = services[name];
+    if (!service) throw new Error(`Service "${name}" does not exist in the practice sandbox.`);
+    service.refusesToStop = refuses || undefined;
     await this.write(services);
   }
 
@@ -66,6 +77,13 @@ export class SimulatedServiceController implements ServiceController {
         `Service "${name}" does not exist in the practice sandbox. Reset the sandbox to recreate it.`,
       );
     if (service.state === state) return;
+    if (state === 'stopped' && service.refusesToStop) {
+      throw new ServiceControlError(
+        name,
+        'failed',
+        `Service "${name}" did not stop: [SC] ControlService FAILED 1051: A stop control has been sent to a service that other running services are dependent on.`,
+      );
+    }
     if (state === 'running' && service.startType === 'disabled') {
       throw new ServiceControlError(
         name,

@@ -6,7 +6,8 @@ import { discoverOutSystems } from './discovery.js';
 import { adWorkaround } from './procedures/ad-workaround.js';
 import { resetAdminPassword } from './procedures/reset-admin-password.js';
 import { DEFAULT_INSTALL_DIR, readInstallFromRegistry } from './registry.js';
-import { outsystemsSandboxPrograms, seedOutSystemsSandbox } from './sandbox.js';
+import { seedOutSystemsSandbox } from './sandbox.js';
+import { outsystemsSandboxPrograms } from './sandbox-programs.js';
 
 /** OutSystems 11 self-managed: admin password reset (seed 000) and the Active Directory workaround (seed 001). */
 export const outsystemsSystem: SystemModule = {
