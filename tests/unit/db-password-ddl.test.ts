@@ -1,6 +1,6 @@
 // Golden password-change statements per dialect, with hostile names and passwords.
 import { describe, expect, it } from 'vitest';
-import { changePasswordDdl } from '../../src/main/platform/db/password-ddl.js';
+import { changeOthersRightSql, changePasswordDdl } from '../../src/main/platform/db/password-ddl.js';
 
 const HOSTILE = 'it\'s]"; DROP LOGIN sa; --/* é☃ \\n';
 
@@ -90,5 +90,19 @@ describe('changePasswordDdl', () => {
       });
       expect(display).not.toMatch(/Secret/);
     }
+  });
+});
+
+describe('changeOthersRightSql', () => {
+  it('asks each dialect for the right to change other logins (golden statements)', () => {
+    expect(changeOthersRightSql('mssql').text).toBe(
+      "SELECT HAS_PERMS_BY_NAME(NULL, NULL, 'ALTER ANY LOGIN') AS can_alter",
+    );
+    expect(changeOthersRightSql('oracle').text).toBe(
+      "SELECT COUNT(*) AS can_alter FROM SESSION_PRIVS WHERE PRIVILEGE = 'ALTER USER'",
+    );
+    expect(changeOthersRightSql('postgres').text).toBe(
+      'SELECT (rolsuper OR rolcreaterole) AS can_alter FROM pg_roles WHERE rolname = current_user',
+    );
   });
 });

@@ -79,3 +79,17 @@ export function changePasswordDdl(dialect: Dialect, change: PasswordChange): Ren
     display: build(masked, oldForPostgres === undefined ? undefined : masked),
   };
 }
+
+/**
+ * Whether the session's login may change other logins' passwords (SQL Server ALTER ANY LOGIN,
+ * Oracle ALTER USER, PostgreSQL superuser or CREATEROLE). One row, column `can_alter` (1/true or 0/false).
+ * Without it a login can still change its own password with the self-change form (`oldPassword`).
+ */
+export function changeOthersRightSql(dialect: Dialect): RenderedSql {
+  const text = {
+    mssql: "SELECT HAS_PERMS_BY_NAME(NULL, NULL, 'ALTER ANY LOGIN') AS can_alter",
+    oracle: "SELECT COUNT(*) AS can_alter FROM SESSION_PRIVS WHERE PRIVILEGE = 'ALTER USER'",
+    postgres: 'SELECT (rolsuper OR rolcreaterole) AS can_alter FROM pg_roles WHERE rolname = current_user',
+  }[dialect];
+  return { text, params: [], display: text };
+}

@@ -224,7 +224,7 @@ function machineIpAddresses(networkInterfaces: () => NodeJS.Dict<os.NetworkInter
 }
 
 /** Windows: the High (S-1-16-12288) or System (S-1-16-16384) integrity level in `whoami /groups`; elsewhere uid 0. */
-async function elevation(
+export async function elevation(
   env: DiscoveryEnvironment,
   platform: NodeJS.Platform,
 ): Promise<OutSystemsDiscovery['elevated']> {

@@ -5,15 +5,16 @@ import { buildOutSystemsDiscoveryReport } from './discovery-report.js';
 import { discoverOutSystems } from './discovery.js';
 import { adWorkaround } from './procedures/ad-workaround.js';
 import { resetAdminPassword } from './procedures/reset-admin-password.js';
+import { rotateDbPasswords } from './procedures/rotate-db-passwords.js';
 import { DEFAULT_INSTALL_DIR, readInstallFromRegistry } from './registry.js';
 import { seedOutSystemsSandbox } from './sandbox.js';
 import { outsystemsSandboxPrograms } from './sandbox-programs.js';
 
-/** OutSystems 11 self-managed: admin password reset (seed 000) and the Active Directory workaround (seed 001). */
+/** OutSystems 11 self-managed: admin password reset (seed 000); seed 001's database password rotation and its Active Directory workaround. */
 export const outsystemsSystem: SystemModule = {
   id: 'outsystems',
   title: 'OutSystems 11',
-  procedures: [resetAdminPassword, adWorkaround],
+  procedures: [resetAdminPassword, adWorkaround, rotateDbPasswords],
   async discover(options, env) {
     const installDir =
       typeof options.installDir === 'string' && options.installDir ? options.installDir : undefined;

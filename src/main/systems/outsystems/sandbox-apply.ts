@@ -78,6 +78,8 @@ export async function startModules(
   serverName: string,
 ): Promise<Array<{ module: string; user: string }>> {
   const failures: Array<{ module: string; user: string }> = [];
+  // Modules holding the same credentials get the same answer: log in once per distinct credential.
+  const outcomes = new Map<string, Promise<boolean>>();
   for (const module of await liveModules(installDir)) {
     const file = path.join(module.folder, APP_SETTINGS_FILE);
     if (!fs.existsSync(file)) continue;
@@ -94,15 +96,22 @@ export async function startModules(
       const signature = `${credentials.user}\u0000${credentials.catalog}`;
       if (!credentials.user || tried.has(signature)) continue;
       tried.add(signature);
-      const result = await sandbox.db.test({
-        dialect: 'mssql',
-        host: credentials.dataSource ?? '',
-        database: credentials.catalog,
-        authentication: 'sql',
-        user: credentials.user,
-        password: credentials.password ?? '',
-      });
-      if (!result.ok) failures.push({ module: module.module, user: credentials.user });
+      const credential = `${signature}\u0000${credentials.password ?? ''}`;
+      if (!outcomes.has(credential))
+        outcomes.set(
+          credential,
+          sandbox.db
+            .test({
+              dialect: 'mssql',
+              host: credentials.dataSource ?? '',
+              database: credentials.catalog,
+              authentication: 'sql',
+              user: credentials.user,
+              password: credentials.password ?? '',
+            })
+            .then((result) => result.ok),
+        );
+      if (!(await outcomes.get(credential))) failures.push({ module: module.module, user: credentials.user });
     }
   }
   if (failures.length > 0) {

@@ -39,6 +39,8 @@ export const SANDBOX_PRACTICE_FILE = 'practice.json';
 export const SANDBOX_LOG_CATALOG = 'outsystems_log';
 export const SANDBOX_SESSION_CATALOG = 'osSession';
 export const SANDBOX_SERVER_NAME = 'SANDBOX-CTRL';
+/** The Platform Server version the sandbox plays (has /ApplySettingsFactory, logs no credentials). */
+export const SANDBOX_PLATFORM_VERSION = '11.31.0';
 /** The modules seeded under running\ (CustomerPortal also has an older, stale folder). */
 export const SANDBOX_MODULES = ['ServiceCenter', 'Users', 'CustomerPortal'] as const;
 
