@@ -30,6 +30,7 @@ import type { Dialect } from '../../../platform/db/types.js';
 import { writeFileAtomic } from '../../../platform/files/atomic-write.js';
 import { backupFileBeside } from '../../../platform/files/backup.js';
 import { generatePassword } from '../../../platform/secrets/generate-password.js';
+import { loadOrCreateSigningKey } from '../../../platform/secrets/signing-key.js';
 import { iisReset } from '../../../platform/services/iis.js';
 import { configToolPresentStep, configToolStep } from '../config-tool-step.js';
 import { elevation } from '../discovery.js';
@@ -1062,9 +1063,15 @@ function exportFarmBundleStep(rotation: Rotation, bundleDirInput: string | undef
         installDir: rotation.install.installDir,
         bundleDir: dir,
         includePrivateKey: false,
+        // The controller's farm signing key (0600) lives beside server.hsconf, outside the run folder.
+        signingKey: await loadOrCreateSigningKey(
+          path.join(rotation.install.installDir, 'breakglass-farm-signing.key'),
+        ),
         ...(rotation.install.version ? { platformVersion: rotation.install.version } : {}),
       });
-      ctx.log(`Exported to ${dir} (${manifest.files.map((file) => file.name).join(', ')}).`);
+      ctx.log(
+        `Exported to ${dir} (${manifest.files.map((file) => file.name).join(', ')}); signer fingerprint ${manifest.signer.fingerprint} (give it to each front-end import).`,
+      );
     },
   };
 }
