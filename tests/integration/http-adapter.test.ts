@@ -1,3 +1,4 @@
+import type { SandboxSeedContext } from '../../src/main/engine/types.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -296,7 +297,13 @@ describe('secrets stay out of URLs and logs', () => {
 });
 
 describe('SandboxHttp', () => {
-  const context = async () => ({ databaseUrl: 'postgres://x', root: '/tmp', defineService: () => undefined });
+  // The simulated services here read nothing of the seed context: only its shape matters.
+  const context = async () =>
+    ({
+      databaseUrl: 'postgres://x',
+      root: '/tmp',
+      defineService: () => undefined,
+    }) as unknown as SandboxSeedContext;
   const sandbox = new SandboxHttp(
     {
       'api.sandbox.test': async (request) => ({
