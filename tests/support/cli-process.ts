@@ -8,6 +8,11 @@ export function cliCommand(): string[] {
   return fs.existsSync(built) ? [built] : ['--import', 'tsx', path.resolve('src/main/cli/main.ts')];
 }
 
+/** The CLI from the sources with the crash-test hook (checkpointed-cli.ts): BREAKGLASS_TEST_PAUSE stops it at a point. */
+export function checkpointedCliCommand(): string[] {
+  return ['--import', 'tsx', path.resolve('tests/support/checkpointed-cli.ts')];
+}
+
 export interface CliResult {
   code: number | null;
   signal: NodeJS.Signals | null;
@@ -19,10 +24,10 @@ export interface CliResult {
 export function runCliProcess(
   args: string[],
   env: NodeJS.ProcessEnv,
-  options: { cwd?: string; stdin?: string } = {},
+  options: { cwd?: string; stdin?: string; command?: string[] } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...cliCommand(), ...args], {
+    const child = spawn(process.execPath, [...(options.command ?? cliCommand()), ...args], {
       env: { ...process.env, ...env },
       cwd: options.cwd,
       stdio: ['pipe', 'pipe', 'pipe'],

@@ -9,7 +9,7 @@ import type { PreparedPlan } from './planning.js';
 import { redactedError } from './redacted-error.js';
 import type { RunRecord } from './run-record.js';
 import { RunLock, type RunConflict } from './run-lock.js';
-import { pauseForTest } from './test-pause.js';
+import { checkpoint } from './checkpoints.js';
 import { StepFailure, type BackupStore, type StepContext, type StepDefinition } from './types.js';
 
 /** How a run talks to whoever drives it: the CLI (TTY or --yes) or the API (events + run.respond). */
@@ -280,11 +280,11 @@ export class Run {
     this.append('step-started', { stepId: step.id, attempt });
     this.updateStep(step.id, { state: 'running', message: undefined });
     this.emit('step-started', step.id);
-    await pauseForTest(step.id, 'before');
+    await checkpoint(step.id, 'before');
     const ctx = this.context(step.id);
     try {
       await step.run(ctx);
-      await pauseForTest(step.id, 'during');
+      await checkpoint(step.id, 'during');
       await step.check?.(ctx);
     } catch (error) {
       const failure = toStepFailure(redactedError(error, this.options.prepared.redactor));
@@ -301,7 +301,7 @@ export class Run {
     this.updateStep(step.id, { state: 'done', message: undefined });
     this.afterStepOver(step.id);
     this.emit('step-finished', step.id);
-    await pauseForTest(step.id, 'after');
+    await checkpoint(step.id, 'after');
     return undefined;
   }
 

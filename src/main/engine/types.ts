@@ -54,8 +54,6 @@ export interface StepContext {
   addSecret(value: string): void;
   /** Aborted when the run is stopped from outside (the engine closes): pass it to long calls such as HTTP requests. */
   readonly signal?: AbortSignal;
-  /** Manual steps: when the admin was asked to act (a check can look for a change made since, e.g. a new log entry). */
-  readonly promptedAt?: Date;
 }
 
 export interface StepDefinition {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { z } from 'zod';
 import { MASK } from '../../../shared/redact.js';
-import { pauseForTest } from '../../engine/test-pause.js';
+import { checkpoint } from '../../engine/checkpoints.js';
 import {
   ProcedureRefusal,
   StepFailure,
@@ -218,7 +218,7 @@ function drillSteps(
             return;
           }
           await ctx.backup.saveValues(backupKey, { password_hash: current });
-          await pauseForTest('set-password', 'during');
+          await checkpoint('set-password', 'during');
           const written = hashPracticePassword(given.newPassword);
           await session.guarded([{ sql: updateHash(given.account, written, current), expectRows: 1 }]);
           await ctx.backup.saveResult(backupKey, { password_hash: written });
@@ -278,7 +278,7 @@ function drillSteps(
           return;
         }
         await ctx.backup.saveFile(configPath);
-        await pauseForTest('switch-password-store', 'during');
+        await checkpoint('switch-password-store', 'during');
         await writeFileAtomic(configPath, updated);
         await ctx.backup.saveResult(configPath, { sha256: sha256(updated) });
         ctx.log(`Wrote ${configPath}.`);
