@@ -19,6 +19,7 @@ import { writeFileAtomic } from '../../platform/files/atomic-write.js';
 import { CONFIG_RELATIVE_PATH, readSetting, withSetting } from './app-config.js';
 import { hashPracticePassword, verifyPracticePassword } from './password-hash.js';
 import { PRACTICE_ACCOUNT, PRACTICE_SERVICE, SEEDED_PASSWORD } from './seed.js';
+import { lockFileBeside } from '../../engine/target-lock.js';
 
 const STEP_IDS = [
   'check-account',
@@ -86,6 +87,7 @@ export const practiceDrill: ProcedureDefinition<typeof inputs> = {
     const service = await env.services.status(PRACTICE_SERVICE);
     return {
       target: `practice:${env.sandboxRoot}`,
+      targetLock: lockFileBeside(path.dirname(configPath), 'the practice app’s config'),
       facts: [
         { label: 'Account', value: given.account, status: 'info' },
         { label: 'Password before the drill (seeded)', value: SEEDED_PASSWORD, status: 'info' },

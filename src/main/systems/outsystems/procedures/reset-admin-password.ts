@@ -20,6 +20,7 @@ import {
   sqlForDisplay,
   withPlatformSession,
   type PlatformDatabase,
+  hsconfLock,
 } from '../platform-database.js';
 import {
   checkUserAsLeft,
@@ -127,7 +128,7 @@ export const resetAdminPassword: ProcedureDefinition<typeof resetAdminPasswordIn
       steps.push(setPasswordStep(database, key, inputs, previews[index]?.user));
       steps.push(verifyPasswordStep(database, key, inputs));
     }
-    return { target: `outsystems:${database.label}`, facts, warnings, steps };
+    return { target: `outsystems:${database.label}`, facts, warnings, steps, ...hsconfLock(database) };
   },
 };
 

@@ -63,6 +63,7 @@ import {
   type RotationUser,
   type RotationUserKey,
 } from '../rotation-users.js';
+import { lockFileBeside } from '../../../engine/target-lock.js';
 
 const newPassword = z
   .string()
@@ -338,6 +339,7 @@ export const rotateDbPasswords: ProcedureDefinition<typeof rotateDbPasswordsInpu
     const generated = chosen.filter((user) => planned.get(user.key)?.generated).map((user) => user.user);
     return {
       target: `outsystems:${installDir}`,
+      targetLock: lockFileBeside(installDir, 'server.hsconf'),
       facts,
       warnings: [
         'Complete loss of service: every OutSystems application is down from the first service stop until the services restart with the new configuration.',
