@@ -20,6 +20,7 @@ import { CONFIG_RELATIVE_PATH, readSetting, withSetting } from './app-config.js'
 import { hashPracticePassword, verifyPracticePassword } from './password-hash.js';
 import { PRACTICE_ACCOUNT, PRACTICE_SERVICE, SEEDED_PASSWORD } from './seed.js';
 import { lockFileBeside } from '../../engine/target-lock.js';
+import { alreadyDoneBy } from '../../engine/already-done.js';
 
 const STEP_IDS = [
   'check-account',
@@ -215,8 +216,13 @@ function drillSteps(
               'Reset the practice sandbox and start again.',
             );
           if (verifyPracticePassword(given.newPassword, current)) {
+            const doneBy = await alreadyDoneBy(
+              ctx.backup,
+              backupKey,
+              (recorded) => (recorded as { password_hash: string }).password_hash === current,
+            );
             await ctx.backup.saveResult(backupKey, { password_hash: current });
-            ctx.log('The new password is already set (an earlier attempt got this far).');
+            ctx.log(`The new password is already set (${doneBy}).`);
             return;
           }
           await ctx.backup.saveValues(backupKey, { password_hash: current });
