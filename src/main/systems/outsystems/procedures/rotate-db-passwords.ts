@@ -65,6 +65,7 @@ import {
   type RotationUserKey,
 } from '../rotation-users.js';
 import { lockFileBeside } from '../../../engine/target-lock.js';
+import { readEventLogLoginFailures } from '../event-log.js';
 
 const newPassword = z
   .string()
@@ -1252,7 +1253,7 @@ function verifyNoLoginFailuresStep(rotation: Rotation): StepDefinition {
     title: 'No new database login failures since the restart',
     describe: () => ({
       summary:
-        'Reads oslog_Error and oslog_Error_Previous in the Log database for login failures since settings were applied (the Windows Event Log: see outsystems.diagnose-db-logins).',
+        'Reads oslog_Error and oslog_Error_Previous in the Log database, and the Windows Application log (wevtutil), for login failures since settings were applied.',
     }),
     async run(ctx) {
       const { doc, key } = await readInstall(rotation.install);
@@ -1265,6 +1266,16 @@ function verifyNoLoginFailuresStep(rotation: Rotation): StepDefinition {
           'Apply Settings to those modules (or republish them), then retry; outsystems.diagnose-db-logins lists them too.',
         );
       ctx.log(`No login failure in oslog_Error / oslog_Error_Previous since ${since.toISOString()}.`);
+      if (ctx.env.kind === 'real' && process.platform !== 'win32') return;
+      const events = (await readEventLogLoginFailures(ctx.env.exec, Date.now() - since.getTime())).filter(
+        (event) => event.time >= since,
+      );
+      if (events.length)
+        throw new StepFailure(
+          `${events.length} login failure(s) in the Windows Event Log since settings were applied: ${events.map((event) => `${event.provider}: ${event.text.slice(0, 200)}`).join(' | ')}`,
+          'A service still logs in with an old password: check server.hsconf against the database with outsystems.diagnose-db-logins, then restart the OutSystems services.',
+        );
+      ctx.log(`No login failure in the Windows Event Log since ${since.toISOString()}.`);
     },
     onFailure: ['retry', 'continue'],
   };
