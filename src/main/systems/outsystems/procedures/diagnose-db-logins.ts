@@ -32,13 +32,9 @@ import {
 } from '../rotation-verify.js';
 
 export const diagnoseDbLoginsInputs = z.strictObject({
-  installDir: z
-    .string()
-    .min(1)
-    .optional()
-    .meta({
-      description: 'The Platform Server folder (server.hsconf, private.key); default: from the registry.',
-    }),
+  installDir: z.string().min(1).optional().meta({
+    description: 'The Platform Server folder (server.hsconf, private.key); default: from the registry.',
+  }),
   sinceHours: z
     .number()
     .int()
