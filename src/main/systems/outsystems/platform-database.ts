@@ -92,10 +92,10 @@ export async function resolvePlatformDatabase(
   input: PlatformDatabaseInput,
   env: Environment,
 ): Promise<PlatformDatabase> {
-  const settings =
+  const { settings, keyWarning } =
     input.source === 'hsconf'
       ? await settingsFromServer(input.installDir, env)
-      : settingsFromManualInput(input);
+      : { settings: settingsFromManualInput(input), keyWarning: undefined };
   const where =
     settings.dialect === 'oracle'
       ? settings.connectString || `${settings.host}:${settings.port ?? 1521}/${settings.serviceName ?? ''}`
@@ -119,6 +119,7 @@ export async function resolvePlatformDatabase(
       status: 'info',
     },
   ];
+  if (keyWarning) facts.push({ label: 'private.key', value: keyWarning, status: 'warn' });
   if (env.kind === 'sandbox') {
     facts.push({
       label: 'Practice sandbox',
@@ -136,7 +137,7 @@ function hostLabel(settings: DbSettings): string {
 async function settingsFromServer(
   installDirInput: string | undefined,
   env: Environment,
-): Promise<DbSettings> {
+): Promise<{ settings: DbSettings; keyWarning?: string }> {
   const installDir = installDirInput || (await locateInstallDir(env, 'database.installDir'));
   const hsconfPath = path.join(installDir, 'server.hsconf');
   let doc: HsConf;
@@ -149,14 +150,15 @@ async function settingsFromServer(
     );
   }
   let key: Buffer | undefined;
+  let keyWarning: string | undefined;
   try {
-    key = (await loadPrivateKey(path.join(installDir, 'private.key'))).key;
+    ({ key, readableByOthers: keyWarning } = await loadPrivateKey(path.join(installDir, 'private.key')));
   } catch {
     // Plaintext passwords need no key; an encrypted one reports the missing key by name below.
     key = undefined;
   }
   try {
-    return dbSettingsFromHsconf(doc, key, 'platform-admin');
+    return { settings: dbSettingsFromHsconf(doc, key, 'platform-admin'), keyWarning };
   } catch (error) {
     throw new InputError('database', `${(error as Error).message} Or enter the connection by hand.`);
   }
