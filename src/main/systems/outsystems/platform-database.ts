@@ -11,6 +11,7 @@ import { dialectName } from '../../platform/db/quoting.js';
 import { parseOracleConnectString } from '../../platform/db/oracle-connect.js';
 import { parseSqlServerServer } from '../../platform/db/sqlserver-server.js';
 import type { DbSession, DbSettings, Dialect } from '../../platform/db/types.js';
+import { loginNameSchema } from '../../platform/text/login-name.js';
 import { HsConf } from './hsconf.js';
 import { dbSettingsFromHsconf } from './hsconf-db-settings.js';
 import { readableHsconfSecrets } from './hsconf-secrets.js';
@@ -50,12 +51,9 @@ const manualSource = z
       .max(128)
       .optional()
       .meta({ title: 'Schema (Oracle: owner of the OSSYS tables, if not the user)' }),
-    user: z
-      .string()
-      .trim()
-      .min(1, 'enter the database user')
-      .max(128)
-      .meta({ title: 'Database user (e.g. OSADMIN)' }),
+    user: loginNameSchema({ max: 128, minMessage: 'enter the database user' }).meta({
+      title: 'Database user (e.g. OSADMIN)',
+    }),
     password: z
       .string()
       .min(1, 'enter the database password')
