@@ -7,6 +7,7 @@ import {
   type SecretValue,
 } from '../engine/input-secrets.js';
 import { InputError, type ProcedureDefinition } from '../engine/types.js';
+import { hideFromChildren } from '../platform/exec/child-env.js';
 import { readRegularFileSync, UnreadableFileError } from '../platform/files/read-regular-file.js';
 import { decodeUtf8Text } from '../platform/files/utf8-text.js';
 import { readSecret, readSecretFile, SecretInputError } from '../platform/secrets/read-secret.js';
@@ -203,6 +204,7 @@ async function resolveReference(field: string, value: unknown, inputDir: string,
         field,
         `the environment variable ${reference.env} is not set; export it, or use another reference.`,
       );
+    hideFromChildren(reference.env);
     return secret;
   }
   if (typeof reference.file === 'string') return readSecretFileField(field, reference.file, inputDir);
