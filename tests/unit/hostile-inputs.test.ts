@@ -133,6 +133,19 @@ describe('input files', () => {
     expect(fileError(write('dupe.yaml', 'username: a\nusername: b\n')).message).toMatch(/not valid YAML/);
   });
 
+  it('refuses a JSON field given twice in one object (JSON.parse would keep the last)', () => {
+    const twice = fileError(
+      write('twice.json', '{"username": "jane.dev", "tenants": "both", "username": "admin"}'),
+    );
+    expect(twice.message).toMatch(/gives the field "username" twice/);
+    const escaped = fileError(
+      write('escaped-twice.json', String.raw`{"database": {"a\"b": 1, "a\u0022b": 2}}`),
+    );
+    expect(escaped.message).toMatch(/gives the field "a"b" twice/);
+    const apart = String.raw`{"a": {"x": 1}, "b": {"x": 2}, "list": [{"x": 1}, {"x": 2}], "s": "{\"x\":1,\"x\":2}"}`;
+    expect(readInputFile(write('apart.json', apart), dir)).toMatchObject({ a: { x: 1 }, b: { x: 2 } });
+  });
+
   it('reads a JSON or YAML file with a UTF-8 BOM as if it had none', () => {
     expect(readInputFile(write('bom.json', '\uFEFF{"username": "admin"}'), dir)).toEqual({
       username: 'admin',

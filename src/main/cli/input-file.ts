@@ -60,14 +60,49 @@ function inputFileProblem(error: UnreadableFileError, filePath: string): string 
 }
 
 function parseJsonInput(text: string, filePath: string): unknown {
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (error) {
     throw new InputError(
       '--input',
       `${filePath} is not valid JSON (${printable((error as Error).message)}).`,
     );
   }
+  const duplicate = duplicateJsonKey(text);
+  if (duplicate !== undefined)
+    throw new InputError(
+      '--input',
+      `${filePath} gives the field "${printable(duplicate)}" twice in one object; only one can count, so keep the one you mean.`,
+    );
+  return value;
+}
+
+/** The first key given twice in one object of a valid JSON text (JSON.parse keeps the last silently). */
+function duplicateJsonKey(text: string): string | undefined {
+  const objects: Array<{ keys: Set<string>; expectKey: boolean } | undefined> = [];
+  for (let index = 0; index < text.length; index += 1) {
+    const character = text[index];
+    if (character === '"') {
+      let end = index + 1;
+      while (text[end] !== '"') end += text[end] === '\\' ? 2 : 1;
+      const object = objects.at(-1);
+      if (object?.expectKey) {
+        const key = JSON.parse(text.slice(index, end + 1)) as string;
+        if (object.keys.has(key)) return key;
+        object.keys.add(key);
+        object.expectKey = false;
+      }
+      index = end;
+    } else if (character === '{') objects.push({ keys: new Set(), expectKey: true });
+    else if (character === '[') objects.push(undefined);
+    else if (character === '}' || character === ']') objects.pop();
+    else if (character === ',') {
+      const object = objects.at(-1);
+      if (object) object.expectKey = true;
+    }
+  }
+  return undefined;
 }
 
 function parseYamlInput(text: string, filePath: string): unknown {
