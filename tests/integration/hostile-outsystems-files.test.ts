@@ -124,6 +124,8 @@ describe.runIf(posix)('hostile Platform Server files', () => {
     const fact = plan.view.facts.find((candidate) => candidate.label === 'private.key');
     expect(fact?.status).toBe('warn');
     expect(fact?.value).toMatch(/can be read by other users/);
+    const rotation = await engine.plan('outsystems.rotate-db-passwords', { installDir }, 'sandbox');
+    expect(rotation.view.facts.find((candidate) => candidate.label === 'private.key')?.status).toBe('warn');
     fs.chmodSync(path.join(installDir, 'private.key'), 0o600);
     const quiet = await engine.discover('outsystems', { installDir }, 'sandbox');
     expect(facts(quiet).find((candidate) => candidate.label === 'private.key')?.status).toBe('ok');
