@@ -3,12 +3,14 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   readRegularFile,
   readRegularFileSync,
   UnreadableFileError,
 } from '../../src/main/platform/files/read-regular-file.js';
+import { hashCommand } from '../../src/main/cli/commands/hash.js';
 import { HttpError } from '../../src/main/platform/http/errors.js';
 import { readCaFile } from '../../src/main/platform/http/trust.js';
 
@@ -72,6 +74,23 @@ describe.runIf(process.platform !== 'win32')('readRegularFile', () => {
       }
       expect(error).toBeInstanceOf(HttpError);
       expect((error as Error).message).toMatch(/The CA file .* cannot be used: .*not a regular file/);
+    }
+  });
+
+  it('hash --pepper-file refuses a FIFO or a link to /dev/zero at once, exit 2', async () => {
+    for (const file of [at('fifo'), at('zero')]) {
+      const stderr = new PassThrough();
+      let err = '';
+      stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+      const code = await hashCommand(['synapse', '--pepper-file', file], {
+        stdin: Readable.from([Buffer.from('pw\n')]),
+        stdout: new PassThrough(),
+        stderr,
+        env: {},
+        cwd: dir,
+      });
+      expect(code).toBe(2);
+      expect(err).toMatch(/--pepper-file: .* is not a regular file/);
     }
   });
 });
