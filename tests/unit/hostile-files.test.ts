@@ -13,6 +13,7 @@ import {
 import { hashCommand } from '../../src/main/cli/commands/hash.js';
 import { HttpError } from '../../src/main/platform/http/errors.js';
 import { readCaFile } from '../../src/main/platform/http/trust.js';
+import { ConfigFileError, readAppSettingsFile } from '../../src/main/systems/outsystems/module-configs.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'breakglass-hostile-files-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -91,6 +92,14 @@ describe.runIf(process.platform !== 'win32')('readRegularFile', () => {
       });
       expect(code).toBe(2);
       expect(err).toMatch(/--pepper-file: .* is not a regular file/);
+    }
+  });
+
+  it("a module's appSettings.config that is a FIFO or a link to /dev/zero is a ConfigFileError at once", async () => {
+    for (const file of [at('fifo'), at('zero')]) {
+      const error = await readAppSettingsFile(file).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(ConfigFileError);
+      expect((error as Error).message).toMatch(/not a regular file/);
     }
   });
 });
