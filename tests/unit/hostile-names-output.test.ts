@@ -122,7 +122,7 @@ describe('terminal output', () => {
       line: EVIL,
       run: { steps: [], phases: [] },
     } as unknown as RunEvent;
-    expect(renderEvent(event)).toBe('    admin\\x1b[2J\\r\\nStatus: ok\\u202e\n');
+    expect(renderEvent(event)).toBe('    admin\\x1b[2J\n    Status: ok\\u202e\n');
     const runs = renderRuns([
       {
         runId: 'r1',

@@ -93,7 +93,9 @@ function eventLines(event: RunEvent): string[] | undefined {
       return lines;
     }
     case 'log':
-      return [`    ${event.line ?? ''}`];
+      // A tool's multi-line output stays multi-line, each line indented under the step, so no
+      // line of it can pass for one of ours.
+      return (event.line ?? '').split(/\r?\n/).map((line) => `    ${line}`);
     case 'step-finished': {
       if (!step) return undefined;
       const lines = [`✔ ${step.title}${step.state === 'done' ? '' : ` (${step.state})`}`];
