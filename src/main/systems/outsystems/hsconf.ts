@@ -82,7 +82,7 @@ export class HsConf {
   }
 
   static async load(filePath: string): Promise<HsConf> {
-    const bytes = await readInstallFile(
+    const { bytes } = await readInstallFile(
       filePath,
       (message) => new HsConfError(message),
       'Check the Platform Server folder (or pass --install-dir).',

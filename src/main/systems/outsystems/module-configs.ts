@@ -8,6 +8,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { SaxesParser } from 'saxes';
 import type { Environment } from '../../engine/types.js';
+import { readRegularFile, UnreadableFileError } from '../../platform/files/read-regular-file.js';
 import { escapeXmlAttribute } from '../../../shared/xml-escape.js';
 
 export const RUNNING_DIR = 'running';
@@ -90,14 +91,16 @@ export function parseAppSettings(text: string, sourceName: string): Map<string, 
   return entries;
 }
 
+/** A module's appSettings.config is a few KiB; a file this large is not one. */
+const MAX_CONFIG_FILE_BYTES = 8 * 1024 * 1024;
+
 export async function readAppSettingsFile(filePath: string): Promise<Map<string, string>> {
   let text: string;
   try {
-    text = await fs.readFile(filePath, 'utf8');
+    text = (await readRegularFile(filePath, MAX_CONFIG_FILE_BYTES)).bytes.toString('utf8');
   } catch (error) {
-    throw new ConfigFileError(
-      `${filePath} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}).`,
-    );
+    if (error instanceof UnreadableFileError) throw new ConfigFileError(error.message);
+    throw error;
   }
   return parseAppSettings(text, filePath);
 }

@@ -3,6 +3,7 @@
  * first (explained); then the Admin API's resetPassword; the database only when the Admin API
  * cannot be reached.
  */
+import { loginNameSchema } from '../../../platform/text/login-name.js';
 import path from 'node:path';
 import { z } from 'zod';
 import {
@@ -35,12 +36,9 @@ export const authgearResetInputs = z
       title: 'App id',
       description: 'The "id:" of authgear.yaml; read from it when the config folder is given.',
     }),
-    loginId: z
-      .string()
-      .trim()
-      .min(1, 'enter the email, username or phone number')
-      .max(512)
-      .meta({ title: 'Login ID (email, username or phone)' }),
+    loginId: loginNameSchema({ max: 512, minMessage: 'enter the email, username or phone number' }).meta({
+      title: 'Login ID (email, username or phone)',
+    }),
     loginIdKey: z.enum(['email', 'username', 'phone']).optional().meta({
       title: 'Kind of login ID',
       description: 'Guessed from the value when left out (an @ → email, a leading + → phone).',

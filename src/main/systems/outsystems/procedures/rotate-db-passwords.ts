@@ -159,8 +159,8 @@ interface Rotation {
 
 async function readInstall(install: Install) {
   const doc = await HsConf.load(install.hsconfPath);
-  const { key } = await loadPrivateKey(install.privateKeyPath);
-  return { doc, key };
+  const { key, readableByOthers } = await loadPrivateKey(install.privateKeyPath);
+  return { doc, key, readableByOthers };
 }
 
 export const rotateDbPasswords: ProcedureDefinition<typeof rotateDbPasswordsInputs> = {
@@ -181,8 +181,9 @@ export const rotateDbPasswords: ProcedureDefinition<typeof rotateDbPasswordsInpu
     };
     let doc: HsConf;
     let key: Buffer;
+    let keyWarning: string | undefined;
     try {
-      ({ doc, key } = await readInstall(install));
+      ({ doc, key, readableByOthers: keyWarning } = await readInstall(install));
     } catch (error) {
       throw new InputError('installDir', `${(error as Error).message}`);
     }
@@ -323,6 +324,7 @@ export const rotateDbPasswords: ProcedureDefinition<typeof rotateDbPasswordsInpu
 
     const facts: Fact[] = [
       { label: 'Platform Server folder', value: installDir, status: 'info' },
+      ...(keyWarning ? [{ label: 'private.key', value: keyWarning, status: 'warn' } satisfies Fact] : []),
       {
         label: 'Platform Server version',
         value: install.version ?? 'unknown',

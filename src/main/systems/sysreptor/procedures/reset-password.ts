@@ -3,6 +3,7 @@
  * the user's own forgot-password (explained, not done), the API, the CLI in the app container,
  * and the database as the last resort. The plan says which apply here and why.
  */
+import { loginNameSchema } from '../../../platform/text/login-name.js';
 import path from 'node:path';
 import { z } from 'zod';
 import {
@@ -30,13 +31,12 @@ export const sysreptorResetInputs = z
       description:
         'The sysreptor/deploy folder holding docker-compose.yml, app.env and .env. Leave empty in the practice sandbox.',
     }),
-    username: z
-      .string()
-      .min(1, 'enter the user name')
-      .max(150, 'a SysReptor user name has at most 150 characters')
-      // eslint-disable-next-line no-control-regex
-      .refine((value) => !/[\u0000-\u001f\u007f]/.test(value), 'a user name holds no control characters')
-      .meta({ title: 'User name (exact, case-sensitive)' }),
+    username: loginNameSchema({
+      max: 150,
+      trim: false,
+      minMessage: 'enter the user name',
+      maxMessage: 'a SysReptor user name has at most 150 characters',
+    }).meta({ title: 'User name (exact, case-sensitive)' }),
     newPassword: z
       .string()
       .min(DJANGO_MIN_LENGTH, `SysReptor's password rules want at least ${DJANGO_MIN_LENGTH} characters`)
