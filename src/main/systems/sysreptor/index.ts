@@ -4,6 +4,7 @@ import { readSysReptorDeploy, SANDBOX_DEPLOY_DIR } from './deploy.js';
 import { sysreptorDiscoveryReport } from './discovery.js';
 import { sysreptorResetPassword } from './procedures/reset-password.js';
 import { seedSysReptorSandbox } from './sandbox.js';
+import { SANDBOX_API_HOST, sysreptorSandboxApi } from './sandbox-api.js';
 
 /** SysReptor (self-hosted, docker compose): reset a user's password (seed 003). */
 export const sysreptorSystem: SystemModule = {
@@ -18,4 +19,5 @@ export const sysreptorSystem: SystemModule = {
     return sysreptorDiscoveryReport(await readSysReptorDeploy(path.resolve(deployDir)));
   },
   seedSandbox: seedSysReptorSandbox,
+  sandboxHttp: { [SANDBOX_API_HOST]: sysreptorSandboxApi },
 };
