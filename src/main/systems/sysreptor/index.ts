@@ -5,6 +5,7 @@ import { sysreptorDiscoveryReport } from './discovery.js';
 import { sysreptorResetPassword } from './procedures/reset-password.js';
 import { seedSysReptorSandbox } from './sandbox.js';
 import { SANDBOX_API_HOST, sysreptorSandboxApi } from './sandbox-api.js';
+import { simulatedDocker } from './sandbox-cli.js';
 
 /** SysReptor (self-hosted, docker compose): reset a user's password (seed 003). */
 export const sysreptorSystem: SystemModule = {
@@ -20,4 +21,5 @@ export const sysreptorSystem: SystemModule = {
   },
   seedSandbox: seedSysReptorSandbox,
   sandboxHttp: { [SANDBOX_API_HOST]: sysreptorSandboxApi },
+  sandboxPrograms: { docker: simulatedDocker },
 };

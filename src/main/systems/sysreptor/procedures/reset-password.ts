@@ -15,7 +15,8 @@ import {
 } from '../../../engine/types.js';
 import { describeTls, httpTlsInput, tlsFromInput } from '../../../platform/http/tls-input.js';
 import { apiPathSteps, apiTarget, previewApiPath } from '../api-path.js';
-import { defaultPath, pathFacts, type PathChoice } from '../paths.js';
+import { cliPathSteps } from '../cli-path.js';
+import { CLI_MIN_PASSWORD_LENGTH, defaultPath, pathFacts, type PathChoice } from '../paths.js';
 import { DbInputError } from '../../../platform/db/errors.js';
 import { postgresTargetInput, resolvePostgresTarget } from '../../../platform/db/postgres-target.js';
 import type { DbSettings } from '../../../platform/db/types.js';
@@ -60,13 +61,17 @@ export const sysreptorResetInputs = z
       .default(true)
       .meta({ title: 'Re-enable the user if it is disabled (and clear the failed-MFA counter)' }),
     path: z
-      .enum(['api', 'database'])
+      .enum(['api', 'cli', 'database'])
       .optional()
       .meta({
         title: 'Path',
         description:
-          "api: SysReptor's reset endpoint (needs apiToken; chosen when a token is given). database: write the hash into users_pentestuser (the last resort; chosen when no token is given).",
-        optionLabels: { api: 'API (preferred)', database: 'Database (last resort)' },
+          "api: SysReptor's reset endpoint (needs apiToken; chosen when a token is given). cli: createorupdateuser in the app container through docker compose exec (password of 15+ characters; sets only the password). database: write the hash into users_pentestuser (the last resort; chosen when no token is given).",
+        optionLabels: {
+          api: 'API (preferred)',
+          cli: 'CLI in the app container',
+          database: 'Database (last resort)',
+        },
       }),
     apiToken: z
       .string()
@@ -149,6 +154,7 @@ export const sysreptorResetPassword: ProcedureDefinition<typeof sysreptorResetIn
       reactivate: inputs.reactivate,
     };
     if (path === 'api') return planApiPath(ctx, deploy, choice);
+    if (path === 'cli') return planCliPath(ctx, deploy, choice);
     return planDatabasePath(ctx, deploy, choice);
   },
 };
@@ -208,6 +214,39 @@ async function planApiPath(
       username: inputs.username,
       newPassword: inputs.newPassword,
       mustChangePassword: inputs.mustChangePassword,
+      reactivate: inputs.reactivate,
+    }),
+  };
+}
+
+function planCliPath(
+  { inputs, env }: PlanContext<Inputs>,
+  deploy: SysReptorDeploy,
+  choice: PathChoice,
+): Plan {
+  if (inputs.newPassword.length < CLI_MIN_PASSWORD_LENGTH)
+    throw new InputError(
+      'newPassword',
+      `the CLI path's createorupdateuser wants at least ${CLI_MIN_PASSWORD_LENGTH} characters; use a longer password or another path.`,
+    );
+  if (inputs.mustChangePassword)
+    throw new InputError(
+      'mustChangePassword',
+      'the CLI path cannot set must_change_password (createorupdateuser sets only the password): set it to false, or use the api or database path.',
+    );
+  return {
+    target: `sysreptor:${deploy.deployDir}#${inputs.username}`,
+    facts: [...deployFacts(deploy), ...pathFacts(deploy, choice, 'cli')],
+    warnings: [
+      'The CLI path runs docker compose exec in the deploy folder: it needs docker on this machine and the app container running.',
+      'createorupdateuser creates a user whose name it does not find: Breakglass looks the user up in the container first and again right before the change.',
+      'It sets only the password (no validators besides its 15-character minimum); the reset cannot be undone. Every browser session of the user ends; API tokens keep working.',
+      ...sandboxNote(env, "docker is simulated; it works on the sandbox's PostgreSQL rows."),
+    ],
+    steps: cliPathSteps({
+      deploy,
+      username: inputs.username,
+      newPassword: inputs.newPassword,
       reactivate: inputs.reactivate,
     }),
   };
