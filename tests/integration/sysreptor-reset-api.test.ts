@@ -213,4 +213,34 @@ describe('sysreptor.reset-password, API path', () => {
       expect(await pentestUsers(e)).toEqual(before);
     },
   );
+
+  it(
+    'leaving a disabled user disabled: the login check still proves the password ("User is inactive" comes after it)',
+    { timeout: ARGON2_TEST_TIMEOUT_MS },
+    async () => {
+      const e = engine('inactive');
+      await e.sandbox.databaseUrl(e.registry.system('sysreptor'));
+      const view = await e.start(
+        await e.plan(
+          PROCEDURE,
+          {
+            username: 'jane.doe',
+            newPassword: NEW_PASSWORD,
+            mustChangePassword: false,
+            reactivate: false,
+            apiToken: practiceToken(e, 'manager'),
+          },
+          'sandbox',
+        ),
+        scriptedHooks(),
+      ).done;
+      expect(view.state).toBe('succeeded');
+      expect(view.steps.map((step) => step.id)).not.toContain('reactivate-api');
+      expect(view.steps.find((step) => step.id === 'verify-login-api')?.logs.join('\n')).toMatch(
+        /The new password is accepted: the user is disabled, as you chose to leave it/,
+      );
+      const jane = (await pentestUsers(e)).find((row) => row.id === SANDBOX_USER_IDS.jane) as PentestUserRow;
+      expect(jane).toMatchObject({ is_active: false, failed_mfa_attempts: 30, must_change_password: false });
+    },
+  );
 });

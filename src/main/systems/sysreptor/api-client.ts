@@ -153,10 +153,11 @@ export class SysReptorApi {
   }
 
   /**
-   * POST /api/v1/auth/login/ without the token. "User is disabled" comes only after the password
-   * was accepted (LoginSerializer checks the password first), so it is returned as "disabled".
+   * POST /api/v1/auth/login/ without the token. LoginSerializer checks the password first; only
+   * then come MFA, is_active, the licence and can_login_local (views.py perform_login_local), so
+   * those refusals still prove the password: they are returned as what stopped the login.
    */
-  async login(username: string, password: string): Promise<LoginStatus | 'disabled'> {
+  async login(username: string, password: string): Promise<LoginOutcome> {
     try {
       const { json } = await this.send(
         'POST',
@@ -170,11 +171,22 @@ export class SysReptorApi {
         return status;
       throw new StepFailure(`SysReptor's login answered an unknown status (${JSON.stringify(status)}).`);
     } catch (error) {
-      if (error instanceof StepFailure && /User is disabled/.test(error.message)) return 'disabled';
+      if (!(error instanceof SysReptorApiError)) throw error;
+      if (/Invalid username or password/.test(error.message))
+        throw new StepFailure(
+          "SysReptor's login does not accept the new password for this user.",
+          'Retry the reset step; if it fails again, reset by another path.',
+        );
+      if (error.status === 400 && /User is (disabled|inactive)/.test(error.message)) return 'disabled';
+      if (error.status === 400 && /Local user login/.test(error.message)) return 'local-login-disabled';
+      if (error.status === 403 && /licen[cs]e/i.test(error.message)) return 'licence-refused';
       throw error;
     }
   }
 }
+
+/** What a login answered after the password was accepted. */
+export type LoginOutcome = LoginStatus | 'disabled' | 'local-login-disabled' | 'licence-refused';
 
 function asUser(value: unknown): ApiUser {
   const user = value as Partial<ApiUser> | undefined;

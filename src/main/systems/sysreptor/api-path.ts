@@ -224,18 +224,24 @@ export function apiPathSteps(options: ApiPathOptions): StepDefinition[] {
     }),
     async run(ctx) {
       const status = await api(ctx).login(username, options.newPassword);
-      if (status === 'disabled') {
-        if (options.reactivate)
-          throw new StepFailure(
-            'The new password is accepted but SysReptor says the user is disabled.',
-            'Retry the re-enable step.',
-          );
-        ctx.log('The new password is accepted; the user is disabled, as you chose to leave it.');
-        return;
-      }
+      if (status === 'disabled' && options.reactivate)
+        throw new StepFailure(
+          'The new password is accepted but SysReptor says the user is disabled.',
+          'Retry the re-enable step.',
+        );
+      const after: Record<typeof status, string> = {
+        success: 'the login succeeded',
+        'mfa-required': 'the login now asks for the MFA code',
+        'password-change-required': 'the login now asks for a new password',
+        disabled: 'the user is disabled, as you chose to leave it',
+        'local-login-disabled':
+          'but this user may not log in with a password (can_login_local is off: SSO only)',
+        'licence-refused':
+          "but the licence refuses this user's login (the Community edition lets only superusers in)",
+      };
       const expectsChange = options.mustChangePassword && options.deploy.edition === 'professional';
       ctx.log(
-        `The new password is accepted (login status "${status}")${expectsChange && status === 'success' ? '; SysReptor did not ask for a password change, so the licence may not be Professional' : ''}.`,
+        `The new password is accepted: ${after[status]}${expectsChange && status === 'success' ? '; SysReptor did not ask for a password change, so the licence may not be Professional' : ''}.`,
       );
     },
   };

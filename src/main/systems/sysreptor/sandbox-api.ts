@@ -236,12 +236,9 @@ async function login(db: pg.Client, body: Record<string, unknown>, deploy: SysRe
     accepted = false;
   }
   if (!row || !accepted) return { status: 400, body: { non_field_errors: ['Invalid username or password'] } };
-  if (row.is_active !== true)
-    return {
-      status: 400,
-      body: { non_field_errors: ['User is disabled. Contact an administrator to reactivate it.'] },
-    };
+  // views.py perform_login_local: MFA comes first, then is_active, then the password change.
   if (row.has_mfa === true) return { status: 200, body: { status: 'mfa-required', mfa: [] } };
+  if (row.is_active !== true) return detail(400, 'User is inactive', 'invalid');
   if (row.must_change_password === true && deploy.edition === 'professional')
     return { status: 200, body: { status: 'password-change-required' } };
   await db.query('UPDATE users_pentestuser SET last_login = now(), failed_mfa_attempts = 0 WHERE id = $1', [
