@@ -271,4 +271,17 @@ describe('authgear.reset-password, Admin API path', () => {
       /This Authgear server has no resetAccountLockout \(added in 2026-05-20\.0\)/,
     );
   });
+
+  it('discovery shows the app id, the Admin API and its key, and the paths in order', async () => {
+    const e = engine('discover');
+    const report = await e.discover('authgear', {}, 'sandbox');
+    const facts = report.sections.flatMap((section) =>
+      section.facts.map((fact) => `${fact.label}: ${fact.value}`),
+    );
+    const [key] = (await readAuthgearConfig(sandboxConfigDir(e))).adminApiKeys;
+    expect(facts).toContain('App id (the Admin API JWT audience): practice-app');
+    expect(facts).toContain(`Admin API keys (admin-api.auth): "${key?.kid}"`);
+    expect(facts.join('\n')).toMatch(/Database \(from the "db" item\): db:5432\/authgear, schema public/);
+    expect(JSON.stringify(report)).not.toContain(key?.d ?? 'no key');
+  });
 });

@@ -13,7 +13,9 @@ export const sysreptorSystem: SystemModule = {
   title: 'SysReptor',
   procedures: [sysreptorResetPassword],
   async discover(options, env) {
-    const given = typeof options.deployDir === 'string' && options.deployDir ? options.deployDir : undefined;
+    // `breakglass discover` names the folder --install-dir.
+    const folder = options.deployDir ?? options.installDir;
+    const given = typeof folder === 'string' && folder ? folder : undefined;
     const deployDir = given ?? (env.sandboxRoot ? path.join(env.sandboxRoot, SANDBOX_DEPLOY_DIR) : undefined);
     if (!deployDir)
       throw new InputError('deployDir', 'give the SysReptor deploy folder (the one holding app.env).');

@@ -22,6 +22,7 @@ import {
 import type { DbSettings } from '../../../platform/db/types.js';
 import { describeTls, httpTlsInput, tlsFromInput } from '../../../platform/http/tls-input.js';
 import { keySecrets } from '../admin-api.js';
+import { DEFAULT_ADMIN_API_URL } from '../discovery.js';
 import { adminApiSteps, previewAdminApi } from '../admin-api-path.js';
 import {
   privateRsaJwk,
@@ -33,9 +34,6 @@ import {
 import { authgearDatabaseSteps, previewAuthgearDatabase } from '../database-path.js';
 import { AUTHGEAR_MAX_PASSWORD_BYTES } from '../hash.js';
 import type { LoginIdKey } from '../store.js';
-
-/** The admin server's default listen port (ADMIN_LISTEN_ADDR 0.0.0.0:3002), as this machine reaches it. */
-export const DEFAULT_ADMIN_API_URL = 'http://127.0.0.1:3002/_api/admin/graphql';
 
 export const authgearResetInputs = z.strictObject({
   configDir: z.string().trim().max(4096).optional().meta({
