@@ -168,6 +168,39 @@ describe('sysreptor.reset-password, API path', () => {
     expect(await pentestUsers(e)).toEqual(before);
   });
 
+  it('a superuser token made without --admin (Professional) is refused before anything changes', async () => {
+    const e = engine('noadmin');
+    const server = await startSysReptorServer(e, (request) =>
+      request.url === '/api/v1/pentestusers/self/'
+        ? {
+            status: 200,
+            body: {
+              id: SANDBOX_USER_IDS.admin,
+              username: 'admin',
+              is_active: true,
+              is_superuser: true,
+              is_user_manager: false,
+              is_system_user: false,
+              must_change_password: false,
+              scope: ['project_admin'],
+            },
+          }
+        : undefined,
+    );
+    servers.push(server);
+    const deployDir = await deployDirFor(e, server.port);
+    const attempt = e.plan(
+      PROCEDURE,
+      { deployDir, username: 'jane.doe', newPassword: NEW_PASSWORD, apiToken: practiceToken(e, 'admin') },
+      'real',
+    );
+    await expect(attempt).rejects.toThrow(ProcedureRefusal);
+    await expect(attempt).rejects.toThrow(
+      /a superuser whose token has no admin permissions \(it was created without --admin\)/,
+    );
+    expect(server.requests.every((request) => request.method === 'GET')).toBe(true);
+  });
+
   it(
     "SysReptor's own refusals at run time are explained: validators, the current password, 403, 404",
     { timeout: ARGON2_TEST_TIMEOUT_MS },

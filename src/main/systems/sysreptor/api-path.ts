@@ -46,13 +46,19 @@ export function apiTarget(
   return { baseUrl, host: apiUrl || accepted || !first ? url.host : first, tls };
 }
 
+/** Why the token's user may not reset passwords at all (UserViewSetPermissions.has_permission). */
+export function tokenRefusal(caller: ApiUser): string | undefined {
+  if (caller.scope.includes('admin') || caller.is_user_manager) return undefined;
+  return `The token belongs to "${caller.username}", who is ${caller.is_superuser ? 'a superuser whose token has no admin permissions (it was created without --admin)' : 'neither a superuser nor a user manager'}: SysReptor refuses password resets for it.`;
+}
+
+/** Why the token's user may not change this user (has_object_permission). */
 export function canReset(caller: ApiUser, user: ApiUser): string | undefined {
-  const admin = caller.scope.includes('admin');
-  if (!admin && !caller.is_user_manager)
-    return `The token belongs to "${caller.username}", who is ${caller.is_superuser ? 'a superuser whose token has no admin permissions (it was created without --admin)' : 'neither a superuser nor a user manager'}: SysReptor refuses password resets for it.`;
+  const refusal = tokenRefusal(caller);
+  if (refusal) return refusal;
   if (user.is_system_user && user.id !== caller.id)
     return `"${user.username}" is a system user: SysReptor's API lets nobody change it.`;
-  if (user.is_superuser && !admin)
+  if (user.is_superuser && !caller.scope.includes('admin'))
     return `"${user.username}" is a superuser and the token's user "${caller.username}" is only a user manager: SysReptor lets only an admin change a superuser.`;
   return undefined;
 }
@@ -96,9 +102,10 @@ export function apiPathSteps(options: ApiPathOptions): StepDefinition[] {
     }),
     async run(ctx) {
       const caller = await api(ctx).self();
-      if (!caller.scope.includes('admin') && !caller.is_user_manager)
+      const refusal = tokenRefusal(caller);
+      if (refusal)
         throw new StepFailure(
-          canReset(caller, caller) ?? 'The token may not reset passwords.',
+          refusal,
           'Use a token of a user manager, or create an admin token: docker compose exec app python3 manage.py createapitoken <superuser> --admin.',
         );
       ctx.log(

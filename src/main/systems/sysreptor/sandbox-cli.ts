@@ -86,12 +86,14 @@ export const simulatedDocker: SimulatedProgram = async (request, sandbox) => {
     }
     if (command === 'createorupdateuser') {
       const password = environment[CLI_PASSWORD_ENV];
-      if (!username) return answer(1, '', 'CommandError: No username provided\n');
-      if (!password || password.length < CLI_MIN_PASSWORD_LENGTH)
+      if (!username || !password)
+        return answer(1, '', 'CommandError: username and password (DJANGO_SUPERUSER_PASSWORD) must be set\n');
+      // Python's len(): code points.
+      if ([...password].length < CLI_MIN_PASSWORD_LENGTH)
         return answer(
           1,
           '',
-          `CommandError: Password must be at least ${CLI_MIN_PASSWORD_LENGTH} characters long\n`,
+          `CommandError: password must be at least ${CLI_MIN_PASSWORD_LENGTH} characters\n`,
         );
       const user = await find();
       const current = user ? (user.password as Buffer) : undefined;
@@ -104,7 +106,7 @@ export const simulatedDocker: SimulatedProgram = async (request, sandbox) => {
           stored,
           user.id,
         ]);
-        return answer(0, `Updated user "${username}"\n`);
+        return answer(0, 'User created or updated\n');
       }
       await db.query(
         `INSERT INTO users_pentestuser (last_login, is_superuser, username, first_name, last_name, is_staff, is_active, date_joined, id, created, updated,
@@ -113,7 +115,7 @@ export const simulatedDocker: SimulatedProgram = async (request, sandbox) => {
          VALUES (NULL, false, $1, '', '', false, true, now(), $2, now(), now(), NULL, false, false, false, false, $3, false, false, false, false, '#888888', true, 0)`,
         [username, randomUUID(), stored],
       );
-      return answer(0, `Created user "${username}"\n`);
+      return answer(0, 'User created or updated\n');
     }
     return answer(1, '', `Unknown command: '${command ?? ''}'\n`);
   } finally {

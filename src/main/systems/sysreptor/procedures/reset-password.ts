@@ -149,7 +149,7 @@ export const sysreptorResetPassword: ProcedureDefinition<typeof sysreptorResetIn
     const path = inputs.path ?? defaultPath(inputs.apiToken !== undefined);
     const choice = {
       tokenGiven: inputs.apiToken !== undefined,
-      passwordLength: inputs.newPassword.length,
+      passwordLength: [...inputs.newPassword].length,
       mustChangePassword: inputs.mustChangePassword,
       reactivate: inputs.reactivate,
     };
@@ -224,7 +224,7 @@ function planCliPath(
   deploy: SysReptorDeploy,
   choice: PathChoice,
 ): Plan {
-  if (inputs.newPassword.length < CLI_MIN_PASSWORD_LENGTH)
+  if ([...inputs.newPassword].length < CLI_MIN_PASSWORD_LENGTH)
     throw new InputError(
       'newPassword',
       `the CLI path's createorupdateuser wants at least ${CLI_MIN_PASSWORD_LENGTH} characters; use a longer password or another path.`,
