@@ -107,6 +107,8 @@ describe('sysreptor.reset-password, CLI path', () => {
     await expect(plan({ newPassword: 'Short-pw-12' })).rejects.toThrow(
       /newPassword: .*at least 15 characters/,
     );
+    // 13 characters as Python's len() counts them, though 19 UTF-16 units.
+    await expect(plan({ newPassword: 'Pw-😀😀😀😀😀😀-abc' })).rejects.toThrow(/at least 15 characters/);
     await expect(plan({ newPassword: NEW_PASSWORD, mustChangePassword: true })).rejects.toThrow(
       /mustChangePassword: the CLI path cannot set must_change_password/,
     );
