@@ -256,6 +256,7 @@ describe('authgear.reset-password, Admin API path', () => {
     expect(wrongPath.view.facts.map((fact) => fact.value).join('\n')).toMatch(
       /answered "not found" at .*\/admin/,
     );
+    expect(wrongPath.view.warnings.join('\n')).toMatch(/plan again with path: database/);
 
     const hooks = scriptedHooks({ failure: 'cancel' });
     await e.start(await e.plan(PROCEDURE, { ...base, newPassword: 'Short1' }, 'real'), hooks).done;

@@ -165,6 +165,7 @@ describe('sysreptor.reset-password, API path', () => {
     expect(byAddress.view.facts.map((fact) => fact.value).join('\n')).toMatch(
       /Host header is not in ALLOWED_HOSTS: it was "127\.0\.0\.1:\d+"/,
     );
+    expect(byAddress.view.warnings.join('\n')).toMatch(/plan again with path: cli .* or path: database/);
     expect(await pentestUsers(e)).toEqual(before);
   });
 

@@ -86,7 +86,9 @@ export async function previewAdminApi(
           status: 'error',
         },
       ],
-      warnings: [],
+      warnings: [
+        'The Admin API could not be used while planning; the run will stop at its first step if that stays so. When it cannot be reached at all, plan again with path: database.',
+      ],
     };
   }
   if (!user)

@@ -295,7 +295,9 @@ export async function previewApiPath(
           status: 'error',
         },
       ],
-      warnings: [],
+      warnings: [
+        'The API could not be used while planning; the run will stop at its first step if that stays so. Without the API, plan again with path: cli (docker on this machine) or path: database.',
+      ],
     };
   }
   if (found.length === 0)
