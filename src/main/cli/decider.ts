@@ -6,7 +6,7 @@ import type { CliIo } from './io.js';
 export interface CliAnswers {
   /** --yes: confirm the change and outage gates (and a stale-lock takeover); never a failed check. */
   yes: boolean;
-  /** --done <stepId>: the admin has done this manual step; its verification still runs. */
+  /** --done <stepId>: the admin has done this manual step; its `manualCheck` runs if it has one, else it is journaled as the admin's word. */
   done: readonly string[];
   /** --on-failure: what a failed step does without a terminal to ask on. */
   onFailure: 'stop' | 'rollback';

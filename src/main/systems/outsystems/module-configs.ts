@@ -8,6 +8,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { SaxesParser } from 'saxes';
 import type { Environment } from '../../engine/types.js';
+import { escapeXmlAttribute } from '../../../shared/xml-escape.js';
 
 export const RUNNING_DIR = 'running';
 export const APP_SETTINGS_FILE = 'appSettings.config';
@@ -101,20 +102,10 @@ export async function readAppSettingsFile(filePath: string): Promise<Map<string,
   return parseAppSettings(text, filePath);
 }
 
-function escapeAttribute(value: string): string {
-  return value
-    .replace(/&/g, '&amp;')
-    .replace(/"/g, '&quot;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/\r/g, '&#xD;')
-    .replace(/\n/g, '&#xA;');
-}
-
 /** An appSettings.config as the platform writes it: `<appSettings>` with one `<add>` per key. */
 export function renderAppSettings(entries: ReadonlyMap<string, string>): string {
   const lines = [...entries].map(
-    ([key, value]) => `  <add key="${escapeAttribute(key)}" value="${escapeAttribute(value)}" />`,
+    ([key, value]) => `  <add key="${escapeXmlAttribute(key)}" value="${escapeXmlAttribute(value)}" />`,
   );
   return `<?xml version="1.0" encoding="utf-8"?>\r\n<appSettings>\r\n${lines.join('\r\n')}\r\n</appSettings>\r\n`;
 }
@@ -122,7 +113,7 @@ export function renderAppSettings(entries: ReadonlyMap<string, string>): string 
 /** A machine.config reduced to what matters here: `<configuration><appSettings>…`. */
 export function renderMachineConfig(entries: ReadonlyMap<string, string>): string {
   const lines = [...entries].map(
-    ([key, value]) => `    <add key="${escapeAttribute(key)}" value="${escapeAttribute(value)}" />`,
+    ([key, value]) => `    <add key="${escapeXmlAttribute(key)}" value="${escapeXmlAttribute(value)}" />`,
   );
   return `<?xml version="1.0" encoding="utf-8"?>\r\n<configuration>\r\n  <configSections />\r\n  <appSettings>\r\n${lines.join('\r\n')}\r\n  </appSettings>\r\n</configuration>\r\n`;
 }

@@ -16,6 +16,7 @@ import { dbSettingsFromHsconf } from './hsconf-db-settings.js';
 import { readableHsconfSecrets } from './hsconf-secrets.js';
 import { loadPrivateKey } from './private-key.js';
 import { DEFAULT_INSTALL_DIR, readInstallFromRegistry } from './registry.js';
+import { lockFileBeside, type TargetLockDefinition } from '../../engine/target-lock.js';
 
 const hsconfSource = z
   .object({
@@ -84,6 +85,8 @@ export interface PlatformDatabase {
   schema?: string;
   /** Names the target for the run lock and the report, without secrets. */
   label: string;
+  /** The Platform Server folder whose server.hsconf gave the connection (not for a connection typed by hand). */
+  installDir?: string;
   facts: Fact[];
   environment: Environment['kind'];
 }
@@ -92,10 +95,10 @@ export async function resolvePlatformDatabase(
   input: PlatformDatabaseInput,
   env: Environment,
 ): Promise<PlatformDatabase> {
-  const settings =
+  const { settings, installDir } =
     input.source === 'hsconf'
       ? await settingsFromServer(input.installDir, env)
-      : settingsFromManualInput(input);
+      : { settings: settingsFromManualInput(input), installDir: undefined };
   const where =
     settings.dialect === 'oracle'
       ? settings.connectString || `${settings.host}:${settings.port ?? 1521}/${settings.serviceName ?? ''}`
@@ -126,7 +129,15 @@ export async function resolvePlatformDatabase(
       status: 'warn',
     });
   }
-  return { settings, targetDialect: settings.dialect, schema, label, facts, environment: env.kind };
+  return {
+    settings,
+    targetDialect: settings.dialect,
+    schema,
+    label,
+    ...(installDir ? { installDir } : {}),
+    facts,
+    environment: env.kind,
+  };
 }
 
 function hostLabel(settings: DbSettings): string {
@@ -136,7 +147,7 @@ function hostLabel(settings: DbSettings): string {
 async function settingsFromServer(
   installDirInput: string | undefined,
   env: Environment,
-): Promise<DbSettings> {
+): Promise<{ settings: DbSettings; installDir: string }> {
   const installDir = installDirInput || (await locateInstallDir(env, 'database.installDir'));
   const hsconfPath = path.join(installDir, 'server.hsconf');
   let doc: HsConf;
@@ -156,7 +167,7 @@ async function settingsFromServer(
     key = undefined;
   }
   try {
-    return dbSettingsFromHsconf(doc, key, 'platform-admin');
+    return { settings: dbSettingsFromHsconf(doc, key, 'platform-admin'), installDir };
   } catch (error) {
     throw new InputError('database', `${(error as Error).message} Or enter the connection by hand.`);
   }
@@ -274,4 +285,9 @@ export function connectCheckStep(database: PlatformDatabase): StepDefinition {
       ctx.log(`Connected: ${result.serverVersion}`);
     },
   };
+}
+
+/** The run's lock on the install itself (beside server.hsconf), when the connection came from there. */
+export function hsconfLock(database: PlatformDatabase): { targetLock?: TargetLockDefinition } {
+  return database.installDir ? { targetLock: lockFileBeside(database.installDir, 'server.hsconf') } : {};
 }

@@ -34,6 +34,7 @@ import {
   sqlForDisplay,
   withPlatformSession,
   type PlatformDatabase,
+  hsconfLock,
 } from '../platform-database.js';
 import {
   checkUserAsLeft,
@@ -162,6 +163,7 @@ export const adWorkaround: ProcedureDefinition<typeof adWorkaroundInputs> = {
     ];
     return {
       target: `outsystems:${database.label}`,
+      ...hsconfLock(database),
       facts: [
         ...database.facts,
         ...found.facts,

@@ -20,6 +20,7 @@ import {
   sqlForDisplay,
   withPlatformSession,
   type PlatformDatabase,
+  hsconfLock,
 } from '../platform-database.js';
 import {
   checkUserAsLeft,
@@ -34,6 +35,7 @@ import {
   type SavedUser,
   type TenantKey,
 } from '../users.js';
+import { alreadyDoneBy } from '../../../engine/already-done.js';
 
 const MAX_PASSWORD_LENGTH = 1024;
 
@@ -127,7 +129,7 @@ export const resetAdminPassword: ProcedureDefinition<typeof resetAdminPasswordIn
       steps.push(setPasswordStep(database, key, inputs, previews[index]?.user));
       steps.push(verifyPasswordStep(database, key, inputs));
     }
-    return { target: `outsystems:${database.label}`, facts, warnings, steps };
+    return { target: `outsystems:${database.label}`, facts, warnings, steps, ...hsconfLock(database) };
   },
 };
 
@@ -279,15 +281,18 @@ function setPasswordStep(
       ctx.addSecret(database.settings.password);
       await withPlatformSession(database, ctx.env, async (session) => {
         const user = await findOneUser(session, database.schema, key, inputs.username);
+        const doneBy = await alreadyDoneBy(
+          ctx.backup,
+          backupKey,
+          (recorded) => (recorded as SavedUser).password === user.password,
+        );
         await ctx.backup.saveValues(backupKey, savedUser(user));
         if (
           verifyOutSystemsPassword(inputs.newPassword, user.password) &&
           (!inputs.reactivate || user.isActive)
         ) {
           await ctx.backup.saveResult(backupKey, savedUser(user));
-          ctx.log(
-            'The row already holds the new password (an earlier attempt of this run wrote it); nothing to do.',
-          );
+          ctx.log(`The row already holds the new password (${doneBy}); nothing to do.`);
           return;
         }
         const written = hashOutSystemsPassword(inputs.newPassword);

@@ -17,6 +17,7 @@ import {
   InputError,
   StepFailure,
   type Environment,
+  type Plan,
   type PlanContext,
   type ProcedureDefinition,
   type StepContext,
@@ -63,6 +64,7 @@ import {
   type RotationUser,
   type RotationUserKey,
 } from '../rotation-users.js';
+import { lockFileBeside } from '../../../engine/target-lock.js';
 
 const newPassword = z
   .string()
@@ -70,6 +72,13 @@ const newPassword = z
   .max(1024)
   .optional()
   .meta({ secret: true, passwordPolicy: 'sqlserver', description: 'Leave empty to generate one.' });
+
+/**
+ * What the outage window says to expect: services stop and start (a few minutes each), the
+ * Configuration Tool's apply and Service Center install (about ten), Apply Settings (about ten for a
+ * mid-sized factory). Shown, not enforced.
+ */
+const ROTATION_EXPECTED_MINUTES = 30;
 
 const USER_LABELS: Record<RotationUserKey, string> = {
   platformAdmin: 'Platform administrator',
@@ -338,6 +347,7 @@ export const rotateDbPasswords: ProcedureDefinition<typeof rotateDbPasswordsInpu
     const generated = chosen.filter((user) => planned.get(user.key)?.generated).map((user) => user.user);
     return {
       target: `outsystems:${installDir}`,
+      targetLock: lockFileBeside(installDir, 'server.hsconf'),
       facts,
       warnings: [
         'Complete loss of service: every OutSystems application is down from the first service stop until the services restart with the new configuration.',
@@ -369,10 +379,61 @@ export const rotateDbPasswords: ProcedureDefinition<typeof rotateDbPasswordsInpu
         'Front-ends: after this run, copy the exported configuration to each front-end and apply it there (see the front-end procedure).',
         'If IT users log in through Active Directory and Service Center refuses you, run outsystems.ad-workaround, then apply settings.',
       ],
-      steps,
+      ...rotationPhases(steps),
     };
   },
 };
+
+/**
+ * Preflight (nothing changes), keeping the new passwords, the outage (from the first service stop
+ * until every module has its new settings: modules log in with the old passwords until then), and
+ * the checks after it. One outage confirmation, with the expected time down.
+ */
+function rotationPhases(steps: StepDefinition[]): Pick<Plan, 'phases' | 'outage'> {
+  const from = (first: string, last: string) => {
+    const start = steps.findIndex((step) => step.id === first);
+    const end = steps.findIndex((step) => step.id === last);
+    return steps.slice(start, end + 1);
+  };
+  const checks = steps.filter((step) => step.kind === 'check');
+  const phased = [
+    ...checks,
+    ...from('record-new-passwords', 'record-new-passwords'),
+    ...from('stop-services', 'apply-settings'),
+    ...from('verify-modules', 'verify-no-login-failures'),
+  ];
+  if (phased.length !== steps.length || new Set(phased).size !== steps.length)
+    throw new Error('rotate-db-passwords: every step must be in exactly one phase');
+  return {
+    phases: [
+      { id: 'preflight', title: 'Preflight', summary: 'Checks only: nothing changes.', steps: checks },
+      {
+        id: 'prepare',
+        title: 'Keep the new passwords',
+        summary: 'Only the run folder changes.',
+        steps: from('record-new-passwords', 'record-new-passwords'),
+      },
+      {
+        id: 'outage',
+        title: 'Outage: rotate and apply',
+        summary: 'The whole environment is down.',
+        steps: from('stop-services', 'apply-settings'),
+      },
+      {
+        id: 'verify',
+        title: 'Verify',
+        summary: 'Reads only.',
+        steps: from('verify-modules', 'verify-no-login-failures'),
+      },
+    ],
+    outage: {
+      phase: 'outage',
+      expectedMinutes: ROTATION_EXPECTED_MINUTES,
+      impact:
+        'Every OutSystems application and Service Center is down: nobody can sign in or work until the services are back and every module has its new settings',
+    },
+  };
+}
 
 function userOf(all: RotationUser[], key: RotationUserKey): string {
   return all.find((user) => user.key === key)?.user ?? key;
