@@ -74,6 +74,19 @@ describe('sysreptor.reset-password, API path', () => {
       });
       expect(findSecret(token, { dirs: [path.join(e.dataDir, 'runs')] })).toEqual([]);
       expect(findSecret(NEW_PASSWORD, { dirs: [path.join(e.dataDir, 'runs')] })).toEqual([]);
+
+      // Undo after success: the re-enable is taken back (the password stays: no undo for it).
+      const secrets = { newPassword: NEW_PASSWORD, apiToken: token };
+      const rollback = await e.rollbackPlan(view.runId, secrets);
+      expect(rollback.available).toBe(true);
+      await (
+        await e.rollback(view.runId, secrets, scriptedHooks())
+      ).done;
+      const undone = (await pentestUsers(e)).find(
+        (row) => row.id === SANDBOX_USER_IDS.jane,
+      ) as PentestUserRow;
+      expect(undone.is_active).toBe(false);
+      expect(djangoCheck(NEW_PASSWORD, undone.password, keys).accepted).toBe(true);
     },
   );
 
