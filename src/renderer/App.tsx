@@ -8,6 +8,7 @@ import { PlanScreen } from './screens/PlanScreen.js';
 import { ReportScreen } from './screens/ReportScreen.js';
 import { RunScreen } from './screens/RunScreen.js';
 import { RunsScreen } from './screens/RunsScreen.js';
+import { UndoScreen } from './screens/UndoScreen.js';
 import { useNavigation, type Screen } from './state/navigation.js';
 import { useSession } from './state/session-store.js';
 
@@ -18,6 +19,7 @@ const SCREENS: Record<Screen, () => React.JSX.Element | null> = {
   run: RunScreen,
   report: ReportScreen,
   runs: RunsScreen,
+  undo: UndoScreen,
 };
 
 export function App() {

@@ -18,7 +18,7 @@ export function Header() {
     ? `The run "${live.title}" keeps going (${live.state}); reopen it from Runs with Open.`
     : undefined;
   const environment: EnvironmentKind | undefined =
-    screen === 'run' || screen === 'report'
+    screen === 'run' || screen === 'report' || screen === 'undo'
       ? run?.environment
       : screen === 'inputs' || screen === 'plan'
         ? formEnvironment

@@ -9,6 +9,7 @@ import type {
   EnvironmentKind,
   ProcedureSummary,
   ReportFormat,
+  RunSummary,
   RunView,
 } from '../../shared/procedure.js';
 import { fieldId } from '../form/field-props.js';
@@ -93,8 +94,20 @@ async function arrive(route: Route): Promise<void> {
       else navigate({ screen: 'runs' }, { replace: true });
       return;
     }
+    case 'undo': {
+      if (!useRuns.getState().views[route.runId]) {
+        const run = await call('run.get', { runId: route.runId });
+        if (!run) return navigate({ screen: 'runs' }, { replace: true });
+        rememberRun(run);
+      }
+      if (!summaryOf(route.runId)) await refreshRuns();
+      const known = secretsKnown(route.runId);
+      if (known) await checkUndo(route.runId, known);
+      return;
+    }
     case 'runs':
-      return refreshRuns();
+      await refreshRuns();
+      return fetchListedViews();
     case 'choose':
       return;
   }
@@ -103,6 +116,61 @@ async function arrive(route: Route): Promise<void> {
 async function refreshRuns(): Promise<void> {
   const list = await call('runs.list', {});
   if (list) rememberList(list.runs);
+}
+
+/** The newest runs' views, for what the list does not carry (environment, whether they changed anything). */
+async function fetchListedViews(): Promise<void> {
+  const { list, views } = useRuns.getState();
+  const missing = [...(list ?? [])]
+    .sort((a, b) => b.startedAt.localeCompare(a.startedAt))
+    .slice(0, LISTED_VIEWS)
+    .filter((run) => !views[run.runId]);
+  for (const run of missing) {
+    const view = await quietly('run.get', { runId: run.runId });
+    if (view) rememberRun(view);
+  }
+}
+const LISTED_VIEWS = 50;
+
+function summaryOf(runId: string): RunSummary | undefined {
+  return useRuns.getState().list?.find((run) => run.runId === runId);
+}
+
+/** Secrets given for an undo, in memory only, until it is started. */
+const undoSecrets = new Map<string, Record<string, string>>();
+
+/**
+ * The run's secrets without asking, when none are needed or this session started it from the form
+ * (they never left memory); otherwise undefined and the undo screen asks for them.
+ */
+function secretsKnown(runId: string): Record<string, string> | undefined {
+  const paths = summaryOf(runId)?.secretFields;
+  if (!paths) return undefined;
+  if (paths.length === 0) return {};
+  const form = useForm.getState();
+  if (form.startedRunId !== runId) return undefined;
+  const values = paths.map((path) => [path, valueAt(form.inputs, path)] as const);
+  return values.every(([, value]) => typeof value === 'string' && value !== '')
+    ? Object.fromEntries(values as Array<readonly [string, string]>)
+    : undefined;
+}
+
+function valueAt(value: unknown, path: string): unknown {
+  return path
+    .split('.')
+    .reduce<unknown>(
+      (node, key) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined),
+      value,
+    );
+}
+
+/** Asks the engine what undoing the run would do (nothing changes); the secrets are kept for the undo itself. */
+async function checkUndo(runId: string, secrets: Record<string, string>): Promise<boolean> {
+  const plan = await call('run.rollbackPlan', { runId, secrets });
+  if (!plan) return false;
+  undoSecrets.set(runId, secrets);
+  useRuns.setState({ rollbackPlans: { ...useRuns.getState().rollbackPlans, [runId]: plan } });
+  return true;
 }
 
 const NOT_STORED =
@@ -269,7 +337,7 @@ export const client = {
   openRuns(): void {
     const already = useNavigation.getState().route.screen === 'runs';
     navigate({ screen: 'runs' });
-    if (already) void refreshRuns();
+    if (already) void refreshRuns().then(fetchListedViews);
     else void arrive({ screen: 'runs' });
   },
   /** Shows a run again (e.g. one still waiting on a prompt after New recovery, Runs or a reload) through `run.get`. */
@@ -286,6 +354,33 @@ export const client = {
       rememberRun(run);
       navigate({ screen: 'run', runId: run.runId });
     }
+  },
+  /** The undo screen of a run: its secrets if needed, then the plan of what will be undone. */
+  openUndo(runId: string): void {
+    const { [runId]: _old, ...plans } = useRuns.getState().rollbackPlans;
+    useRuns.setState({ rollbackPlans: plans });
+    undoSecrets.delete(runId);
+    const route: Route = { screen: 'undo', runId };
+    navigate(route);
+    void arrive(route);
+  },
+  checkUndo,
+  refreshRuns,
+  /** Runs the checked undo (the engine checks it again) and shows the run as it rolls back. */
+  async rollback(runId: string): Promise<void> {
+    const run = await call('run.rollback', { runId, secrets: undoSecrets.get(runId) ?? {} });
+    if (!run) return;
+    undoSecrets.delete(runId);
+    const { [runId]: _done, ...plans } = useRuns.getState().rollbackPlans;
+    useRuns.setState({ rollbackPlans: plans });
+    rememberRun(run);
+    navigate({ screen: 'run', runId });
+  },
+  /** Opens a run's report (from Runs: its view is loaded first). */
+  openReport(runId: string): void {
+    const route: Route = { screen: 'report', runId };
+    navigate(route);
+    void arrive(route);
   },
   /** Moves to a route the admin picked (the step rail), loading what it needs. */
   go(route: Route): void {
