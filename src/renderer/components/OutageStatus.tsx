@@ -1,6 +1,6 @@
 import type { RunView } from '../../shared/procedure.js';
 import { useNow } from '../state/use-now.js';
-import { durationWords } from '../words/run-words.js';
+import { formatDuration } from '../../shared/duration.js';
 
 /** The run's outage window: what goes down, whether it is down now, and the time down so far (or in all). */
 export function OutageStatus({ run }: { run: RunView }) {
@@ -28,8 +28,8 @@ export function OutageStatus({ run }: { run: RunView }) {
         {outage.state === 'pending'
           ? `It opens with "${titles[0]}" and closes after "${titles.at(-1)}" (${expected}).`
           : open
-            ? `Down for ${durationWords(down)} so far (${expected}); it closes after "${titles.at(-1)}".`
-            : `Down for ${durationWords(down)} in all (${expected}).`}
+            ? `Down for ${formatDuration(down)} so far (${expected}); it closes after "${titles.at(-1)}".`
+            : `Down for ${formatDuration(down)} in all (${expected}).`}
       </p>
     </section>
   );

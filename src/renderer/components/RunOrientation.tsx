@@ -1,7 +1,8 @@
 import type { RunView } from '../../shared/procedure.js';
 import { isFinished } from '../state/run-store.js';
 import { useNow } from '../state/use-now.js';
-import { currentStepIndex, durationWords, runStateClass, runStateWord } from '../words/run-words.js';
+import { formatDuration } from '../../shared/duration.js';
+import { currentStepIndex, runStateClass, runStateWord } from '../words/run-words.js';
 import { EnvironmentBadge } from './Header.js';
 
 /** Where the run is: practice or real, its state in words, step N of M, the time it has taken, its id. */
@@ -9,7 +10,7 @@ export function RunOrientation({ run }: { run: RunView }) {
   const finished = isFinished(run);
   const now = useNow(!finished);
   const end = run.finishedAt ? Date.parse(run.finishedAt) : now;
-  const elapsed = durationWords(end - Date.parse(run.startedAt));
+  const elapsed = formatDuration(end - Date.parse(run.startedAt));
   const current = currentStepIndex(run);
   const done = run.steps.filter((step) => step.state === 'done' || step.state === 'skipped').length;
   return (

@@ -236,12 +236,33 @@ export const client = {
   failConnect(message: string): void {
     useSession.setState({ connectError: message });
   },
-  async discover(systemId: string, environment: EnvironmentKind): Promise<void> {
-    useSession.setState({ discovering: systemId });
+  /** What is installed (read only); `folder` goes in the system's folder option. A refusal naming that option goes beside the folder field. */
+  async discover(systemId: string, environment: EnvironmentKind, folder?: string): Promise<void> {
+    const session = useSession.getState();
+    const option = session.systems?.find((system) => system.id === systemId)?.discoveryFolder?.option;
+    const options = option && folder ? { [option]: folder } : {};
+    const { [systemId]: _was, ...problems } = session.discoveryProblems;
+    useSession.setState({
+      discovering: { system: systemId, environment, since: Date.now() },
+      discoveryProblems: problems,
+    });
     try {
-      const report = await call('discover.run', { system: systemId, options: {}, environment });
+      const report = await call('discover.run', { system: systemId, options, environment });
       if (report)
-        useSession.setState({ discoveries: { ...useSession.getState().discoveries, [systemId]: report } });
+        useSession.setState({
+          discoveries: {
+            ...useSession.getState().discoveries,
+            [systemId]: { ...report, environment, folder },
+          },
+        });
+      const error = useSession.getState().error;
+      if (!report && option && error?.startsWith(`${option}: `)) {
+        const text = error.slice(option.length + 2);
+        useSession.setState({
+          error: undefined,
+          discoveryProblems: { ...problems, [systemId]: text.charAt(0).toUpperCase() + text.slice(1) },
+        });
+      }
     } finally {
       useSession.setState({ discovering: undefined });
     }

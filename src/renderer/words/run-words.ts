@@ -1,4 +1,4 @@
-/** How runs read on screen: states as words, durations as time, the engine's messages as sentences. */
+/** How runs read on screen: states as words, the engine's messages as sentences (durations: shared/duration.ts). */
 import type { RunState, RunView, StepProgress } from '../../shared/procedure.js';
 
 const STATE_WORDS: Record<RunState, string> = {
@@ -27,15 +27,6 @@ export function runStateWord(run: {
 /** The CSS class of a run's state badge: needs attention has its own colour. */
 export function runStateClass(run: { state: RunState; needsAttention?: boolean }): string {
   return run.needsAttention ? 'state-needs-attention' : `state-${run.state}`;
-}
-
-/** "12 s", "3 min 05 s", "1 h 02 min". */
-export function durationWords(ms: number): string {
-  const seconds = Math.max(0, Math.floor(ms / 1000));
-  if (seconds < 60) return `${seconds} s`;
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return `${minutes} min ${String(seconds % 60).padStart(2, '0')} s`;
-  return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
 }
 
 /**

@@ -10,6 +10,7 @@ export const sysreptorSystem: SystemModule = {
   id: 'sysreptor',
   title: 'SysReptor',
   procedures: [sysreptorResetPassword],
+  discoveryFolder: { option: 'deployDir', label: 'Deploy folder (holding app.env)' },
   async discover(options, env) {
     const given = typeof options.deployDir === 'string' && options.deployDir ? options.deployDir : undefined;
     const deployDir = given ?? (env.sandboxRoot ? path.join(env.sandboxRoot, SANDBOX_DEPLOY_DIR) : undefined);

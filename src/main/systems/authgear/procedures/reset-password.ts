@@ -105,7 +105,7 @@ export const authgearResetPassword: ProcedureDefinition<typeof authgearResetInpu
   system: 'authgear',
   title: "Reset an Authgear user's password",
   summary:
-    "Seed 002: explains the Portal and the user's own forgot-password, then — when the Admin API cannot be reached — makes the server's password update in its database: a $bcrypt-sha512$ hash, expire_after, updated_at and a password-history row, scoped by app id, and proves it.",
+    "Resets a user's password: first points to the Portal and the user's own forgot-password; when the Admin API cannot be reached, sets the password in the app's database the way the server does, and proves it.",
   inputs: authgearResetInputs,
   async plan({ inputs, env, addSecret }: PlanContext<Inputs>) {
     const config = await resolveConfig(inputs.configDir, env);

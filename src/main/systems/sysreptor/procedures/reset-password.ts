@@ -108,7 +108,7 @@ export const sysreptorResetPassword: ProcedureDefinition<typeof sysreptorResetIn
   system: 'sysreptor',
   title: "Reset a SysReptor user's password",
   summary:
-    "Seed 003: reads the deploy folder, explains the user's own forgot-password, then resets by the database path (the hash in the same form as the current value, encrypted with app.env's default key where it is) and proves it.",
+    "Resets a user's password: first points to the user's own forgot-password, then sets the password in the database in the form the server expects, and proves it.",
   inputs: sysreptorResetInputs,
   async plan({ inputs, env, addSecret }: PlanContext<Inputs>) {
     const deploy = await resolveDeploy(inputs.deployDir, env);
