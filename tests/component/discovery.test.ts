@@ -82,7 +82,9 @@ describe('discovery on the first screen', () => {
     expect(await page().textContent(testId('discovery-verdict-demo'))).toBe(
       'No usable Demo Server install found here — use the practice sandbox, or choose its folder.',
     );
-    expect(await page().getAttribute(`${testId('plan-fact')}:has-text("unknown")`, 'data-status')).toBe('info');
+    expect(await page().getAttribute(`${testId('plan-fact')}:has-text("unknown")`, 'data-status')).toBe(
+      'info',
+    );
     expect(await page().isVisible(testId('plan-fact'))).toBe(false);
     expect(await seriousViolations(page(), 'choose, nothing found')).toEqual([]);
 

@@ -43,6 +43,43 @@ export function DiscoveryPanel({ system }: { system: SystemSummary }) {
       <FactList facts={section.facts} />
     </section>
   ));
+  const folderForm =
+    askFolder && system.discoveryFolder ? (
+      <form
+        className="discovery-folder"
+        data-testid={`discovery-folder-form-${system.id}`}
+        onSubmit={(event) => {
+          event.preventDefault();
+          void client.discover(system.id, 'real', folder.trim());
+        }}
+      >
+        <div className="field">
+          <label htmlFor={folderId}>{system.discoveryFolder.label}</label>
+          <input
+            id={folderId}
+            type="text"
+            value={folder}
+            spellCheck={false}
+            aria-invalid={problem ? true : undefined}
+            aria-describedby={problem ? `${folderId}-error` : undefined}
+            data-testid={`discovery-folder-${system.id}`}
+            onChange={(event) => setFolder(event.target.value)}
+          />
+          {problem ? (
+            <p
+              className="field-error"
+              id={`${folderId}-error`}
+              data-testid={`discovery-problem-${system.id}`}
+            >
+              {problem}
+            </p>
+          ) : null}
+        </div>
+        <button type="submit" disabled={busy || folder.trim() === ''}>
+          Check this folder
+        </button>
+      </form>
+    ) : null;
   return (
     <div className="discovery" data-testid={`discovery-${system.id}`}>
       <div className="discovery-actions">
@@ -71,41 +108,7 @@ export function DiscoveryPanel({ system }: { system: SystemSummary }) {
           {Math.max(0, Math.floor((now - running.since) / 1000))} s; it only reads)
         </div>
       ) : null}
-      {askFolder && system.discoveryFolder ? (
-        <form
-          className="discovery-folder"
-          data-testid={`discovery-folder-form-${system.id}`}
-          onSubmit={(event) => {
-            event.preventDefault();
-            void client.discover(system.id, 'real', folder.trim());
-          }}
-        >
-          <div className="field">
-            <label htmlFor={folderId}>{system.discoveryFolder.label}</label>
-            <input
-              id={folderId}
-              value={folder}
-              spellCheck={false}
-              aria-invalid={problem ? true : undefined}
-              aria-describedby={problem ? `${folderId}-error` : undefined}
-              data-testid={`discovery-folder-${system.id}`}
-              onChange={(event) => setFolder(event.target.value)}
-            />
-            {problem ? (
-              <p
-                className="field-error"
-                id={`${folderId}-error`}
-                data-testid={`discovery-problem-${system.id}`}
-              >
-                {problem}
-              </p>
-            ) : null}
-          </div>
-          <button type="submit" disabled={busy || folder.trim() === ''}>
-            Check this folder
-          </button>
-        </form>
-      ) : null}
+      {!report ? folderForm : null}
       {report && verdict ? (
         <div className="discovery-report" data-testid={`discovery-report-${system.id}`}>
           <h3>
@@ -122,6 +125,7 @@ export function DiscoveryPanel({ system }: { system: SystemSummary }) {
           >
             {verdict.text}
           </p>
+          {folderForm}
           {verdict.found ? (
             sections
           ) : (

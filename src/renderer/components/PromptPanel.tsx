@@ -43,7 +43,7 @@ export function PromptPanel({ prompt, run }: { prompt: Prompt; run: RunView }) {
         {prompt.title}
       </h2>
       <p id="prompt-message">{sentence(prompt.message, run.steps)}</p>
-      <PromptDetails prompt={prompt} run={run} />
+      <PromptDetails prompt={prompt} />
       <div className="actions">
         {prompt.options.map((decision) => (
           <button
@@ -67,7 +67,7 @@ export function PromptPanel({ prompt, run }: { prompt: Prompt; run: RunView }) {
   );
 }
 
-function PromptDetails({ prompt, run }: { prompt: Prompt; run: RunView }) {
+function PromptDetails({ prompt }: { prompt: Prompt }) {
   const lines = prompt.instructions;
   if (prompt.kind === 'confirm-cancel') {
     const left = lines.filter((line) => line.startsWith(LEFT_IN_PLACE));
@@ -96,17 +96,9 @@ function PromptDetails({ prompt, run }: { prompt: Prompt; run: RunView }) {
     );
   if (prompt.kind === 'confirm-outage')
     return (
-      <>
-        {run.outage ? (
-          <p className="outage-impact" data-testid="prompt-outage-impact">
-            <strong>What goes down: </strong>
-            {run.outage.impact}, for about {run.outage.expectedMinutes} min.
-          </p>
-        ) : null}
-        <List title="Steps while it is down" testId="prompt-outage-steps" ordered>
-          {lines}
-        </List>
-      </>
+      <List title="Steps while it is down" testId="prompt-outage-steps" ordered>
+        {lines}
+      </List>
     );
   return (
     <ol className="instructions">
