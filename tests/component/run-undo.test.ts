@@ -15,6 +15,7 @@ import type {
 } from '../../src/shared/procedure.js';
 import { openComponentPage, type ComponentPage } from '../support/component-page.js';
 import { testId } from '../support/watched-page.js';
+import { seriousViolations } from './axe-check.js';
 
 declare const harness: {
   start(answers: Record<string, (request: unknown) => unknown>): Promise<void>;
@@ -387,6 +388,19 @@ describe('the run screen', () => {
     expect(await page().evaluate(() => document.activeElement?.id)).toBe('prompt-title');
   });
 
+  it('ends with a summary: the timeline with the outage shaded and its length, what changed, next, undo', async () => {
+    await start('#/run/run-ok');
+    await page().waitForSelector(testId('done-summary'));
+    expect(await page().textContent(testId('run-elapsed'))).toBe('Took 2 min 05 s');
+    expect(await page().textContent(testId('timeline-down'))).toContain('1 min 15 s (expected about 2 min)');
+    expect(Number(await page().getAttribute(testId('timeline-outage'), 'x'))).toBeCloseTo(8, 5);
+    expect(Number(await page().getAttribute(testId('timeline-outage'), 'width'))).toBeCloseTo(60, 5);
+    expect(await page().textContent(testId('done-changed'))).toContain('Set the password');
+    expect(await page().textContent(testId('done-changed'))).not.toContain('Account exists');
+    expect(await page().textContent(testId('undo-run'))).toBe('Undo this run…');
+    expect(await seriousViolations(page(), 'done')).toEqual([]);
+  });
+
   it('shows a run that needs attention as such, with the way back and the way forward', async () => {
     await start('#/run/run-stuck');
     await page().waitForSelector(testId('ways-out'));
@@ -397,7 +411,7 @@ describe('the run screen', () => {
     );
     expect(await page().textContent(testId('way-rollback'))).toContain('Starts the app again.');
     expect(await page().textContent(testId('way-resume'))).toContain('Set the password');
-    await page().click(testId('way-resume-open'));
+    await page().click(`${testId('way-resume')} ${testId('resume-run-stuck')}`);
     await page().waitForSelector(testId('resume-form-run-stuck'));
     expect(await page().textContent('label[for="resume-run-stuck-newPassword"]')).toBe('New password');
     await page().click(testId('way-rollback-open'));

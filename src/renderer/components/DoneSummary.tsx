@@ -1,6 +1,7 @@
 import type { RunView } from '../../shared/procedure.js';
 import { client } from '../state/client.js';
 import { canRollBack, useRuns } from '../state/run-store.js';
+import { RunTimeline } from './RunTimeline.js';
 
 const NEXT: Partial<Record<RunView['state'], string>> = {
   succeeded:
@@ -15,12 +16,15 @@ const NEXT: Partial<Record<RunView['state'], string>> = {
 /** The end of a run: what changed (and what was undone), what to do next, and the report and undo actions. */
 export function DoneSummary({ run, onReport = true }: { run: RunView; onReport?: boolean }) {
   const summary = useRuns((state) => state.list?.find((item) => item.runId === run.runId));
-  const changed = run.steps.filter((step) => step.kind !== 'check' && step.state === 'done');
+  const changed = run.steps.filter(
+    (step) => (step.kind === 'change' || step.kind === 'manual') && step.state === 'done',
+  );
   const undone = run.steps.filter((step) => step.state === 'undone');
   const offerUndo = canRollBack(summary ?? run, run) && !run.attention;
   return (
     <section className="done-summary" aria-labelledby="done-title" data-testid="done-summary">
       <h2 id="done-title">Summary</h2>
+      <RunTimeline run={run} />
       {changed.length > 0 ? (
         <>
           <p>What changed:</p>

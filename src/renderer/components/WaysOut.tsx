@@ -1,6 +1,6 @@
-import { useEffect, useState } from 'react';
+import { useEffect } from 'react';
 import type { RunView, WayOut } from '../../shared/procedure.js';
-import { ResumeForm } from '../screens/ResumeForm.js';
+import { ResumeAction } from './ResumeAction.js';
 import { client } from '../state/client.js';
 import { useRuns } from '../state/run-store.js';
 
@@ -12,7 +12,6 @@ import { useRuns } from '../state/run-store.js';
 export function WaysOut({ run }: { run: RunView }) {
   const attention = run.attention;
   const summary = useRuns((state) => state.list?.find((item) => item.runId === run.runId));
-  const [resuming, setResuming] = useState(false);
   useEffect(() => {
     if (attention && !summary) void client.refreshRuns();
   }, [attention, summary]);
@@ -60,23 +59,14 @@ export function WaysOut({ run }: { run: RunView }) {
           way={attention.resume}
           testId="way-resume"
           action={
-            resuming && summary ? (
-              <ResumeForm
+            summary ? (
+              <ResumeAction
                 runId={run.runId}
                 procedureId={run.procedureId}
                 secretPaths={summary.secretFields}
+                label="Resume"
               />
-            ) : (
-              <button
-                type="button"
-                className="secondary"
-                disabled={!summary}
-                data-testid="way-resume-open"
-                onClick={() => setResuming(true)}
-              >
-                Resume…
-              </button>
-            )
+            ) : null
           }
         />
       </div>

@@ -1,11 +1,10 @@
-import { useState } from 'react';
 import type { RunSummary, RunView } from '../../shared/procedure.js';
 import { EnvironmentBadge } from '../components/Header.js';
 import { ScreenHeading } from '../components/ScreenHeading.js';
 import { client } from '../state/client.js';
 import { canRollBack, useRuns } from '../state/run-store.js';
 import { runStateClass, runStateWord } from '../words/run-words.js';
-import { ResumeForm } from './ResumeForm.js';
+import { ResumeAction } from '../components/ResumeAction.js';
 
 /** Still going in this app (the engine refuses to resume them): Open shows them again, prompt included. */
 const ACTIVE = new Set(['awaiting', 'running', 'preflight']);
@@ -25,7 +24,6 @@ const FINISHED = new Set(['succeeded', 'rolled-back', 'cancelled', 'interrupted'
 export function RunsScreen() {
   const runs = useRuns((state) => state.list);
   const views = useRuns((state) => state.views);
-  const [resuming, setResuming] = useState<string>();
   if (!runs) return <p className="loading">Loading runs…</p>;
   return (
     <section data-testid="screen-runs">
@@ -49,13 +47,7 @@ export function RunsScreen() {
             {[...runs]
               .sort((a, b) => b.startedAt.localeCompare(a.startedAt))
               .map((run) => (
-                <RunRow
-                  key={run.runId}
-                  run={run}
-                  view={views[run.runId]}
-                  resuming={resuming === run.runId}
-                  onResume={() => setResuming(run.runId)}
-                />
+                <RunRow key={run.runId} run={run} view={views[run.runId]} />
               ))}
           </tbody>
         </table>
@@ -64,17 +56,7 @@ export function RunsScreen() {
   );
 }
 
-function RunRow({
-  run,
-  view,
-  resuming,
-  onResume,
-}: {
-  run: RunSummary;
-  view?: RunView;
-  resuming: boolean;
-  onResume: () => void;
-}) {
+function RunRow({ run, view }: { run: RunSummary; view?: RunView }) {
   // The list may be older than a view this session has seen since (a run just finished here).
   const current = view ? { ...run, state: view.state, needsAttention: view.needsAttention } : run;
   const waiting = Boolean(view?.prompt);
@@ -135,18 +117,7 @@ function RunRow({
             </button>
           ) : null}
           {RESUMABLE.has(current.state) && !waiting ? (
-            resuming ? (
-              <ResumeForm runId={run.runId} procedureId={run.procedureId} secretPaths={run.secretFields} />
-            ) : (
-              <button
-                type="button"
-                className="secondary"
-                data-testid={`resume-${run.runId}`}
-                onClick={onResume}
-              >
-                Resume…
-              </button>
-            )
+            <ResumeAction runId={run.runId} procedureId={run.procedureId} secretPaths={run.secretFields} />
           ) : null}
           {FINISHED.has(current.state) && !waiting ? (
             <button
