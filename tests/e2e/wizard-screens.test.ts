@@ -2,7 +2,7 @@
  * Every screen of the wizard in real Chromium over the web host and the real API (the practice
  * sandbox, and discovery of this machine, which has no install): axe-core finds no serious or
  * critical violation on any of them, in the light and the dark colour scheme, and each is saved as
- * a screenshot under test-results/. The first screen's cards speak plainly and the header shows no
+ * a screenshot under test-results/; the run, report and Runs fit 1024×700 and 125 % zoom. The first screen's cards speak plainly and the header shows no
  * platform string; the run screen says where the run is.
  */
 import fs from 'node:fs';
@@ -54,6 +54,20 @@ async function look(name: string): Promise<void> {
   await page.emulateMedia({ colorScheme: 'light' });
 }
 
+/** At 1024×700, and the same at 125 % zoom (a CSS viewport 1/1.25 of it), nothing scrolls sideways. */
+async function fits(name: string): Promise<void> {
+  for (const [width, height] of [
+    [1024, 700],
+    [819, 560],
+  ] as const) {
+    await page.setViewportSize({ width, height });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow, `${name} at ${width}×${height}`).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: `test-results/wizard-${name}-${width}x${height}.png`, fullPage: true });
+  }
+  await page.setViewportSize({ width: 1280, height: 1000 });
+}
+
 describe('every screen', () => {
   it('has no serious or critical axe violation, light or dark, from the first screen to Runs', async () => {
     await page.goto(host.url);
@@ -95,6 +109,7 @@ describe('every screen', () => {
     await page.waitForSelector(`${testId('prompt-panel')}[data-kind="manual"]`, { timeout: 60_000 });
     expect(await page.getAttribute(testId('outage-status'), 'data-state')).toBe('closed');
     await look('run-manual');
+    await fits('run-manual');
     await page.click(testId('prompt-confirm'));
     await page.waitForSelector(testId('done-summary'), { timeout: 60_000 });
     await look('done');
@@ -102,6 +117,7 @@ describe('every screen', () => {
     await page.click(testId('view-report'));
     await page.waitForSelector(testId('report-steps'));
     await look('report');
+    await fits('report');
     await page.click(testId('undo-run'));
     await page.waitForSelector(testId('undo-steps'), { timeout: 60_000 });
     await look('undo');
@@ -109,10 +125,7 @@ describe('every screen', () => {
     await page.waitForSelector('[data-testid^="runs-row-"] [data-testid="environment-badge"]');
     await look('runs');
 
-    await page.setViewportSize({ width: 1024, height: 700 });
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    expect(overflow).toBeLessThanOrEqual(0);
-    await page.screenshot({ path: 'test-results/wizard-runs-1024x700.png', fullPage: true });
+    await fits('runs');
 
     expect(findings).toEqual([]);
     expect(problems).toEqual([]);

@@ -3,7 +3,8 @@
  * a drill run to success then undone from the done screen through its own checked plan and a
  * confirmation; a cancel after the compensating step (the service stopped), whose question lists
  * what stays and what a rollback undoes, leaving a run that needs attention (on the run screen and
- * in Runs) with its ways back and forward, then rolled back from Runs. axe-core checks each screen.
+ * in Runs) with its ways back and forward, then rolled back from Runs; a failed step rolled back after
+ * its confirmation. axe-core checks each screen.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -165,6 +166,31 @@ describe('a cancel after a compensating step', () => {
     await page.waitForSelector(`${testId('run-state')}[data-state="rolled-back"]`, { timeout: 60_000 });
     expect(await page.locator(testId('ways-out')).count()).toBe(0);
     expect(await page.textContent('body')).not.toContain(PASSWORD);
+    expect(problems).toEqual([]);
+    expect(a11y).toEqual([]);
+  }, 180_000);
+});
+
+describe('a failed step with a confirmed rollback', () => {
+  it('asks to confirm the rollback, listing the undos newest first, then rolls back', async () => {
+    await page.click(testId('nav-new'));
+    await page.waitForSelector(testId('screen-choose'));
+    await planDrill('switch-password-store');
+    expect(await confirmUntil(['failure'])).toBe('failure');
+    expect(await page.textContent(testId('run-step-switch-password-store'))).toContain(
+      'Rehearsed failure of "Switch the app to the scrypt password store".',
+    );
+    await page.click(testId('prompt-rollback'));
+    await page.waitForSelector(`${testId('prompt-panel')}[data-kind="confirm-rollback"]`);
+    const undos = await page.locator(`${testId('prompt-undos')} li`).allTextContents();
+    expect(undos[0]).toContain('Switch the app to the scrypt password store');
+    expect(undos.some((line) => line.startsWith('Set the new password of drill-admin'))).toBe(true);
+    expect(await page.textContent(testId('prompt-confirm'))).toBe('Roll back now');
+    await check('prompt confirm-rollback');
+    await page.click(testId('prompt-confirm'));
+    await page.waitForSelector(`${testId('run-state')}[data-state="rolled-back"]`, { timeout: 60_000 });
+    expect(await page.textContent(testId('run-state-word'))).toBe('Rolled back');
+    expect(await page.textContent(testId('done-undone'))).toContain('Stop PracticeApp');
     expect(problems).toEqual([]);
     expect(a11y).toEqual([]);
   }, 180_000);

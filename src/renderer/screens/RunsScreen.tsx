@@ -39,7 +39,6 @@ export function RunsScreen() {
               <th scope="col">State</th>
               <th scope="col">Needs attention</th>
               <th scope="col">Run id</th>
-              <th scope="col">By</th>
               <th scope="col">Actions</th>
             </tr>
           </thead>
@@ -67,7 +66,12 @@ function RunRow({ run, view }: { run: RunSummary; view?: RunView }) {
       data-state={current.state}
       data-attention={current.needsAttention || undefined}
     >
-      <td>{new Date(run.startedAt).toLocaleString()}</td>
+      <td>
+        {new Date(run.startedAt).toLocaleString()}
+        <span className="runs-by">
+          by {run.user}@{run.host}
+        </span>
+      </td>
       <td>{run.title}</td>
       <td>{view ? <EnvironmentBadge environment={view.environment} /> : '…'}</td>
       <td>
@@ -89,10 +93,7 @@ function RunRow({ run, view }: { run: RunSummary; view?: RunView }) {
         )}
       </td>
       <td>
-        <code>{run.runId}</code>
-      </td>
-      <td>
-        {run.user}@{run.host}
+        <code className="run-id-code">{run.runId}</code>
       </td>
       <td>
         <div className="row-actions">
