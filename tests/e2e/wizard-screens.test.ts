@@ -108,6 +108,7 @@ describe('every screen', () => {
     await page.click(testId('prompt-confirm'));
     await page.waitForSelector(`${testId('prompt-panel')}[data-kind="manual"]`, { timeout: 60_000 });
     expect(await page.getAttribute(testId('outage-status'), 'data-state')).toBe('closed');
+    expect(await page.textContent(testId('prompt-sandbox-note'))).toContain('practice sandbox');
     await look('run-manual');
     await fits('run-manual');
     await page.click(testId('prompt-confirm'));

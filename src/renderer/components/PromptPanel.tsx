@@ -44,6 +44,12 @@ export function PromptPanel({ prompt, run }: { prompt: Prompt; run: RunView }) {
       </h2>
       <p id="prompt-message">{sentence(prompt.message, run.steps)}</p>
       <PromptDetails prompt={prompt} />
+      {prompt.kind === 'manual' && run.environment === 'sandbox' ? (
+        <p className="notice info" data-testid="prompt-sandbox-note">
+          This is the practice sandbox: the consoles and programs named here are not on this machine. Read
+          what you would do on the real server, then confirm; Breakglass carries on with its simulation.
+        </p>
+      ) : null}
       <div className="actions">
         {prompt.options.map((decision) => (
           <button
