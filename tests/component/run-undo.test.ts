@@ -314,6 +314,19 @@ describe('undo after success', () => {
   });
 });
 
+describe('undo refused before any plan', () => {
+  it('says why instead of checking forever when the engine refuses a run that needs no secret', async () => {
+    await start('#/undo/run-ok', {
+      'runs.list': '() => ({ runs: fixtures.summaries.map((run) => ({ ...run, secretFields: [] })) })',
+      'run.rollbackPlan': `() => new Error('Run run-ok cannot be rolled back: it was rolled back already.')`,
+    });
+    await page().waitForSelector(testId('undo-not-checked'));
+    expect(await page().textContent(testId('error-notice'))).toContain('it was rolled back already');
+    expect(await page().locator('.loading').count()).toBe(0);
+    expect(await page().locator(testId('undo-start')).count()).toBe(0);
+  });
+});
+
 describe('the run screen', () => {
   it('shows where the run is: practice, step N of M, elapsed, phases, the outage open with time down, the current step', async () => {
     const openedAt = new Date(Date.now() - 65_000).toISOString();

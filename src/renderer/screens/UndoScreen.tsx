@@ -26,6 +26,7 @@ export function UndoScreen() {
   const plan = useRuns((state) => (run ? state.rollbackPlans[run.runId] : undefined));
   const summary = useRuns((state) => state.list?.find((item) => item.runId === run?.runId));
   const busy = useSession((state) => state.busy);
+  const refused = useSession((state) => state.error);
   const [confirming, setConfirming] = useState(false);
   if (!run) return <p className="loading">Loading the run…</p>;
   const afterSuccess = run.state === 'succeeded';
@@ -53,6 +54,8 @@ export function UndoScreen() {
             testIdPrefix="undo"
             onSubmit={async (secrets) => void (await client.checkUndo(run.runId, secrets))}
           />
+        ) : refused && !busy ? (
+          <p data-testid="undo-not-checked">Nothing can be undone from here: the message above says why.</p>
         ) : (
           <p className="loading" role="status">
             Checking what can be undone…
