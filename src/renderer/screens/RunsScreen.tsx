@@ -56,15 +56,15 @@ export function RunsScreen() {
 }
 
 function RunRow({ run, view }: { run: RunSummary; view?: RunView }) {
-  // The list may be older than a view this session has seen since (a run just finished here).
-  const current = view ? { ...run, state: view.state, needsAttention: view.needsAttention } : run;
-  const waiting = Boolean(view?.prompt);
-  const rollBack = canRollBack(current, view);
+  // The list is fetched on arrival, so its state is the newest (a run may have moved on in another
+  // process); the view adds where it ran and whether it changed anything.
+  const waiting = run.state === 'awaiting';
+  const rollBack = canRollBack(run, view?.state === run.state ? view : undefined);
   return (
     <tr
       data-testid={`runs-row-${run.runId}`}
-      data-state={current.state}
-      data-attention={current.needsAttention || undefined}
+      data-state={run.state}
+      data-attention={run.needsAttention || undefined}
     >
       <td>
         {new Date(run.startedAt).toLocaleString()}
@@ -75,14 +75,14 @@ function RunRow({ run, view }: { run: RunSummary; view?: RunView }) {
       <td>{run.title}</td>
       <td>{view ? <EnvironmentBadge environment={view.environment} /> : '…'}</td>
       <td>
-        <span className={`badge ${runStateClass(current)}`} data-testid={`runs-state-${run.runId}`}>
-          {runStateWord(current)}
+        <span className={`badge ${runStateClass(run)}`} data-testid={`runs-state-${run.runId}`}>
+          {runStateWord(run)}
         </span>
       </td>
       <td data-testid={`runs-attention-${run.runId}`}>
-        {current.needsAttention ? (
+        {run.needsAttention ? (
           <ul className="attention-lines">
-            {(view?.attention?.pending.map((item) => item.leaves) ?? run.attention ?? []).map((line) => (
+            {(run.attention ?? view?.attention?.pending.map((item) => item.leaves) ?? []).map((line) => (
               <li key={line}>{line}</li>
             ))}
           </ul>
@@ -97,7 +97,7 @@ function RunRow({ run, view }: { run: RunSummary; view?: RunView }) {
       </td>
       <td>
         <div className="row-actions">
-          {OPENABLE.has(current.state) || waiting ? (
+          {OPENABLE.has(run.state) || waiting ? (
             <button
               type="button"
               className="secondary"
@@ -110,17 +110,17 @@ function RunRow({ run, view }: { run: RunSummary; view?: RunView }) {
           {rollBack ? (
             <button
               type="button"
-              className={current.needsAttention ? 'primary' : 'secondary'}
+              className={run.needsAttention ? 'primary' : 'secondary'}
               data-testid={`undo-${run.runId}`}
               onClick={() => client.openUndo(run.runId)}
             >
-              {current.state === 'succeeded' ? 'Undo…' : 'Roll back…'}
+              {run.state === 'succeeded' ? 'Undo…' : 'Roll back…'}
             </button>
           ) : null}
-          {RESUMABLE.has(current.state) && !waiting ? (
+          {RESUMABLE.has(run.state) && !waiting ? (
             <ResumeAction runId={run.runId} procedureId={run.procedureId} secretPaths={run.secretFields} />
           ) : null}
-          {FINISHED.has(current.state) && !waiting ? (
+          {FINISHED.has(run.state) && !waiting ? (
             <button
               type="button"
               className="secondary"

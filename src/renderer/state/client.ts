@@ -118,13 +118,13 @@ async function refreshRuns(): Promise<void> {
   if (list) rememberList(list.runs);
 }
 
-/** The newest runs' views, for what the list does not carry (environment, whether they changed anything). */
+/** The newest runs' views, for what the list does not carry (environment, whether they changed anything); a view whose state the list has passed is fetched again. */
 async function fetchListedViews(): Promise<void> {
   const { list, views } = useRuns.getState();
   const missing = [...(list ?? [])]
     .sort((a, b) => b.startedAt.localeCompare(a.startedAt))
     .slice(0, LISTED_VIEWS)
-    .filter((run) => !views[run.runId]);
+    .filter((run) => views[run.runId]?.state !== run.state);
   for (const run of missing) {
     const view = await quietly('run.get', { runId: run.runId });
     if (view) rememberRun(view);
