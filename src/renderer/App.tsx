@@ -2,6 +2,7 @@ import { ErrorNotice } from './components/ErrorNotice.js';
 import { Header } from './components/Header.js';
 import { StepRail } from './components/StepRail.js';
 import { WaitingBanner } from './components/WaitingBanner.js';
+import { WorkingIndicator } from './components/WorkingIndicator.js';
 import { ChooseScreen } from './screens/ChooseScreen.js';
 import { InputsScreen } from './screens/InputsScreen.js';
 import { PlanScreen } from './screens/PlanScreen.js';
@@ -47,6 +48,7 @@ export function App() {
           </>
         )}
       </main>
+      <WorkingIndicator />
     </div>
   );
 }

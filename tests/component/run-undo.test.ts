@@ -314,6 +314,22 @@ describe('undo after success', () => {
   });
 });
 
+describe('a call that takes over a second', () => {
+  it('shows what it is doing and for how long, and goes away when it answers', async () => {
+    await start('#/undo/run-ok', {
+      'run.rollbackPlan': `async () => { await new Promise((resolve) => setTimeout(resolve, 1800)); return fixtures.undoPlan; }`,
+    });
+    await page().fill(testId('undo-secret-newPassword'), SECRET);
+    await page().click(testId('undo-submit'));
+    await page().waitForSelector(`${testId('working')} progress`, { timeout: 5000 });
+    expect(await page().textContent(testId('working'))).toMatch(
+      /^Checking what can be undone against the system now… 1 s$/,
+    );
+    await page().waitForSelector(testId('undo-steps'));
+    expect(await page().textContent(testId('working'))).toBe('');
+  });
+});
+
 describe('undo refused before any plan', () => {
   it('says why instead of checking forever when the engine refuses a run that needs no secret', async () => {
     await start('#/undo/run-ok', {

@@ -26,14 +26,14 @@ export type ExportedReport = Response<'report.export'>;
 async function call<C extends Channel>(channel: C, request: Request<C>): Promise<Response<C> | undefined> {
   const transport = useSession.getState().transport;
   if (!transport) return undefined;
-  useSession.setState({ busy: true, error: undefined });
+  useSession.setState({ busy: true, error: undefined, working: { channel, since: Date.now() } });
   try {
     const result = await transport.invoke(channel, request);
     if (result.ok) return result.value;
     useSession.setState({ error: result.message });
     return undefined;
   } finally {
-    useSession.setState({ busy: false });
+    useSession.setState({ busy: false, working: undefined });
   }
 }
 

@@ -23,6 +23,8 @@ export interface SessionState {
   /** A discovery refused for want of its folder (the engine's message), per system: the panel asks for the folder. */
   discoveryProblems: Record<string, string>;
   busy: boolean;
+  /** The call going on (channel) and since when: one that takes over a second shows progress. */
+  working?: { channel: string; since: number };
   /** The last failed call's message (it names the field and the fix). */
   error?: string;
   /** A note about where the admin landed (e.g. the form came back after a reload, without its secrets). */
