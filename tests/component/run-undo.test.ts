@@ -272,6 +272,7 @@ describe('undo after success', () => {
     await page().click(testId('undo-submit'));
     await page().waitForSelector(testId('undo-error-newPassword'));
     expect(await page().textContent(testId('undo-error-newPassword'))).toContain('Does not match the secret');
+    expect(await page().locator(testId('error-notice')).count()).toBe(0);
     expect(await page().isVisible(testId('undo-steps'))).toBe(false);
 
     await page().fill(testId('undo-secret-newPassword'), SECRET);

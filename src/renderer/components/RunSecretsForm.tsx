@@ -12,7 +12,7 @@ function secretLabel(procedureId: string, path: string): string {
 
 /**
  * Asks for a run's secrets again (the journal keeps only verifiers), each labelled as in the form;
- * the engine checks them against the journal, and a refusal naming a field shows beside it.
+ * the engine checks them against the journal, and its refusal of one shows beside that field.
  */
 export function RunSecretsForm({
   runId,
@@ -32,10 +32,11 @@ export function RunSecretsForm({
   onSubmit: (secrets: Record<string, string>) => Promise<void>;
 }) {
   const busy = useSession((state) => state.busy);
-  const error = useSession((state) => state.error);
+  const refusal = useSession((state) =>
+    state.secretRefusal?.runId === runId ? state.secretRefusal : undefined,
+  );
   const [secrets, setSecrets] = useState<Record<string, string>>({});
-  const fieldError = (path: string) =>
-    error?.startsWith(`${path}: `) ? sentenceCase(error.slice(path.length + 2)) : undefined;
+  const fieldError = (path: string) => (refusal?.path === path ? refusal.text : undefined);
   return (
     <form
       className="resume-form"
@@ -77,8 +78,4 @@ export function RunSecretsForm({
       </button>
     </form>
   );
-}
-
-function sentenceCase(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }

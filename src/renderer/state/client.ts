@@ -70,7 +70,7 @@ const RESTORED_NOTICE =
 
 /** Loads what a route names (after a reload, Back or a typed address); corrects routes that cannot be shown. */
 async function arrive(route: Route): Promise<void> {
-  useSession.setState({ notice: undefined, error: undefined });
+  useSession.setState({ notice: undefined, error: undefined, secretRefusal: undefined });
   const form = useForm.getState();
   switch (route.screen) {
     case 'inputs':
@@ -136,6 +136,18 @@ function summaryOf(runId: string): RunSummary | undefined {
   return useRuns.getState().list?.find((run) => run.runId === runId);
 }
 
+/** A refusal "path: …" naming one of the run's secrets goes beside that field of its secrets form, not in the banner. */
+function moveSecretRefusal(runId: string): void {
+  const error = useSession.getState().error ?? '';
+  const path = summaryOf(runId)?.secretFields.find((field) => error.startsWith(`${field}: `));
+  if (!path) return;
+  const text = error.slice(path.length + 2);
+  useSession.setState({
+    error: undefined,
+    secretRefusal: { runId, path, text: text.charAt(0).toUpperCase() + text.slice(1) },
+  });
+}
+
 /** Secrets given for an undo, in memory only, until it is started. */
 const undoSecrets = new Map<string, Record<string, string>>();
 
@@ -166,8 +178,12 @@ function valueAt(value: unknown, path: string): unknown {
 
 /** Asks the engine what undoing the run would do (nothing changes); the secrets are kept for the undo itself. */
 async function checkUndo(runId: string, secrets: Record<string, string>): Promise<boolean> {
+  useSession.setState({ secretRefusal: undefined });
   const plan = await call('run.rollbackPlan', { runId, secrets });
-  if (!plan) return false;
+  if (!plan) {
+    moveSecretRefusal(runId);
+    return false;
+  }
   undoSecrets.set(runId, secrets);
   useRuns.setState({ rollbackPlans: { ...useRuns.getState().rollbackPlans, [runId]: plan } });
   return true;
@@ -370,11 +386,11 @@ export const client = {
     }
   },
   async resume(runId: string, secrets: Record<string, string>): Promise<void> {
+    useSession.setState({ secretRefusal: undefined });
     const run = await call('run.resume', { runId, secrets });
-    if (run) {
-      rememberRun(run);
-      navigate({ screen: 'run', runId: run.runId });
-    }
+    if (!run) return moveSecretRefusal(runId);
+    rememberRun(run);
+    navigate({ screen: 'run', runId: run.runId });
   },
   /** The undo screen of a run: its secrets if needed, then the plan of what will be undone. */
   openUndo(runId: string): void {

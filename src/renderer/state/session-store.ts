@@ -27,6 +27,8 @@ export interface SessionState {
   working?: { channel: string; since: number };
   /** The last failed call's message (it names the field and the fix). */
   error?: string;
+  /** The engine's refusal of a run's secret (resume, undo), shown beside that field of the run's secrets form. */
+  secretRefusal?: { runId: string; path: string; text: string };
   /** A note about where the admin landed (e.g. the form came back after a reload, without its secrets). */
   notice?: string;
 }
