@@ -187,6 +187,8 @@ export interface SystemModule {
   title: string;
   procedures: ProcedureDefinition[];
   discover?(options: Record<string, unknown>, env: Environment): Promise<DiscoveryReport>;
+  /** The folder option `discover` accepts (e.g. the install folder), and its label. */
+  discoveryFolder?: { option: string; label: string };
   /** True when a real install of this system is found on this machine (then the sandbox is not suggested first). */
   detectRealInstall?(env: Environment): Promise<boolean>;
   /** Seeds this system's practice data into the sandbox database and sandbox file tree. */

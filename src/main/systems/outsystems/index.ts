@@ -16,6 +16,7 @@ export const outsystemsSystem: SystemModule = {
   id: 'outsystems',
   title: 'OutSystems 11',
   procedures: [resetAdminPassword, adWorkaround, rotateDbPasswords, diagnoseDbLogins],
+  discoveryFolder: { option: 'installDir', label: 'Platform Server folder' },
   async discover(options, env) {
     const installDir =
       typeof options.installDir === 'string' && options.installDir ? options.installDir : undefined;

@@ -75,7 +75,7 @@ export const practiceDrill: ProcedureDefinition<typeof inputs> = {
   system: 'practice',
   title: 'Practice drill: rotate an app admin password',
   summary:
-    'Rehearse a full recovery in the sandbox: checks, an outage, a guarded UPDATE, a config edit, a manual step and a login test — then try retry, rollback and resume.',
+    'Rehearse a full recovery in the sandbox: checks, an outage, a password change, a config edit, a step by hand and a login test — then try retry, rollback and resume.',
   inputs,
   async plan({ inputs: given, env }) {
     if (env.kind !== 'sandbox' || !env.sandboxRoot) {

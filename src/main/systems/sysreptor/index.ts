@@ -12,6 +12,7 @@ export const sysreptorSystem: SystemModule = {
   id: 'sysreptor',
   title: 'SysReptor',
   procedures: [sysreptorResetPassword],
+  discoveryFolder: { option: 'deployDir', label: 'Deploy folder (holding app.env)' },
   async discover(options, env) {
     // `breakglass discover` names the folder --install-dir.
     const folder = options.deployDir ?? options.installDir;

@@ -140,7 +140,7 @@ export const authgearResetPassword: ProcedureDefinition<typeof authgearResetInpu
   system: 'authgear',
   title: "Reset an Authgear user's password",
   summary:
-    "Seed 002: explains the Portal and the user's own forgot-password, then resets through the Admin API (resetPassword with a signed JWT, then expiry, sessions, re-enable and lockout as separate steps) or — when the Admin API cannot be reached — makes the server's password update in its database, scoped by app id, and proves it.",
+    "Resets a user's password: first points to the Portal and the user's own forgot-password; then through the Admin API (a change forced at the next login, sessions ended, the user re-enabled and unlocked, each its own step), or, when the Admin API cannot be reached, in the app's database the way the server does; and proves it.",
   inputs: authgearResetInputs,
   async plan({ inputs, env, addSecret }: PlanContext<Inputs>) {
     const config = await resolveConfig(inputs.configDir, env);

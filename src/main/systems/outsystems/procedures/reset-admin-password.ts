@@ -102,7 +102,7 @@ export const resetAdminPassword: ProcedureDefinition<typeof resetAdminPasswordIn
   system: 'outsystems',
   title: 'Reset the admin password (IT users / end users)',
   summary:
-    'Seed 000 without the online hash page: finds exactly one user in the tenant, writes an offline $1$ hash in a guarded one-row UPDATE, reactivates it if asked, and proves the new password against the stored row.',
+    'Sets a new password for a Service Center or Users app account (admin by default) straight in the platform database — after checking that exactly one account matches — and proves that the new password works. Can be undone.',
   inputs: resetAdminPasswordInputs,
   async plan({ inputs, env, addSecret }: PlanContext<Inputs>) {
     if (inputs.deployment === 'cloud') throw new ProcedureRefusal(cloudExplanation(inputs.tenants));

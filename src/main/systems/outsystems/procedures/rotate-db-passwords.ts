@@ -168,7 +168,7 @@ export const rotateDbPasswords: ProcedureDefinition<typeof rotateDbPasswordsInpu
   system: 'outsystems',
   title: 'Rotate the platform database users’ passwords',
   summary:
-    'Seed 001 on the deployment controller: stop the services, change the chosen users’ passwords in their databases, prove them, write server.hsconf, run the Configuration Tool, apply settings to all modules and verify that every module and machine.config uses the new passwords. The environment is down from the first stop to the restart.',
+    'On the deployment controller: changes the passwords the platform uses to reach its databases, then updates the configuration and every module to use them, and checks that they do. The environment is down from the first service stop until the restart.',
   inputs: rotateDbPasswordsInputs,
   async plan({ inputs, env, addSecret }: PlanContext<Inputs>) {
     const installDir = inputs.installDir || (await locateInstallDir(env, 'installDir'));

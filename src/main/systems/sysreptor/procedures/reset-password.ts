@@ -140,7 +140,7 @@ export const sysreptorResetPassword: ProcedureDefinition<typeof sysreptorResetIn
   system: 'sysreptor',
   title: "Reset a SysReptor user's password",
   summary:
-    "Seed 003: reads the deploy folder, explains the user's own forgot-password, then resets through SysReptor's API (with a token), the CLI in the app container, or the database as the last resort (the hash in the same form as the current value), and proves it.",
+    "Resets a user's password: first points to the user's own forgot-password; then through SysReptor's API with a token, the command line in the app container, or, as the last resort, the database in the form the server expects; and proves it.",
   inputs: sysreptorResetInputs,
   async plan(ctx: PlanContext<Inputs>) {
     const { inputs, env, addSecret } = ctx;
