@@ -3,12 +3,14 @@
  * two --data-dir values) could run on the same target at once. A plan's lock on the target itself
  * (here a lock file beside the target's config file, as beside server.hsconf) stops the second.
  */
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { Engine } from '../../src/main/engine/engine.js';
+import { RunLock } from '../../src/main/engine/run-lock.js';
 import { lockFileBeside } from '../../src/main/engine/target-lock.js';
 import type { ProcedureDefinition, SystemModule } from '../../src/main/engine/types.js';
 import { freshDataDir, practiceEngines, scriptedHooks } from '../support/engine-harness.js';
@@ -103,6 +105,29 @@ describe('the lock on the target itself', () => {
     const resumed = await second.resume(blocked.runId, {}, scriptedHooks());
     expect((await resumed.done).state).toBe('succeeded');
     expect(fs.readFileSync(configFile, 'utf8')).toBe('value=old\nvalue=new\nvalue=new\n');
+  });
+
+  it('a FIFO planted as the lock file stops the run with a clear error instead of hanging it', async () => {
+    const plantedDir = fs.mkdtempSync(path.join(os.tmpdir(), 'breakglass-planted-lock-'));
+    const planted: ProcedureDefinition = {
+      ...editConfig,
+      id: 'locktest.planted',
+      plan: async (context) => ({
+        ...(await editConfig.plan(context)),
+        target: `locktest:${plantedDir}`,
+        targetLock: lockFileBeside(plantedDir, 'app.conf'),
+      }),
+    };
+    const engine = new Engine(freshDataDir('target-lock-fifo'), [
+      { ...lockTestSystem, procedures: [planted] },
+    ]);
+    const lockPath = RunLock.pathFor(path.join(plantedDir, '.breakglass-locks'), `locktest:${plantedDir}`);
+    fs.mkdirSync(path.dirname(lockPath));
+    execFileSync('mkfifo', [lockPath]);
+    const view = await engine.start(await engine.plan('locktest.planted', {}, 'real'), scriptedHooks()).done;
+    expect(view.state).toBe('failed');
+    expect(view.error).toContain(lockPath);
+    expect(view.steps.every((step) => step.state === 'pending')).toBe(true);
   });
 
   it('the practice drill declares it beside its config (the crash matrix resumes through it after kill -9)', async () => {

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { readRegularFileSync, UnreadableFileError } from '../platform/files/read-regular-file.js';
 import type { Actor } from './actor.js';
 
 /** Who holds a target: the content of its lock file. */
@@ -31,6 +32,9 @@ export class RunConflict extends Error {
 }
 
 export type LockAttempt = { acquired: true; lock: RunLock } | { acquired: false; conflict: RunConflict };
+
+/** A lock file holds one small JSON object. */
+const MAX_LOCK_BYTES = 64 * 1024;
 
 /** A lock file that is empty or not JSON yet and younger than this is being written: it counts as held. */
 const WRITING_GRACE_MS = 5_000;
@@ -160,10 +164,12 @@ function readLock(lockPath: string, target = 'unknown'): LockContent | undefined
   let text: string;
   let mtimeMs: number;
   try {
-    mtimeMs = fs.statSync(lockPath).mtimeMs;
-    text = fs.readFileSync(lockPath, 'utf8');
+    // A lock may live beside a target's config file, where others can write: a regular file only.
+    const read = readRegularFileSync(lockPath, MAX_LOCK_BYTES);
+    mtimeMs = read.stat.mtimeMs;
+    text = read.bytes.toString('utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    if (error instanceof UnreadableFileError && error.reason === 'missing') return undefined;
     throw error;
   }
   try {
