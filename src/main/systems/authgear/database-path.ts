@@ -222,7 +222,7 @@ export function authgearDatabaseSteps(
           (await holdsNew(authenticator.passwordHash))
         ) {
           ctx.log(
-            'The authenticator already holds the new password (an earlier attempt of this run wrote it); nothing to do.',
+            'The authenticator already holds the new password, changed since this run first read it (by an earlier attempt of this run, or by someone else since); nothing to do.',
           );
           return;
         }

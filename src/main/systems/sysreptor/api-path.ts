@@ -164,7 +164,9 @@ export function apiPathSteps(options: ApiPathOptions): StepDefinition[] {
           /already has this password/.test(error.message) &&
           (await client.user(user.id)).must_change_password === options.mustChangePassword;
         if (!alreadySet) throw error;
-        ctx.log('An earlier attempt of this run already set this password and flag; nothing to do.');
+        ctx.log(
+          'This password and flag are already set (by an earlier attempt of this run whose answer was lost, or by someone else since); nothing to do.',
+        );
       }
     },
   };

@@ -269,7 +269,7 @@ export function databasePathSteps(
           (!options.reactivate || (user.isActive && user.failedMfaAttempts === 0))
         ) {
           ctx.log(
-            'The row already holds the new password and flags (an earlier attempt of this run wrote them); nothing to do.',
+            'The row already holds the new password and flags, changed since this run first read it (by an earlier attempt of this run, or by someone else since); nothing to do.',
           );
           return;
         }
