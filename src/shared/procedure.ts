@@ -260,6 +260,8 @@ export const RunSummary = z.object({
   finishedAt: z.string().optional(),
   host: z.string(),
   user: z.string(),
+  /** Absent when the journal cannot tell (never started, does not verify). */
+  environment: EnvironmentKind.optional(),
   /** Dotted paths of the secrets this run was started with: a resume asks for exactly these again. */
   secretFields: z.array(z.string()),
   /** Stopped leaving a state that must not stay (e.g. AD off): not a normal cancelled run. `attention` lists what. */

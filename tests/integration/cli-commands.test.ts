@@ -137,7 +137,7 @@ describe('breakglass CLI', () => {
     expect(first.code, first.stderr).toBe(4);
     expect(first.stdout).toMatch(/: awaiting\n/);
     const runId = fs.readdirSync(path.join(dataDir, 'runs'))[0] as string;
-    expect(first.stdout).toContain(`breakglass resume ${runId} --done record-password`);
+    expect(first.stdout).toContain(`breakglass resume ${runId} --input ${inputPath} --done record-password`);
     const withoutSecret = await cli(['resume', runId, '--done', 'record-password']);
     expect(withoutSecret.code).toBe(2);
     const resumed = await cli(['resume', runId, '--done', 'record-password', '--input', inputPath, '--json']);
@@ -154,6 +154,23 @@ describe('breakglass CLI', () => {
     expect(html).not.toMatch(/<script|<link|src=|https?:\/\//);
     expect(fs.statSync(out).mode & 0o777).toBe(0o600);
     expect((await cli(['report', runId, '--format', 'pdf'])).code).toBe(2);
+  });
+
+  it('issue 16: the resume command it prints works as printed; runs has a header and where each ran; procedures lists the inputs', async () => {
+    const { cli, inputPath } = workspace('cli-printed');
+    const first = await cli(['run', 'practice.drill', '--input', inputPath, '--sandbox', '--yes']);
+    expect(first.code, first.stderr).toBe(4);
+    const printed =
+      /breakglass (resume \S+ [^\n]*?)(?: — runs what remains:)?$/m.exec(first.stdout)?.[1] ?? '';
+    expect(printed).toContain(`--input ${inputPath}`);
+    const resumed = await cli(printed.split(' '));
+    expect(resumed.code, resumed.stderr).toBe(0);
+    const runs = (await cli(['runs'])).stdout.split('\n');
+    expect(runs[0]).toMatch(/^RUN +STATE +WHERE +PROCEDURE +BY +STARTED$/);
+    expect(runs[1]).toMatch(/ succeeded +sandbox +practice\.drill /);
+    const procedures = (await cli(['procedures'])).stdout;
+    expect(procedures).toMatch(/practice\.drill\n[\s\S]*? {2}Inputs:\n {4}account \(/);
+    expect(procedures).toContain('newPassword (secret: {env}, {file} or {stdin}; required)');
   });
 
   it('exits 3 on a failed check, 5 after a rollback, 2 with a JSON error for an unknown run', async () => {

@@ -134,6 +134,7 @@ describe('terminal output', () => {
       } as RunSummary,
     ]);
     expect(runs.includes('\u001b') || runs.includes('\r')).toBe(false);
-    expect(runs.split('\n').filter(Boolean)).toHaveLength(1);
+    // The header and one row: the user's CR/LF did not split the row.
+    expect(runs.split('\n').filter(Boolean)).toHaveLength(2);
   });
 });

@@ -141,7 +141,12 @@ function stateWords(run: Pick<RunView, 'state' | 'succeededAt'>): string {
     : `${run.state} (undoing a run that succeeded ${run.succeededAt})`;
 }
 
-export function renderRunOutcome(run: RunView): string {
+/** The printed resume/rollback commands carry `--input FILE` (the run's secret references) when the run had one. */
+export interface OutcomeOptions {
+  inputFile?: string;
+}
+
+export function renderRunOutcome(run: RunView, options: OutcomeOptions = {}): string {
   const lines = [`Run ${run.runId}: ${stateWords(run)}`];
   if (run.error) lines.push(...run.error.split('\n'));
   if (run.prompt) lines.push(`Waiting on: ${run.prompt.title}`);
@@ -152,9 +157,11 @@ export function renderRunOutcome(run: RunView): string {
         : `Time down: ${formatTimeDown(run.outage.downMs, run.outage.expectedMinutes)}`,
     );
   lines.push(`Journal: ${run.journalPath} (final hash ${run.journalHash})`);
-  const flag =
-    run.prompt?.kind === 'manual' ? ` --done ${run.prompt.stepId ?? ''}` : run.prompt ? ' --yes' : '';
-  if (run.attention) lines.push(...renderWaysOut(run, flag));
+  const input = options.inputFile ? ` --input ${shellWord(options.inputFile)}` : '';
+  const flag = `${input}${
+    run.prompt?.kind === 'manual' ? ` --done ${run.prompt.stepId ?? ''}` : run.prompt ? ' --yes' : ''
+  }`;
+  if (run.attention) lines.push(...renderWaysOut(run, flag, input));
   else if (run.state !== 'succeeded' && run.state !== 'rolled-back')
     lines.push(`Continue with: breakglass resume ${run.runId}${flag}`);
   lines.push(`Report: breakglass report ${run.runId} --format md`);
@@ -162,7 +169,7 @@ export function renderRunOutcome(run: RunView): string {
 }
 
 /** What a stopped run left, loudly when a compensation is pending, and the ways forward and back with what each does. */
-function renderWaysOut(run: RunView, flag: string): string[] {
+function renderWaysOut(run: RunView, flag: string, input: string): string[] {
   const attention = run.attention;
   if (!attention) return [];
   const lines: string[] = [];
@@ -181,26 +188,95 @@ function renderWaysOut(run: RunView, flag: string): string[] {
   lines.push('Way back:');
   if (rollback.available) {
     lines.push(
-      `  breakglass rollback ${run.runId} — undoes, newest first:`,
+      `  breakglass rollback ${run.runId}${input} — undoes, newest first:`,
       ...rollback.steps.map((step) => `    - ${step.title}: ${step.does}`),
     );
   } else lines.push(`  none (${rollback.reason ?? 'nothing to undo'})`);
   return lines;
 }
 
+/** A path as one shell word: as it is when it is plain, else single-quoted. */
+function shellWord(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
 export function renderProcedures(procedures: ProcedureSummary[]): string {
   return joinLines(
-    procedures.flatMap((procedure) => [procedure.id, `  ${procedure.title}`, `  ${procedure.summary}`]),
+    procedures.flatMap((procedure) => [
+      procedure.id,
+      `  ${procedure.title}`,
+      `  ${procedure.summary}`,
+      '  Inputs:',
+      ...inputLines(procedure.inputSchema, '    '),
+      '',
+    ]),
   );
+}
+
+interface SchemaNode {
+  type?: string | string[];
+  enum?: unknown[];
+  default?: unknown;
+  description?: string;
+  title?: string;
+  secret?: boolean;
+  properties?: Record<string, SchemaNode>;
+  required?: string[];
+  items?: SchemaNode;
+  anyOf?: SchemaNode[];
+  oneOf?: SchemaNode[];
+}
+
+/** One line per input (nested objects indented): name, kind, required or default, and what it is. */
+function inputLines(schema: SchemaNode, indent: string): string[] {
+  const properties = schema.properties ?? {};
+  const required = new Set(schema.required ?? []);
+  if (Object.keys(properties).length === 0) return [`${indent}(none)`];
+  return Object.entries(properties).flatMap(([name, node]) => {
+    const kind = node.secret
+      ? 'secret: {env}, {file} or {stdin}'
+      : node.enum
+        ? node.enum.map((value) => JSON.stringify(value)).join(' | ')
+        : node.anyOf || node.oneOf
+          ? 'one of several forms'
+          : [node.type ?? 'value'].flat().join(' | ');
+    const need =
+      required.has(name) && node.default === undefined
+        ? 'required'
+        : node.default !== undefined
+          ? `default ${JSON.stringify(node.default)}`
+          : 'optional';
+    const about = node.description ?? node.title;
+    const line = `${indent}${name} (${kind}; ${need})${about ? ` — ${about}` : ''}`;
+    return node.properties && !node.secret ? [line, ...inputLines(node, `${indent}  `)] : [line];
+  });
 }
 
 export function renderRuns(runs: RunSummary[]): string {
   if (runs.length === 0) return 'No runs yet.\n';
-  return joinLines(
-    runs.map((run) => {
+  const rows = runs.map((run) => [
+    run.runId,
+    run.state,
+    run.environment ?? 'unknown',
+    run.procedureId,
+    `${run.user}@${run.host}`,
+    run.startedAt,
+  ]);
+  const header = ['RUN', 'STATE', 'WHERE', 'PROCEDURE', 'BY', 'STARTED'];
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => row[column]?.length ?? 0)),
+  );
+  const format = (cells: string[]) =>
+    cells
+      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+      .join('  ')
+      .trimEnd();
+  return joinLines([
+    format(header),
+    ...runs.map((run, index) => {
       const after = run.succeededAt ? `  (undo after success; succeeded ${run.succeededAt})` : '';
-      const line = `${run.runId}  ${run.state.padEnd(11)}  ${run.procedureId}  ${run.user}@${run.host}  ${run.startedAt}${after}`;
+      const line = `${format(rows[index] ?? [])}${after}`;
       return run.needsAttention ? `${line}  NEEDS ATTENTION: ${(run.attention ?? []).join('; ')}` : line;
     }),
-  );
+  ]);
 }

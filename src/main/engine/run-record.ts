@@ -209,6 +209,7 @@ export function recordSummary(record: RunRecord): RunSummary {
     finishedAt: record.finishedAt,
     host: record.created.actor.host,
     user: record.created.actor.user,
+    environment: record.created.environment,
     secretFields: Object.keys(record.created.secretVerifiers),
     ...summaryAttention(record),
     ...(record.succeededAt ? { succeededAt: record.succeededAt } : {}),

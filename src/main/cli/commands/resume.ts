@@ -27,7 +27,7 @@ export async function resumeCommand(args: string[], context: CommandContext): Pr
       onEvent: printEvents(context, values.json),
       decide: cliDecider(context.io, answers),
     });
-    return await finish(handle, context, values.json);
+    return await finish(handle, context, values.json, values.input);
   } finally {
     await engine.close();
   }

@@ -39,7 +39,7 @@ export async function runCommand(args: string[], context: CommandContext): Promi
       onEvent: printEvents(context, values.json),
       decide: cliDecider(context.io, answers),
     });
-    return await finish(handle, context, values.json);
+    return await finish(handle, context, values.json, values.input);
   } finally {
     await engine.close();
   }
@@ -53,9 +53,14 @@ export function printEvents(context: CommandContext, json: boolean) {
   };
 }
 
-export async function finish(handle: RunHandle, context: CommandContext, json: boolean): Promise<number> {
+export async function finish(
+  handle: RunHandle,
+  context: CommandContext,
+  json: boolean,
+  inputFile?: string,
+): Promise<number> {
   const view: RunView = await handle.done;
   if (json) writeJson(context.io, view);
-  else context.io.stdout.write(renderRunOutcome(view));
+  else context.io.stdout.write(renderRunOutcome(view, { inputFile }));
   return exitCodeFor(view);
 }
