@@ -93,10 +93,10 @@ describe('must-run compensation', () => {
         /NEEDS ATTENTION[^\n]*\n!!! +Active Directory logins to Service Center are OFF in production/,
       );
       expect(run.stdout).toMatch(
-        /Way forward:\n {2}breakglass resume \S+ --done apply-without-ad — runs what remains:/,
+        /Way forward:\n {2}breakglass resume \S+ --input \S+ --done apply-without-ad — runs what remains:/,
       );
       expect(run.stdout).toMatch(
-        /Way back:\n {2}breakglass rollback \S+ — undoes, newest first:\n {4}- Disable ADAuthProvider: Sets ISACTIVE/,
+        /Way back:\n {2}breakglass rollback \S+ --input \S+ — undoes, newest first:\n {4}- Disable ADAuthProvider: Sets ISACTIVE/,
       );
       const runs = await runCliProcess(['--data-dir', dataDir, 'runs'], env);
       expect(runs.stdout).toMatch(/awaiting .*NEEDS ATTENTION: Active Directory logins/);
