@@ -1,0 +1,16 @@
+import type { SystemModule } from '../../engine/types.js';
+import { synapseResetPassword } from './procedures/reset-password.js';
+import { synapseSandboxHttp } from './sandbox-api.js';
+import { seedSynapseSandbox, SYNAPSE_MAS_SANDBOX_HOST, SYNAPSE_SANDBOX_HOST } from './sandbox.js';
+
+/** Matrix Synapse (incl. matrix-docker-ansible-deploy): reset a user's password (seed 004). */
+export const synapseSystem: SystemModule = {
+  id: 'synapse',
+  title: 'Matrix Synapse',
+  procedures: [synapseResetPassword],
+  seedSandbox: seedSynapseSandbox,
+  sandboxHttp: {
+    [SYNAPSE_SANDBOX_HOST]: synapseSandboxHttp.plain,
+    [SYNAPSE_MAS_SANDBOX_HOST]: synapseSandboxHttp.mas,
+  },
+};
