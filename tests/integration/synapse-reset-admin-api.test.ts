@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InputError, ProcedureRefusal } from '../../src/main/engine/types.js';
+import { InputError } from '../../src/main/engine/types.js';
 import { SYNAPSE_SANDBOX_PASSWORDS, SYNAPSE_SANDBOX_USERS } from '../../src/main/systems/synapse/sandbox.js';
 import { practiceEngines, scriptedHooks } from '../support/engine-harness.js';
 import { startLocalServer, type LocalServer } from '../support/local-http.js';
@@ -151,32 +151,6 @@ describe('synapse.reset-password, admin API on the practice sandbox', () => {
     expect(prepared.view.warnings.join('\n')).toMatch(
       /plus the pepper is \d+ bytes: bcrypt \(and Synapse\) use only the first 72/,
     );
-  });
-
-  it('behind MAS refuses every Synapse path with the reason and says what to do', async () => {
-    const e = engine('mas');
-    const files = await sandboxFiles(e);
-    const masHomeserver = path.join(files.root, 'mas', 'homeserver.yaml');
-    for (const chosen of [undefined, 'admin-api', 'database', 'playbook']) {
-      const error = await e
-        .plan(
-          PROCEDURE,
-          {
-            user: 'alice',
-            newPassword: NEW_PASSWORD,
-            homeserver: masHomeserver,
-            ...(chosen ? { path: chosen } : {}),
-          },
-          'sandbox',
-        )
-        .catch((caught: unknown) => caught);
-      expect(error).toBeInstanceOf(ProcedureRefusal);
-      expect((error as Error).message).toMatch(
-        /delegates logins to Matrix Authentication Service .*matrix_authentication_service\.enabled/,
-      );
-      expect((error as Error).message).toMatch(/404 M_UNRECOGNIZED/);
-      expect((error as Error).message).toMatch(/\/api\/admin\/v1\/users\/\{id\}\/set-password/);
-    }
   });
 });
 

@@ -12,6 +12,7 @@ import path from 'node:path';
 import pg from 'pg';
 import YAML from 'yaml';
 import type { SandboxSeedContext } from '../../engine/types.js';
+import { quoteIdentifier } from '../../platform/db/quoting.js';
 import { writeFileAtomic } from '../../platform/files/atomic-write.js';
 import { hashSynapsePassword } from './hash.js';
 import { SYNAPSE_SYSTEMD_UNIT } from './runtime.js';
@@ -26,6 +27,7 @@ export const SANDBOX_MAS_HOMESERVER = 'mas/homeserver.yaml';
 /** The practice admin's access token, 0600, to pass as adminToken {"file": …}. */
 export const SANDBOX_ADMIN_TOKEN_FILE = 'admin-token';
 export const MAS_SANDBOX_DATABASE = 'matrix_authentication_service';
+export const SANDBOX_MAS_CONFIG = 'mas/config.yaml';
 /** Kept low so practice runs are quick; the file says so and the procedure reads it like any other value. */
 const SANDBOX_BCRYPT_ROUNDS = 10;
 
@@ -50,6 +52,8 @@ export const SYNAPSE_SANDBOX_USERS = {
 interface SeedUser {
   name: string;
   password?: string;
+  /** The Synapse hash, which the playbook's migration carried into MAS as scheme version 1. */
+  hash?: string | null;
   admin?: boolean;
   deactivated?: boolean;
   locked?: boolean;
@@ -143,6 +147,7 @@ export async function seedSynapseSandbox(sandbox: SandboxSeedContext): Promise<v
       const hash = user.password
         ? await hashSynapsePassword(user.password, { pepper, rounds: SANDBOX_BCRYPT_ROUNDS })
         : null;
+      user.hash = hash;
       await client.query(
         'INSERT INTO users (name, password_hash, creation_ts, admin, deactivated, locked, shadow_banned, approved) VALUES ($1, $2, 1764547200, $3, $4, $5, FALSE, TRUE)',
         [user.name, hash, user.admin ? 1 : 0, user.deactivated ? 1 : 0, user.locked === true],
@@ -188,8 +193,13 @@ export async function seedSynapseSandbox(sandbox: SandboxSeedContext): Promise<v
   } finally {
     await client.end();
   }
-  await seedMasDatabase(sandbox, users);
+  const masLogin = { password: randomBytes(12).toString('base64url'), role: '' };
+  masLogin.role = await sandbox.createRole(MAS_SANDBOX_DATABASE, masLogin.password);
+  await seedMasDatabase(sandbox, users, masLogin.role);
 
+  const masConfig = path.join(sandbox.root, SANDBOX_MAS_CONFIG);
+  fs.mkdirSync(path.dirname(masConfig), { recursive: true, mode: 0o700 });
+  await writeFileAtomic(masConfig, sandboxMasConfigYaml(pepper, masLogin), { mode: 0o600 });
   const databasePassword = randomBytes(12).toString('base64url');
   const homeserver = path.join(sandbox.root, SANDBOX_HOMESERVER);
   fs.mkdirSync(path.dirname(homeserver), { recursive: true, mode: 0o700 });
@@ -216,13 +226,49 @@ export async function seedSynapseSandbox(sandbox: SandboxSeedContext): Promise<v
   sandbox.defineService(SYNAPSE_SYSTEMD_UNIT, { displayName: 'Synapse server (matrix-synapse container)' });
 }
 
-/** MAS's tables with the same people (localpart = username), their browser and compatibility sessions. */
-async function seedMasDatabase(sandbox: SandboxSeedContext, users: SeedUser[]): Promise<void> {
+/**
+ * MAS's config.yaml as the playbook writes it after migrating from Synapse: scheme version 1 is
+ * bcrypt with NFKC and Synapse's pepper (the migrated hashes), version 2 argon2id (new passwords).
+ */
+export function sandboxMasConfigYaml(pepper: string, login: { role: string; password: string }): string {
+  const doc = {
+    http: { public_base: 'http://mas.sandbox.test:8080/' },
+    database: {
+      uri: `postgresql://${encodeURIComponent(login.role)}:${encodeURIComponent(login.password)}@matrix-postgres:5432/${MAS_SANDBOX_DATABASE}`,
+    },
+    passwords: {
+      enabled: true,
+      schemes: [
+        { version: 1, algorithm: 'bcrypt', unicode_normalization: true, secret: pepper },
+        { version: 2, algorithm: 'argon2id' },
+      ],
+      minimum_complexity: 3,
+    },
+    matrix: {
+      homeserver: SYNAPSE_SANDBOX_SERVER_NAME,
+      secret: randomBytes(24).toString('base64url'),
+      endpoint: `http://${SYNAPSE_MAS_SANDBOX_HOST}/`,
+    },
+  };
+  return `# Practice sandbox: MAS in front of Synapse, as matrix-docker-ansible-deploy configures it.\n${YAML.stringify(doc)}`;
+}
+
+/** MAS's tables with the same people (localpart = username), their migrated passwords, browser and compatibility sessions. */
+/** `role` is MAS's own login (config.yaml's database.uri), granted what MAS's migrations leave it: its tables. */
+async function seedMasDatabase(sandbox: SandboxSeedContext, users: SeedUser[], role: string): Promise<void> {
   const client = new pg.Client({ connectionString: await sandbox.createDatabase(MAS_SANDBOX_DATABASE) });
   await client.connect();
   try {
     await client.query('BEGIN');
     await client.query(MAS_SCHEMA_SQL);
+    const quotedRole = quoteIdentifier('postgres', role);
+    await client.query(
+      `GRANT CONNECT ON DATABASE ${quoteIdentifier('postgres', (await client.query<{ d: string }>('SELECT current_database() AS d')).rows[0]?.d ?? '')} TO ${quotedRole}`,
+    );
+    await client.query(`GRANT USAGE ON SCHEMA public TO ${quotedRole}`);
+    await client.query(
+      `GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${quotedRole}`,
+    );
     for (const user of users) {
       const userId = randomUUID();
       const username = user.name.slice(1, user.name.indexOf(':'));
@@ -235,6 +281,11 @@ async function seedMasDatabase(sandbox: SandboxSeedContext, users: SeedUser[]): 
           user.deactivated ? '2026-11-01T00:00:00Z' : null,
         ],
       );
+      if (user.hash)
+        await client.query(
+          "INSERT INTO user_passwords (user_password_id, user_id, hashed_password, created_at, version) VALUES ($1, $2, $3, '2025-12-01T00:00:00Z', 1)",
+          [randomUUID(), userId, user.hash],
+        );
       const sessionId = randomUUID();
       await client.query(
         "INSERT INTO user_sessions (user_session_id, user_id, created_at) VALUES ($1, $2, '2026-12-01T00:00:00Z')",

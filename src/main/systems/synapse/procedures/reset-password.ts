@@ -12,6 +12,7 @@ import {
   InputError,
   ProcedureRefusal,
   type Environment,
+  type Plan,
   type PlanContext,
   type ProcedureDefinition,
 } from '../../../engine/types.js';
@@ -29,9 +30,11 @@ import {
   type Homeserver,
 } from '../homeserver.js';
 import { masRefusal } from '../mas.js';
-import { resolveMxid } from '../mxid.js';
+import { PLAYBOOK_MAS_CONFIG_PATH, readMasConfig } from '../mas-config.js';
+import { masDatabaseSteps, previewMasDatabase } from '../mas-database-path.js';
+import { resolveMxid, type Mxid } from '../mxid.js';
 import { detectSynapseRuntime, describeRuntime } from '../runtime.js';
-import { SANDBOX_ADMIN_TOKEN_FILE, SANDBOX_HOMESERVER } from '../sandbox.js';
+import { SANDBOX_ADMIN_TOKEN_FILE, SANDBOX_HOMESERVER, SANDBOX_MAS_CONFIG } from '../sandbox.js';
 
 const PATHS = ['admin-api', 'database', 'playbook', 'mas-database', 'mas-admin-api'] as const;
 type SynapsePath = (typeof PATHS)[number];
@@ -104,6 +107,16 @@ export const synapseResetInputs = z.strictObject({
     description:
       'A file holding password_config.pepper, when it is kept outside homeserver.yaml (one trailing newline is ignored).',
   }),
+  masConfig: z
+    .string()
+    .trim()
+    .min(1)
+    .max(4096)
+    .optional()
+    .meta({
+      title: 'MAS config.yaml (MAS database path)',
+      description: `Matrix Authentication Service's config.yaml (default: the playbook's ${PLAYBOOK_MAS_CONFIG_PATH}; in the practice sandbox its own).`,
+    }),
   database: postgresTargetInput.optional(),
 });
 
@@ -142,6 +155,72 @@ async function resolveAdminToken(
   return {};
 }
 
+const CONTAINER_ONLY_HOSTS = ['matrix-postgres', 'postgres', 'db'];
+
+function masConfigPath(inputs: Inputs, env: Environment): string {
+  if (inputs.masConfig) return path.resolve(inputs.masConfig);
+  if (env.kind === 'sandbox' && env.sandboxRoot) return path.join(env.sandboxRoot, SANDBOX_MAS_CONFIG);
+  return PLAYBOOK_MAS_CONFIG_PATH;
+}
+
+async function planMasDatabase(
+  inputs: Inputs,
+  env: Environment,
+  homeserver: Homeserver,
+  mxid: Mxid,
+  facts: Fact[],
+  why: string,
+  addSecret: (value: string) => void,
+): Promise<Plan> {
+  const config = await readMasConfig(masConfigPath(inputs, env));
+  config.secrets.forEach(addSecret);
+  if (!config.passwordsEnabled)
+    throw new ProcedureRefusal(
+      `${config.file} has passwords.enabled: false: MAS accepts no password logins (users sign in through an upstream identity provider). Reset the password there.`,
+    );
+  let settings: DbSettings;
+  try {
+    settings = resolvePostgresTarget(
+      { ...config.database, containerOnlyHosts: env.kind === 'sandbox' ? [] : CONTAINER_ONLY_HOSTS },
+      inputs.database,
+      'database',
+    );
+  } catch (error) {
+    if (error instanceof DbInputError) throw new InputError(error.field, error.message);
+    throw error;
+  }
+  addSecret(settings.password);
+  const options = {
+    config,
+    settings,
+    mxid,
+    newPassword: inputs.newPassword,
+    revokeSessions: inputs.revokeSessions,
+    unlock: inputs.unlock,
+    reactivate: inputs.reactivate,
+  };
+  const preview = await previewMasDatabase(options, env);
+  if (preview.problem) throw new InputError(preview.problem.field, preview.problem.message);
+  return {
+    target: `synapse:${homeserver.serverName}#${mxid.full}`,
+    facts: [
+      ...facts,
+      { label: 'User', value: `${mxid.full} (MAS username "${mxid.localpart}")`, status: 'info' },
+      { label: 'Path', value: `MAS database — ${why}`, status: 'warn' },
+      ...preview.facts,
+    ],
+    warnings: [
+      ...passwordWarningsFor(inputs.newPassword),
+      'Synapse delegates logins to MAS here: the Synapse admin API, the users table and the playbook tag would change nothing anyone logs in with, so the password is set in MAS.',
+      ...(env.kind === 'sandbox'
+        ? ["Practice sandbox: the statements run on the sandbox's MAS database."]
+        : []),
+      ...preview.warnings,
+    ],
+    steps: masDatabaseSteps(options),
+  };
+}
+
 function databaseSettings(homeserver: Homeserver, inputs: Inputs, env: Environment): DbSettings {
   const database = homeserver.database;
   if (database.engine !== 'postgres') throw new ProcedureRefusal(sqliteRefusal(database));
@@ -155,7 +234,7 @@ function databaseSettings(homeserver: Homeserver, inputs: Inputs, env: Environme
         user: database.user,
         password: database.password,
         // In the sandbox the connection goes to the sandbox's own PostgreSQL whatever the file says.
-        containerOnlyHosts: env.kind === 'sandbox' ? [] : ['matrix-postgres', 'postgres', 'db'],
+        containerOnlyHosts: env.kind === 'sandbox' ? [] : CONTAINER_ONLY_HOSTS,
         source: "homeserver.yaml's database.args",
         tls: ['disable', 'allow', 'prefer'].includes(sslmode)
           ? { enabled: false }
@@ -194,13 +273,17 @@ function recommend(homeserver: Homeserver, hasToken: boolean): { path: SynapsePa
   throw new ProcedureRefusal(sqliteRefusal(homeserver.database));
 }
 
+function passwordWarningsFor(password: string): string[] {
+  return password.normalize('NFKC') !== password
+    ? [
+        'The new password changes under Unicode NFKC normalisation, which Synapse (and MAS with unicode_normalization) apply before hashing: the user can type either form, and both are the same password.',
+      ]
+    : [];
+}
+
 function passwordWarnings(password: string, homeserver: Homeserver): string[] {
-  const warnings: string[] = [];
+  const warnings = passwordWarningsFor(password);
   const normalized = password.normalize('NFKC');
-  if (normalized !== password)
-    warnings.push(
-      'The new password changes under Unicode NFKC normalisation, which Synapse applies before hashing: the user can type either form, and both are the same password.',
-    );
   const bytes =
     Buffer.byteLength(normalized, 'utf8') + Buffer.byteLength(homeserver.passwordConfig.pepper, 'utf8');
   if (bytes > BCRYPT_MAX_KEY_BYTES)
@@ -284,7 +367,21 @@ export const synapseResetPassword: ProcedureDefinition<typeof synapseResetInputs
     const runtime = await detectSynapseRuntime(homeserver.file, env);
     const facts = homeserverFacts(homeserver, pepperSource, describeRuntime(runtime));
 
-    if (homeserver.mas) throw new ProcedureRefusal(masRefusal(homeserver, mxid, inputs.path));
+    if (homeserver.mas) {
+      if (inputs.path !== undefined && inputs.path !== 'mas-database')
+        throw new ProcedureRefusal(masRefusal(homeserver, mxid, inputs.path));
+      return planMasDatabase(
+        inputs,
+        env,
+        homeserver,
+        mxid,
+        facts,
+        inputs.path
+          ? 'chosen in the inputs.'
+          : 'Matrix Authentication Service is in front, so the password must be set in MAS; its database path writes the password row MAS checks at login.',
+        addSecret,
+      );
+    }
     if (inputs.path === 'mas-database' || inputs.path === 'mas-admin-api')
       throw new InputError(
         'path',
