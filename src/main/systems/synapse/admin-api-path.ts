@@ -32,7 +32,7 @@ export interface AdminApiPathOptions {
 }
 
 function apiFor(
-  options: AdminApiPathOptions,
+  options: ApiOptions,
   env: Environment,
   journal: (line: string) => void,
   signal?: AbortSignal,
@@ -44,15 +44,18 @@ function apiFor(
     adminToken: options.adminToken,
     signal,
     journal,
-    secrets: [options.adminToken, options.newPassword, ...options.homeserver.secrets],
+    secrets: [options.adminToken, options.newPassword, ...options.homeserver.secrets].filter(Boolean),
   };
 }
 
-function stepApi(options: AdminApiPathOptions, ctx: StepContext): SynapseApi {
-  ctx.addSecret(options.adminToken);
+function stepApi(options: ApiOptions, ctx: StepContext): SynapseApi {
+  if (options.adminToken) ctx.addSecret(options.adminToken);
   options.homeserver.secrets.forEach((value) => ctx.addSecret(value));
   return apiFor(options, ctx.env, (line) => ctx.log(line), ctx.signal);
 }
+
+/** What reaching the API needs (the verify step also runs for the playbook path, with no admin token). */
+type ApiOptions = Pick<AdminApiPathOptions, 'homeserver' | 'baseUrl' | 'tls' | 'adminToken' | 'newPassword'>;
 
 /** The user as the API shows it, refusing what the reset alone cannot fix. */
 function checkRecord(record: AdminUserRecord | undefined, options: AdminApiPathOptions): AdminUserRecord {
@@ -178,21 +181,32 @@ export function adminApiSteps(options: AdminApiPathOptions): StepDefinition[] {
         }
       },
     },
-    {
-      id: 'verify-login',
-      kind: 'verify',
-      title: 'Log in with the new password, then log that session out',
-      describe: () => ({
-        summary: `POST ${options.baseUrl}/_matrix/client/v3/login (m.login.password as "${mxid.localpart}"), then POST /_matrix/client/v3/logout with the token it returned.`,
-      }),
-      async run(ctx) {
-        ctx.addSecret(options.newPassword);
-        ctx.log(
-          await proveLogin(stepApi(options, ctx), mxid.full, mxid.localpart, options.newPassword, (value) =>
-            ctx.addSecret(value),
-          ),
-        );
-      },
-    },
+    verifyLoginStep(options),
   ];
+}
+
+/** Logs in through the client API with the new password, then logs that session out (needs no admin token). */
+export function verifyLoginStep(
+  options: Pick<
+    AdminApiPathOptions,
+    'homeserver' | 'mxid' | 'baseUrl' | 'tls' | 'adminToken' | 'newPassword'
+  >,
+): StepDefinition {
+  const { mxid } = options;
+  return {
+    id: 'verify-login',
+    kind: 'verify',
+    title: 'Log in with the new password, then log that session out',
+    describe: () => ({
+      summary: `POST ${options.baseUrl}/_matrix/client/v3/login (m.login.password as "${mxid.localpart}"), then POST /_matrix/client/v3/logout with the token it returned.`,
+    }),
+    async run(ctx) {
+      ctx.addSecret(options.newPassword);
+      ctx.log(
+        await proveLogin(stepApi(options, ctx), mxid.full, mxid.localpart, options.newPassword, (value) =>
+          ctx.addSecret(value),
+        ),
+      );
+    },
+  };
 }

@@ -1,6 +1,7 @@
 import type { SystemModule } from '../../engine/types.js';
 import { synapseResetPassword } from './procedures/reset-password.js';
 import { synapseSandboxHttp } from './sandbox-api.js';
+import { simulatedAnsiblePlaybook } from './sandbox-playbook.js';
 import { seedSynapseSandbox, SYNAPSE_MAS_SANDBOX_HOST, SYNAPSE_SANDBOX_HOST } from './sandbox.js';
 
 /** Matrix Synapse (incl. matrix-docker-ansible-deploy): reset a user's password (seed 004). */
@@ -9,6 +10,7 @@ export const synapseSystem: SystemModule = {
   title: 'Matrix Synapse',
   procedures: [synapseResetPassword],
   seedSandbox: seedSynapseSandbox,
+  sandboxPrograms: { 'ansible-playbook': simulatedAnsiblePlaybook },
   sandboxHttp: {
     [SYNAPSE_SANDBOX_HOST]: synapseSandboxHttp.plain,
     [SYNAPSE_MAS_SANDBOX_HOST]: synapseSandboxHttp.mas,

@@ -28,6 +28,8 @@ export const SANDBOX_MAS_HOMESERVER = 'mas/homeserver.yaml';
 export const SANDBOX_ADMIN_TOKEN_FILE = 'admin-token';
 export const MAS_SANDBOX_DATABASE = 'matrix_authentication_service';
 export const SANDBOX_MAS_CONFIG = 'mas/config.yaml';
+/** The practice playbook checkout (inventory/hosts, setup.yml); the sandbox's ansible-playbook is simulated. */
+export const SANDBOX_PLAYBOOK_DIR = 'matrix-docker-ansible-deploy';
 /** Kept low so practice runs are quick; the file says so and the procedure reads it like any other value. */
 const SANDBOX_BCRYPT_ROUNDS = 10;
 
@@ -219,6 +221,19 @@ export async function seedSynapseSandbox(sandbox: SandboxSeedContext): Promise<v
       mas: { endpoint: 'http://mas.sandbox.test:8080/', secret: randomBytes(24).toString('base64url') },
     }),
     { mode: 0o600 },
+  );
+  const playbook = path.join(sandbox.root, SANDBOX_PLAYBOOK_DIR);
+  fs.mkdirSync(path.join(playbook, 'inventory', 'host_vars', 'matrix.practice.example'), {
+    recursive: true,
+    mode: 0o700,
+  });
+  await writeFileAtomic(
+    path.join(playbook, 'setup.yml'),
+    '# Practice stand-in for matrix-docker-ansible-deploy/setup.yml\n- name: Set up a Matrix server\n  hosts: matrix_servers\n',
+  );
+  await writeFileAtomic(
+    path.join(playbook, 'inventory', 'hosts'),
+    '[matrix_servers]\nmatrix.practice.example ansible_host=192.0.2.8 ansible_ssh_user=root\n',
   );
   await writeFileAtomic(path.join(sandbox.root, SANDBOX_ADMIN_TOKEN_FILE), `${adminToken}\n`, {
     mode: 0o600,

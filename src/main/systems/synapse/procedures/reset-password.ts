@@ -21,7 +21,8 @@ import { postgresTargetInput, resolvePostgresTarget } from '../../../platform/db
 import type { DbSettings } from '../../../platform/db/types.js';
 import { BCRYPT_MAX_KEY_BYTES } from '../../../platform/hashing/bcrypt-bytes.js';
 import { httpTlsInput, tlsFromInput } from '../../../platform/http/tls-input.js';
-import { adminApiSteps, previewAdminApi } from '../admin-api-path.js';
+import { adminApiSteps, previewAdminApi, verifyLoginStep } from '../admin-api-path.js';
+import { playbookCommand, playbookSteps } from '../playbook-path.js';
 import { databasePathSteps, previewDatabasePath } from '../database-path.js';
 import {
   PLAYBOOK_HOMESERVER_PATH,
@@ -34,7 +35,12 @@ import { PLAYBOOK_MAS_CONFIG_PATH, readMasConfig } from '../mas-config.js';
 import { masDatabaseSteps, previewMasDatabase } from '../mas-database-path.js';
 import { resolveMxid, type Mxid } from '../mxid.js';
 import { detectSynapseRuntime, describeRuntime } from '../runtime.js';
-import { SANDBOX_ADMIN_TOKEN_FILE, SANDBOX_HOMESERVER, SANDBOX_MAS_CONFIG } from '../sandbox.js';
+import {
+  SANDBOX_ADMIN_TOKEN_FILE,
+  SANDBOX_HOMESERVER,
+  SANDBOX_MAS_CONFIG,
+  SANDBOX_PLAYBOOK_DIR,
+} from '../sandbox.js';
 
 const PATHS = ['admin-api', 'database', 'playbook', 'mas-database', 'mas-admin-api'] as const;
 type SynapsePath = (typeof PATHS)[number];
@@ -106,6 +112,15 @@ export const synapseResetInputs = z.strictObject({
     title: 'Pepper file',
     description:
       'A file holding password_config.pepper, when it is kept outside homeserver.yaml (one trailing newline is ignored).',
+  }),
+  playbookDir: z.string().trim().min(1).max(4096).optional().meta({
+    title: 'Playbook checkout (playbook path)',
+    description:
+      'The matrix-docker-ansible-deploy folder holding inventory/hosts and setup.yml (in the practice sandbox its own).',
+  }),
+  runPlaybook: z.boolean().default(false).meta({
+    title: 'Run ansible-playbook from here (playbook path)',
+    description: 'Off: Breakglass writes the vars file and shows the command for you to run.',
   }),
   masConfig: z
     .string()
@@ -218,6 +233,69 @@ async function planMasDatabase(
       ...preview.warnings,
     ],
     steps: masDatabaseSteps(options),
+  };
+}
+
+async function planPlaybook(
+  inputs: Inputs,
+  env: Environment,
+  homeserver: Homeserver,
+  mxid: Mxid,
+  facts: Fact[],
+  target: string,
+  warnings: string[],
+): Promise<Plan> {
+  const playbookDir = inputs.playbookDir
+    ? path.resolve(inputs.playbookDir)
+    : env.kind === 'sandbox' && env.sandboxRoot
+      ? path.join(env.sandboxRoot, SANDBOX_PLAYBOOK_DIR)
+      : undefined;
+  if (!playbookDir)
+    throw new InputError(
+      'playbookDir',
+      'the playbook path needs the matrix-docker-ansible-deploy folder (holding inventory/hosts and setup.yml).',
+    );
+  for (const needed of ['setup.yml', path.join('inventory', 'hosts')])
+    if (
+      !(await fs.stat(path.join(playbookDir, needed)).then(
+        (stat) => stat.isFile(),
+        () => false,
+      ))
+    )
+      throw new InputError(
+        'playbookDir',
+        `${playbookDir} has no ${needed}: is this the matrix-docker-ansible-deploy checkout?`,
+      );
+  const options = { playbookDir, mxid, newPassword: inputs.newPassword, runPlaybook: inputs.runPlaybook };
+  const command = playbookCommand(options);
+  return {
+    target,
+    facts: [
+      ...facts,
+      { label: 'User', value: mxid.full, status: 'info' },
+      { label: 'Path', value: 'playbook — chosen in the inputs.', status: 'warn' },
+      {
+        label: 'Command',
+        value: `${command.program} ${command.args.join(' ')} (in ${playbookDir})`,
+        status: 'info',
+      },
+    ],
+    warnings: [
+      ...warnings,
+      "The playbook tag works only with the playbook's integrated PostgreSQL, logs no one out, and inside the container passes the password to hash_password -p (briefly visible in the server's process list). The admin API path avoids all three.",
+      'The vars file holding the password exists only between its write and its removal step; a stopped run shows it as needing attention until resume or rollback removes it.',
+    ],
+    steps: [
+      ...playbookSteps(options),
+      verifyLoginStep({
+        homeserver,
+        mxid,
+        baseUrl: resolveBaseUrl(inputs, homeserver),
+        tls: tlsFromInput(inputs.tls),
+        adminToken: '',
+        newPassword: inputs.newPassword,
+      }),
+    ],
   };
 }
 
@@ -387,11 +465,6 @@ export const synapseResetPassword: ProcedureDefinition<typeof synapseResetInputs
         'path',
         `${inputs.path} is for homeservers behind Matrix Authentication Service, and ${homeserver.file} does not delegate to MAS (no matrix_authentication_service.enabled or msc3861).`,
       );
-    if (inputs.path === 'playbook')
-      throw new InputError(
-        'path',
-        'the playbook path is not available in this version of Breakglass: use admin-api (with adminToken) or database.',
-      );
     const refusal = passwordLoginRefusal(homeserver);
     if (refusal) throw new ProcedureRefusal(refusal);
 
@@ -410,6 +483,8 @@ export const synapseResetPassword: ProcedureDefinition<typeof synapseResetInputs
     ];
     const target = `synapse:${homeserver.serverName}#${mxid.full}`;
 
+    if (chosen.path === 'playbook')
+      return planPlaybook(inputs, env, homeserver, mxid, facts, target, warnings);
     if (chosen.path === 'admin-api') {
       if (!token)
         throw new InputError(
