@@ -68,7 +68,7 @@ describe('synapse.reset-password behind MAS (practice sandbox)', () => {
   it('refuses the Synapse paths with the reason and what to do instead', async () => {
     const e = engine('refuse');
     const homeserver = await masHomeserver(e);
-    for (const chosen of ['admin-api', 'database', 'playbook', 'mas-admin-api']) {
+    for (const chosen of ['admin-api', 'database', 'playbook']) {
       const error = await e
         .plan(PROCEDURE, { user: 'alice', newPassword: NEW_PASSWORD, homeserver, path: chosen }, 'sandbox')
         .catch((caught: unknown) => caught);
@@ -77,22 +77,22 @@ describe('synapse.reset-password behind MAS (practice sandbox)', () => {
         /delegates logins to Matrix Authentication Service \(http:\/\/mas\.sandbox\.test:8080\/\) \(matrix_authentication_service\.enabled\)/,
       );
       expect((error as Error).message).toMatch(
-        chosen === 'mas-admin-api'
-          ? /mas-admin-api path is not available/
-          : /404 M_UNRECOGNIZED.*report success while the password checked at login stays the same/,
+        new RegExp(
+          `The ${chosen} path cannot work here: .*404 M_UNRECOGNIZED.*report success while the password checked at login stays the same`,
+        ),
       );
-      expect((error as Error).message).toMatch(/path mas-database/);
+      expect((error as Error).message).toMatch(/path mas-admin-api .* or mas-database/);
     }
   });
 
-  it('takes the MAS database path by itself: a new argon2id row (scheme 2) that MAS uses, Synapse untouched; undo deletes it', async () => {
+  it('MAS database path: a new argon2id row (scheme 2) that MAS uses, Synapse untouched; undo deletes it', async () => {
     const e = engine('alice');
     const homeserver = await masHomeserver(e);
     const synapseBefore = await synapseUsers(e);
     const before = await passwordRows(e);
     const prepared = await e.plan(
       PROCEDURE,
-      { user: '@alice:practice.example', newPassword: NEW_PASSWORD, homeserver },
+      { user: '@alice:practice.example', newPassword: NEW_PASSWORD, homeserver, path: 'mas-database' },
       'sandbox',
     );
     expect(prepared.view.steps.map((step) => step.id)).toEqual([
@@ -102,7 +102,7 @@ describe('synapse.reset-password behind MAS (practice sandbox)', () => {
       'verify-mas-password',
     ]);
     const facts = prepared.view.facts.map((fact) => `${fact.label}: ${fact.value}`).join('\n');
-    expect(facts).toMatch(/Path: MAS database — Matrix Authentication Service is in front/);
+    expect(facts).toMatch(/Path: MAS database — chosen in the inputs/);
     expect(facts).toMatch(/MAS password scheme for new passwords: version 2, argon2id/);
     expect(facts).toMatch(/Live MAS sessions of this user: 2 compatibility/);
     expect(prepared.view.warnings.join('\n')).toMatch(
@@ -136,12 +136,23 @@ describe('synapse.reset-password behind MAS (practice sandbox)', () => {
     const homeserver = await masHomeserver(e);
     const sessionsBefore = await liveSessions(e);
     await expect(
-      e.plan(PROCEDURE, { user: 'carol', newPassword: NEW_PASSWORD, homeserver }, 'sandbox'),
+      e.plan(
+        PROCEDURE,
+        { user: 'carol', newPassword: NEW_PASSWORD, homeserver, path: 'mas-database' },
+        'sandbox',
+      ),
     ).rejects.toThrow(/^unlock: MAS user "carol" is locked/);
     const view = await e.start(
       await e.plan(
         PROCEDURE,
-        { user: 'carol', newPassword: NEW_PASSWORD, homeserver, unlock: true, revokeSessions: true },
+        {
+          user: 'carol',
+          newPassword: NEW_PASSWORD,
+          homeserver,
+          path: 'mas-database',
+          unlock: true,
+          revokeSessions: true,
+        },
         'sandbox',
       ),
       scriptedHooks(),
@@ -165,8 +176,70 @@ describe('synapse.reset-password behind MAS (practice sandbox)', () => {
     const homeserver = await masHomeserver(e);
     const before = await passwordRows(e);
     await expect(
-      e.plan(PROCEDURE, { user: 'nobody', newPassword: NEW_PASSWORD, homeserver }, 'sandbox'),
+      e.plan(
+        PROCEDURE,
+        { user: 'nobody', newPassword: NEW_PASSWORD, homeserver, path: 'mas-database' },
+        'sandbox',
+      ),
     ).rejects.toThrow(/^user: MAS has no user "nobody"/);
     expect(await passwordRows(e)).toEqual(before);
+  });
+
+  it('recommends the MAS admin API with a MAS admin token: MAS hashes with its current scheme, the client login (served by MAS) proves it', async () => {
+    const e = engine('api');
+    const homeserver = await masHomeserver(e);
+    const before = await passwordRows(e);
+    const prepared = await e.plan(
+      PROCEDURE,
+      { user: 'alice', newPassword: NEW_PASSWORD, homeserver },
+      'sandbox',
+    );
+    expect(prepared.view.steps.map((step) => step.id)).toEqual([
+      'find-mas-user-api',
+      'set-mas-password-api',
+      'verify-login',
+    ]);
+    const facts = prepared.view.facts.map((fact) => `${fact.label}: ${fact.value}`).join('\n');
+    expect(facts).toMatch(
+      /Path: MAS admin API — Matrix Authentication Service is in front.*with a MAS admin token its own API sets it/,
+    );
+    expect(facts).toMatch(/MAS admin API: http:\/\/mas\.sandbox\.test:8080\/api\/admin\/v1/);
+    expect(prepared.view.warnings.join('\n')).toMatch(/Setting a MAS password ends no session/);
+    const view = await e.start(prepared, scriptedHooks()).done;
+    expect(view.state).toBe('succeeded');
+    const logs = view.steps.flatMap((step) => step.logs).join('\n');
+    expect(logs).toMatch(/POST \/api\/admin\/v1\/users\/[0-9a-f-]+\/set-password → 204/);
+    expect(logs).toMatch(/@alice:practice\.example logged in with the new password/);
+    const after = await passwordRows(e);
+    expect(after.length).toBe(before.length + 1);
+    const newest = after.filter((row) => row.username === 'alice').at(-1);
+    expect(newest?.version).toBe(2);
+    expect(argon2CffiAccepts(NEW_PASSWORD, newest?.hashed_password ?? '')).toBe(true);
+  });
+
+  it('MAS admin API: unlocks when asked, and explains a password its policy refuses', async () => {
+    const e = engine('api-flags');
+    const homeserver = await masHomeserver(e);
+    const unlocked = await e.start(
+      await e.plan(
+        PROCEDURE,
+        { user: 'carol', newPassword: NEW_PASSWORD, homeserver, unlock: true },
+        'sandbox',
+      ),
+      scriptedHooks(),
+    ).done;
+    expect(unlocked.state).toBe('succeeded');
+    const [carol] = await masQuery<{ locked_at: string | null }>(
+      e,
+      "SELECT locked_at FROM users WHERE username = 'carol'",
+    );
+    expect(carol?.locked_at).toBeNull();
+    const weak = await e.start(
+      await e.plan(PROCEDURE, { user: 'dave', newPassword: 'short', homeserver }, 'sandbox'),
+      scriptedHooks({ failure: 'cancel' }),
+    ).done;
+    expect(weak.steps.find((step) => step.state === 'failed')?.message).toMatch(
+      /MAS answered 400 \("Password is too weak"\): MAS's password policy refused the new password/,
+    );
   });
 });

@@ -4,7 +4,7 @@
  * rest/client/login.py, api/auth/base.py), status codes and errcodes included, over the sandbox's
  * real tables and the sandbox homeserver.yaml (so editing password_config there changes the
  * answers). The MAS variant's host does not register reset_password (404 M_UNRECOGNIZED) and
- * refuses passwords (403), as a Synapse behind MAS does.
+ * refuses passwords (403), as a Synapse behind MAS does; its client login is MAS's (sandbox-mas-api.ts).
  */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
@@ -13,6 +13,7 @@ import type { SandboxSeedContext, SimulatedHttpRequest, SimulatedHttpService } f
 import { hashSynapsePassword, verifySynapsePassword } from './hash.js';
 import { readHomeserverYaml, type Homeserver } from './homeserver.js';
 import { SANDBOX_HOMESERVER, SANDBOX_MAS_HOMESERVER } from './sandbox.js';
+import { masCompatLogin } from './sandbox-mas-api.js';
 
 type Answer = Awaited<ReturnType<SimulatedHttpService>>;
 
@@ -305,6 +306,13 @@ async function login(
 
 function simulatedSynapse(homeserverFile: string, behindMas: boolean): SimulatedHttpService {
   return async (request: SimulatedHttpRequest, sandbox: SandboxSeedContext) => {
+    // Behind MAS, the reverse proxy sends Matrix clients' login and logout to MAS.
+    if (
+      behindMas &&
+      request.method === 'POST' &&
+      /^\/_matrix\/client\/v3\/log(in|out)$/.test(request.url.pathname)
+    )
+      return masCompatLogin(request, sandbox);
     const homeserver = await readHomeserverYaml(path.join(sandbox.root, homeserverFile));
     const db = new pg.Client({ connectionString: sandbox.databaseUrl });
     await db.connect();

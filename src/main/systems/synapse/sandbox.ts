@@ -26,6 +26,9 @@ export const SANDBOX_HOMESERVER = 'matrix/synapse/config/homeserver.yaml';
 export const SANDBOX_MAS_HOMESERVER = 'mas/homeserver.yaml';
 /** The practice admin's access token, 0600, to pass as adminToken {"file": …}. */
 export const SANDBOX_ADMIN_TOKEN_FILE = 'admin-token';
+/** The practice MAS admin token (urn:mas:admin), 0600, for the MAS admin API path. */
+export const SANDBOX_MAS_ADMIN_TOKEN_FILE = 'mas/admin-token';
+export const MAS_SANDBOX_HOST = 'mas.sandbox.test:8080';
 export const MAS_SANDBOX_DATABASE = 'matrix_authentication_service';
 export const SANDBOX_MAS_CONFIG = 'mas/config.yaml';
 /** The practice playbook checkout (inventory/hosts, setup.yml); the sandbox's ansible-playbook is simulated. */
@@ -218,7 +221,7 @@ export async function seedSynapseSandbox(sandbox: SandboxSeedContext): Promise<v
       publicBaseUrl: `http://${SYNAPSE_MAS_SANDBOX_HOST}/`,
       pepper,
       databasePassword,
-      mas: { endpoint: 'http://mas.sandbox.test:8080/', secret: randomBytes(24).toString('base64url') },
+      mas: { endpoint: `http://${MAS_SANDBOX_HOST}/`, secret: randomBytes(24).toString('base64url') },
     }),
     { mode: 0o600 },
   );
@@ -234,6 +237,13 @@ export async function seedSynapseSandbox(sandbox: SandboxSeedContext): Promise<v
   await writeFileAtomic(
     path.join(playbook, 'inventory', 'hosts'),
     '[matrix_servers]\nmatrix.practice.example ansible_host=192.0.2.8 ansible_ssh_user=root\n',
+  );
+  await writeFileAtomic(
+    path.join(sandbox.root, SANDBOX_MAS_ADMIN_TOKEN_FILE),
+    `mat_${randomBytes(20).toString('base64url')}\n`,
+    {
+      mode: 0o600,
+    },
   );
   await writeFileAtomic(path.join(sandbox.root, SANDBOX_ADMIN_TOKEN_FILE), `${adminToken}\n`, {
     mode: 0o600,

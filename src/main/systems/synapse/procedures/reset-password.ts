@@ -38,9 +38,11 @@ import { detectSynapseRuntime, describeRuntime } from '../runtime.js';
 import {
   SANDBOX_ADMIN_TOKEN_FILE,
   SANDBOX_HOMESERVER,
+  SANDBOX_MAS_ADMIN_TOKEN_FILE,
   SANDBOX_MAS_CONFIG,
   SANDBOX_PLAYBOOK_DIR,
 } from '../sandbox.js';
+import { masAdminApiSteps } from '../mas-admin-api.js';
 
 const PATHS = ['admin-api', 'database', 'playbook', 'mas-database', 'mas-admin-api'] as const;
 type SynapsePath = (typeof PATHS)[number];
@@ -155,19 +157,86 @@ async function readSecretFile(file: string, field: string, what: string): Promis
   }
 }
 
+/** The admin token given, or in the sandbox the practice one (Synapse's, or MAS's behind MAS). */
 async function resolveAdminToken(
   inputs: Inputs,
   env: Environment,
+  behindMas = false,
 ): Promise<{ token?: string; source?: string }> {
   if (inputs.adminToken) return { token: inputs.adminToken, source: 'given' };
   if (env.kind === 'sandbox' && env.sandboxRoot) {
-    const file = path.join(env.sandboxRoot, SANDBOX_ADMIN_TOKEN_FILE);
+    const file = path.join(
+      env.sandboxRoot,
+      behindMas ? SANDBOX_MAS_ADMIN_TOKEN_FILE : SANDBOX_ADMIN_TOKEN_FILE,
+    );
     return {
       token: await readSecretFile(file, 'adminToken', 'practice admin token'),
-      source: `the practice admin's, from ${file}`,
+      source: `the practice ${behindMas ? 'MAS ' : ''}admin's, from ${file}`,
     };
   }
   return {};
+}
+
+async function planMasAdminApi(
+  inputs: Inputs,
+  homeserver: Homeserver,
+  mxid: Mxid,
+  facts: Fact[],
+  why: string,
+  token: { token?: string; source?: string },
+): Promise<Plan> {
+  if (!token.token)
+    throw new InputError(
+      'adminToken',
+      'the MAS admin API path needs a MAS access token with the urn:mas:admin scope (from the form, stdin, an env var or a file).',
+    );
+  const masUrl = (inputs.baseUrl ?? homeserver.mas?.endpoint)?.replace(/\/+$/, '');
+  if (!masUrl || !/^https?:\/\//.test(masUrl))
+    throw new InputError(
+      'baseUrl',
+      "homeserver.yaml names no MAS endpoint: enter baseUrl, MAS's URL with the adminapi resource.",
+    );
+  const tls = tlsFromInput(inputs.tls);
+  const options = {
+    baseUrl: masUrl,
+    tls,
+    adminToken: token.token,
+    mxid,
+    newPassword: inputs.newPassword,
+    unlock: inputs.unlock,
+    reactivate: inputs.reactivate,
+    secrets: homeserver.secrets,
+  };
+  return {
+    target: `synapse:${homeserver.serverName}#${mxid.full}`,
+    facts: [
+      ...facts,
+      { label: 'User', value: `${mxid.full} (MAS username "${mxid.localpart}")`, status: 'info' },
+      { label: 'Path', value: `MAS admin API — ${why}`, status: 'ok' },
+      {
+        label: 'MAS admin API',
+        value: `${masUrl}/api/admin/v1 (token in the Authorization header)`,
+        status: 'info',
+      },
+      { label: 'Admin token', value: token.source ?? 'given', status: 'info' },
+    ],
+    warnings: [
+      ...passwordWarningsFor(inputs.newPassword),
+      'Synapse delegates logins to MAS here: the password is set through MAS, which hashes it with its current scheme and applies its password policy.',
+      'Setting a MAS password ends no session: sessions that may be compromised stay logged in (mas-cli manage kill-sessions, or revokeSessions on the mas-database path).',
+    ],
+    steps: [
+      ...masAdminApiSteps(options),
+      verifyLoginStep({
+        homeserver,
+        mxid,
+        baseUrl: resolveBaseUrl({ ...inputs, baseUrl: undefined }, homeserver),
+        tls,
+        adminToken: '',
+        newPassword: inputs.newPassword,
+      }),
+    ],
+  };
 }
 
 const CONTAINER_ONLY_HOSTS = ['matrix-postgres', 'postgres', 'db'];
@@ -446,8 +515,21 @@ export const synapseResetPassword: ProcedureDefinition<typeof synapseResetInputs
     const facts = homeserverFacts(homeserver, pepperSource, describeRuntime(runtime));
 
     if (homeserver.mas) {
-      if (inputs.path !== undefined && inputs.path !== 'mas-database')
+      if (inputs.path !== undefined && inputs.path !== 'mas-database' && inputs.path !== 'mas-admin-api')
         throw new ProcedureRefusal(masRefusal(homeserver, mxid, inputs.path));
+      const masToken = inputs.path === 'mas-database' ? {} : await resolveAdminToken(inputs, env, true);
+      if (masToken.token) addSecret(masToken.token);
+      if (inputs.path === 'mas-admin-api' || (inputs.path === undefined && masToken.token))
+        return planMasAdminApi(
+          inputs,
+          homeserver,
+          mxid,
+          facts,
+          inputs.path
+            ? 'chosen in the inputs.'
+            : 'Matrix Authentication Service is in front, so the password must be set in MAS; with a MAS admin token its own API sets it, hashing with its current scheme and applying its password policy.',
+          masToken,
+        );
       return planMasDatabase(
         inputs,
         env,
@@ -456,7 +538,7 @@ export const synapseResetPassword: ProcedureDefinition<typeof synapseResetInputs
         facts,
         inputs.path
           ? 'chosen in the inputs.'
-          : 'Matrix Authentication Service is in front, so the password must be set in MAS; its database path writes the password row MAS checks at login.',
+          : 'Matrix Authentication Service is in front, so the password must be set in MAS; without a MAS admin token, its database path writes the password row MAS checks at login.',
         addSecret,
       );
     }
