@@ -138,6 +138,10 @@ describe('synapse.reset-password, admin API on the practice sandbox', () => {
       expect(error).toBeInstanceOf(InputError);
       expect((error as Error).message).toMatch(message);
     }
+    const broken = await e
+      .plan(PROCEDURE, { user: 'alice', newPassword: 'ab\uD800cd' }, 'sandbox')
+      .catch((caught: unknown) => caught);
+    expect((broken as Error).message).toMatch(/^newPassword: .*lone surrogate/);
     const extra = await e
       .plan(PROCEDURE, { user: 'alice', newPassword: NEW_PASSWORD, bogus: 1 }, 'sandbox')
       .catch((caught: unknown) => caught);

@@ -20,6 +20,7 @@ import { DbInputError } from '../../../platform/db/errors.js';
 import { postgresTargetInput, resolvePostgresTarget } from '../../../platform/db/postgres-target.js';
 import type { DbSettings } from '../../../platform/db/types.js';
 import { BCRYPT_MAX_KEY_BYTES } from '../../../platform/hashing/bcrypt-bytes.js';
+import { hasLoneSurrogate } from '../../../platform/hashing/password-rules.js';
 import { httpTlsInput, tlsFromInput } from '../../../platform/http/tls-input.js';
 import { adminApiSteps, previewAdminApi, verifyLoginStep } from '../admin-api-path.js';
 import { playbookCommand, playbookSteps } from '../playbook-path.js';
@@ -68,6 +69,10 @@ export const synapseResetInputs = z.strictObject({
     .min(1, 'enter the new password')
     .max(MAX_PASSWORD_LENGTH, `use at most ${MAX_PASSWORD_LENGTH} characters`)
     .refine((value) => value.trim().length > 0, 'a password of only spaces cannot be typed reliably')
+    .refine(
+      (value) => !hasLoneSurrogate(value),
+      'the password holds a broken Unicode character (a lone surrogate), which UTF-8 cannot encode',
+    )
     .meta({ title: 'New password', secret: true, passwordPolicy: 'typeable' }),
   path: z
     .enum(PATHS)
