@@ -110,6 +110,21 @@ describe('synapse.reset-password, admin API on the practice sandbox', () => {
     });
   });
 
+  it('discovery shows homeserver.yaml, how Synapse runs and the practice users, never the pepper or a token', async () => {
+    const e = engine('discover');
+    const report = await e.discover('synapse', {}, 'sandbox');
+    const text = report.sections
+      .flatMap((section) => section.facts.map((fact) => `${fact.label}: ${fact.value}`))
+      .join('\n');
+    expect(text).toMatch(/server_name: practice\.example/);
+    expect(text).toMatch(/Database: PostgreSQL \(psycopg2\) matrix-postgres:5432\/synapse as synapse/);
+    expect(text).toMatch(/How Synapse runs: matrix-docker-ansible-deploy/);
+    expect(text).toMatch(/@carol:practice\.example: locked/);
+    const files = await sandboxFiles(e);
+    for (const secret of [pepperOf(files.homeserver), fs.readFileSync(files.tokenFile, 'utf8').trim()])
+      expect(text).not.toContain(secret);
+  });
+
   it('refuses bad input with the field named and nothing changed', async () => {
     const e = engine('bad');
     const before = await synapseUsers(e);

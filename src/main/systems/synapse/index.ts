@@ -1,4 +1,5 @@
 import type { SystemModule } from '../../engine/types.js';
+import { synapseDiscoveryReport } from './discovery.js';
 import { synapseResetPassword } from './procedures/reset-password.js';
 import { synapseSandboxHttp } from './sandbox-api.js';
 import { simulatedMas } from './sandbox-mas-api.js';
@@ -15,6 +16,7 @@ export const synapseSystem: SystemModule = {
   id: 'synapse',
   title: 'Matrix Synapse',
   procedures: [synapseResetPassword],
+  discover: synapseDiscoveryReport,
   seedSandbox: seedSynapseSandbox,
   sandboxPrograms: { 'ansible-playbook': simulatedAnsiblePlaybook },
   sandboxHttp: {

@@ -35,6 +35,7 @@ import { masRefusal } from '../mas.js';
 import { PLAYBOOK_MAS_CONFIG_PATH, readMasConfig } from '../mas-config.js';
 import { masDatabaseSteps, previewMasDatabase } from '../mas-database-path.js';
 import { resolveMxid, type Mxid } from '../mxid.js';
+import { homeserverFacts } from '../discovery.js';
 import { detectSynapseRuntime, describeRuntime } from '../runtime.js';
 import {
   SANDBOX_ADMIN_TOKEN_FILE,
@@ -443,44 +444,6 @@ function passwordWarnings(password: string, homeserver: Homeserver): string[] {
       `The new password plus the pepper is ${bytes} bytes: bcrypt (and Synapse) use only the first ${BCRYPT_MAX_KEY_BYTES}, so anything typed after that is ignored. Choose a shorter password if that matters.`,
     );
   return warnings;
-}
-
-function homeserverFacts(homeserver: Homeserver, pepperSource: string, runtime: string): Fact[] {
-  const database = homeserver.database;
-  return [
-    { label: 'homeserver.yaml', value: homeserver.file, status: 'info' },
-    { label: 'server_name', value: homeserver.serverName, status: 'info' },
-    {
-      label: 'Database',
-      value:
-        database.engine === 'postgres'
-          ? `PostgreSQL (psycopg2) ${database.host ?? '?'}:${database.port ?? 5432}/${database.name ?? '?'} as ${database.user ?? '?'}`
-          : `SQLite ${database.file}`,
-      status: database.engine === 'postgres' ? 'ok' : 'warn',
-    },
-    { label: 'bcrypt_rounds', value: String(homeserver.bcryptRounds), status: 'info' },
-    {
-      label: 'Pepper',
-      value: homeserver.passwordConfig.pepper ? `set (${pepperSource})` : 'none',
-      status: 'info',
-    },
-    {
-      label: 'password_config',
-      value: `enabled: ${String(homeserver.passwordConfig.enabled)}, localdb_enabled: ${homeserver.passwordConfig.localdbEnabled}`,
-      status:
-        homeserver.passwordConfig.enabled === true && homeserver.passwordConfig.localdbEnabled
-          ? 'ok'
-          : 'error',
-    },
-    {
-      label: 'Matrix Authentication Service',
-      value: homeserver.mas
-        ? `in front (${homeserver.mas.via}.enabled${homeserver.mas.endpoint ? `, ${homeserver.mas.endpoint}` : ''})`
-        : 'not used',
-      status: homeserver.mas ? 'warn' : 'ok',
-    },
-    { label: 'How Synapse runs', value: runtime, status: 'info' },
-  ];
 }
 
 function resolveBaseUrl(inputs: Inputs, homeserver: Homeserver): string {
