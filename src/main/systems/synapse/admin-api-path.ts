@@ -81,7 +81,7 @@ function checkRecord(record: AdminUserRecord | undefined, options: AdminApiPathO
 export async function previewAdminApi(
   options: AdminApiPathOptions,
   env: Environment,
-): Promise<{ facts: Fact[]; record?: AdminUserRecord }> {
+): Promise<{ facts: Fact[]; record?: AdminUserRecord; missing: boolean }> {
   const facts: Fact[] = [
     {
       label: 'Admin API',
@@ -108,14 +108,14 @@ export async function previewAdminApi(
           }
         : { label: `User ${options.mxid.full}`, value: 'does not exist (404 M_NOT_FOUND)', status: 'error' },
     );
-    return { facts, record };
+    return { facts, record, missing: record === undefined };
   } catch (error) {
     facts.push({
       label: 'Admin API',
-      value: `not reachable while planning: ${(error as Error).message}`,
+      value: `could not be asked while planning: ${(error as Error).message}`,
       status: 'error',
     });
-    return { facts };
+    return { facts, missing: false };
   }
 }
 

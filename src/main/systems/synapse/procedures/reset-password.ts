@@ -553,10 +553,7 @@ export const synapseResetPassword: ProcedureDefinition<typeof synapseResetInputs
         reactivate: inputs.reactivate,
       };
       const preview = await previewAdminApi(options, env);
-      if (
-        preview.record === undefined &&
-        preview.facts.some((fact) => fact.value.startsWith('does not exist'))
-      )
+      if (preview.missing)
         throw new InputError(
           'user',
           `Synapse has no user ${mxid.full} (checked with GET /_synapse/admin/v2/users).`,
