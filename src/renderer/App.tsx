@@ -2,12 +2,14 @@ import { ErrorNotice } from './components/ErrorNotice.js';
 import { Header } from './components/Header.js';
 import { StepRail } from './components/StepRail.js';
 import { WaitingBanner } from './components/WaitingBanner.js';
+import { WorkingIndicator } from './components/WorkingIndicator.js';
 import { ChooseScreen } from './screens/ChooseScreen.js';
 import { InputsScreen } from './screens/InputsScreen.js';
 import { PlanScreen } from './screens/PlanScreen.js';
 import { ReportScreen } from './screens/ReportScreen.js';
 import { RunScreen } from './screens/RunScreen.js';
 import { RunsScreen } from './screens/RunsScreen.js';
+import { UndoScreen } from './screens/UndoScreen.js';
 import { useNavigation, type Screen } from './state/navigation.js';
 import { useSession } from './state/session-store.js';
 
@@ -18,6 +20,7 @@ const SCREENS: Record<Screen, () => React.JSX.Element | null> = {
   run: RunScreen,
   report: ReportScreen,
   runs: RunsScreen,
+  undo: UndoScreen,
 };
 
 export function App() {
@@ -45,6 +48,7 @@ export function App() {
           </>
         )}
       </main>
+      <WorkingIndicator />
     </div>
   );
 }

@@ -138,6 +138,8 @@ export const SystemSummary = z.object({
   title: z.string(),
   /** True when the system can report what is installed on this machine (channel `discover.run`). */
   hasDiscovery: z.boolean(),
+  /** The folder discovery can be pointed at (the `discover.run` option named `option`), offered as a field when nothing is found. */
+  discoveryFolder: z.object({ option: z.string(), label: z.string() }).optional(),
 });
 export type SystemSummary = z.infer<typeof SystemSummary>;
 

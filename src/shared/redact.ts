@@ -1,3 +1,5 @@
+import { xmlForms } from './xml-escape.js';
+
 /**
  * The one redaction layer: every log line, error message, journal entry and report passes
  * through a Redactor that knows the run's secrets and masks each occurrence.
@@ -49,12 +51,6 @@ export class Redactor {
 }
 
 function escapedVariants(secret: string): string[] {
-  const xml = secret
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;');
   const json = JSON.stringify(secret).slice(1, -1);
   const sqlQuoted = secret.replace(/'/g, "''");
   const oracleQuoted = secret.replace(/"/g, '""');
@@ -64,5 +60,5 @@ function escapedVariants(secret: string): string[] {
   } catch {
     // A lone surrogate cannot be URL-encoded; the raw form is still masked.
   }
-  return [xml, json, sqlQuoted, oracleQuoted, url];
+  return [...xmlForms(secret), json, sqlQuoted, oracleQuoted, url];
 }

@@ -213,6 +213,41 @@ describe('the form generator', () => {
   });
 });
 
+describe('the plan view', () => {
+  it('shows the phases with their steps and the outage window (what users lose, how long, from which step to which)', async () => {
+    await start({
+      'plan.create': `(request, plan) => ({
+        ...plan,
+        steps: [
+          { ...plan.steps[0], id: 'check', kind: 'check', title: 'Check the app', description: { ...plan.steps[0].description, outage: false } },
+          plan.steps[0],
+          { ...plan.steps[0], id: 'start', title: 'Start the app', description: { ...plan.steps[0].description, outage: false } },
+        ],
+        phases: [
+          { id: 'pre', title: 'Preflight', summary: 'Checks only.', stepIds: ['check'] },
+          { id: 'down', title: 'Outage', stepIds: ['stop', 'start'] },
+        ],
+        outage: { stepIds: ['stop', 'start'], expectedMinutes: 3, impact: 'Nobody can sign in to the app' },
+      })`,
+    });
+    await page().click(testId('procedure-demo.farm'));
+    await page().fill(testId('input-newPassword'), 'long-enough-pw');
+    await page().click(testId('add-servers'));
+    await page().fill(testId('input-servers.0.host'), 'web-01');
+    await page().fill(testId('input-servers.0.agentKey'), 'k');
+    await page().click(testId('review-plan'));
+    await page().waitForSelector(testId('screen-plan'));
+    expect(await page().textContent(testId('plan-phase-pre'))).toContain('Step 1');
+    expect(await page().textContent(testId('plan-phase-down'))).toContain('Steps 2–3');
+    expect(await page().textContent(testId('plan-outage'))).toContain(
+      'Nobody can sign in to the app, for about 3 min.',
+    );
+    expect(await page().textContent(testId('plan-outage'))).toContain(
+      'From step 2 “Stop the app” to step 3 “Start the app”.',
+    );
+  });
+});
+
 describe('the password field', () => {
   it('keeps a generated password masked until revealed, copies it, and wants "I stored it" before the plan', async () => {
     await start({ 'password.generate': `() => ({ password: '${GENERATED}', entropyBits: 90 })` });

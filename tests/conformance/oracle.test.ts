@@ -1,4 +1,4 @@
-import { dbSettingsFromUrl } from '../../src/main/platform/db/connection-url.js';
+import { dbSettingsFromUrl } from '../support/db-url.js';
 import { defineConformanceSuite } from './db-cases.js';
 
 // e.g. BREAKGLASS_TEST_ORACLE_URL='oracle://system:Pa55word@127.0.0.1:1521/FREEPDB1'

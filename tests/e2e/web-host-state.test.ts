@@ -99,7 +99,7 @@ describe('the wizard state in a real browser', () => {
 
     await page.click(testId('nav-runs'));
     await page.waitForSelector(testId('runs-row-run-1'));
-    expect(await page.textContent(testId('runs-row-run-1'))).toContain('awaiting');
+    expect(await page.textContent(testId('runs-row-run-1'))).toContain('Waiting for you');
     expect(await page.isVisible(testId('resume-run-1'))).toBe(false);
     await page.screenshot({ path: 'test-results/web-host-runs-open.png', fullPage: true });
     await page.click(testId('open-run-1'));
@@ -109,7 +109,7 @@ describe('the wizard state in a real browser', () => {
 
     await page.click(testId('nav-runs'));
     await page.waitForSelector(testId('runs-row-run-1'));
-    await expect.poll(() => page.textContent(testId('runs-row-run-1'))).toContain('succeeded');
+    await expect.poll(() => page.textContent(testId('runs-row-run-1'))).toContain('Succeeded');
     expect(await page.isVisible(testId('open-run-1'))).toBe(false);
     expect(problems).toEqual([]);
   });

@@ -146,7 +146,7 @@ describe('the wizard in a real browser over the web host', () => {
   it('lists runs', async () => {
     await page.click(testId('nav-runs'));
     await page.waitForSelector(testId('runs-row-run-1'));
-    expect(await page.textContent(testId('runs-row-run-1'))).toContain('succeeded');
+    expect(await page.textContent(testId('runs-row-run-1'))).toContain('Succeeded');
   });
 
   it('made no request beyond its own origin and WebSocket, and hit no CSP or script error', () => {

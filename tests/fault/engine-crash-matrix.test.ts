@@ -9,14 +9,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { readRunJournal } from '../support/engine-harness.js';
 import { describe, expect, inject, it } from 'vitest';
-import { readJournal } from '../../src/main/engine/journal.js';
 import { CONFIG_RELATIVE_PATH } from '../../src/main/systems/practice/app-config.js';
 import { verifyPracticePassword } from '../../src/main/systems/practice/password-hash.js';
 import { sandboxServerHome } from '../../src/main/engine/sandbox/sandbox-postgres.js';
 import { startEmbeddedPostgres } from '../../src/main/platform/postgres/embedded-server.js';
 import { removeServerFiles } from '../../src/main/platform/postgres/server-layout.js';
-import { cliCommand, runCliProcess } from '../support/cli-process.js';
+import { checkpointedCliCommand, runCliProcess } from '../support/cli-process.js';
 
 const SECRET = 'Crash-Matrix-Pw-9!';
 const STEPS = [
@@ -49,7 +49,6 @@ function scenario(label: string) {
   const env = {
     DRILL_SECRET: SECRET,
     BREAKGLASS_SANDBOX_PG_URL: inject('pgAdminUrl'),
-    BREAKGLASS_TEST_PAUSE: '',
     BREAKGLASS_TEST_PAUSE_MARKER: path.join(root, 'paused'),
   };
   const runArgs = [
@@ -70,7 +69,7 @@ function scenario(label: string) {
 async function endState(dataDir: string): Promise<EndState> {
   const runId = fs.readdirSync(path.join(dataDir, 'runs'))[0] as string;
   // readJournal throws if the chain does not verify.
-  const entries = readJournal(path.join(dataDir, 'runs', runId, 'journal.jsonl'));
+  const entries = readRunJournal(path.join(dataDir, 'runs', runId, 'journal.jsonl'));
   const sandboxDir = path.join(dataDir, 'sandbox');
   // The sandbox's database on a shared server: sandbox_<system>_<hash of the sandbox dir>.
   const url = new URL(inject('pgAdminUrl'));
@@ -96,7 +95,7 @@ async function endState(dataDir: string): Promise<EndState> {
 
 /** Starts the run paused at `point`, waits for its marker, and kills it with SIGKILL. */
 async function crashAt(point: string, s: ReturnType<typeof scenario>): Promise<void> {
-  const child = spawn(process.execPath, [...cliCommand(), ...s.runArgs], {
+  const child = spawn(process.execPath, [...checkpointedCliCommand(), ...s.runArgs], {
     env: { ...process.env, ...s.env, BREAKGLASS_TEST_PAUSE: point },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -151,7 +150,7 @@ describe('crash matrix: kill -9 at every step boundary and mid-step, then resume
             '--input',
             s.input,
           ],
-          { ...s.env, BREAKGLASS_TEST_PAUSE: '' },
+          s.env,
         );
         if (resumed.code !== 0)
           throw new Error(

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { VARS_FILE_NAME } from '../../src/main/systems/synapse/playbook-path.js';
 import { SANDBOX_PLAYBOOK_DIR } from '../../src/main/systems/synapse/sandbox.js';
-import { cliCommand, runCliProcess } from '../support/cli-process.js';
+import { checkpointedCliCommand, runCliProcess } from '../support/cli-process.js';
 
 const NEW_PASSWORD = 'Killed-playbook-pw-ü-42';
 
@@ -33,7 +33,7 @@ describe('synapse.reset-password playbook path, kill -9 mid-run', () => {
       const child = spawn(
         process.execPath,
         [
-          ...cliCommand(),
+          ...checkpointedCliCommand(),
           '--data-dir',
           dataDir,
           'run',

@@ -113,7 +113,12 @@ describe('authgear.reset-password, database path (real PostgreSQL, vendor tables
     const view = await e.start(
       await e.plan(
         PROCEDURE,
-        { loginId: 'alice@practice.example', newPassword: NEW_PASSWORD, setPasswordExpired: false },
+        {
+          loginId: 'alice@practice.example',
+          newPassword: NEW_PASSWORD,
+          path: 'database',
+          setPasswordExpired: false,
+        },
         'sandbox',
       ),
       scriptedHooks(),
@@ -147,7 +152,12 @@ describe('authgear.reset-password, database path (real PostgreSQL, vendor tables
     const view = await e.start(
       await e.plan(
         PROCEDURE,
-        { loginId: 'alice@practice.example', newPassword: NEW_PASSWORD, setPasswordExpired: false },
+        {
+          loginId: 'alice@practice.example',
+          newPassword: NEW_PASSWORD,
+          path: 'database',
+          setPasswordExpired: false,
+        },
         'sandbox',
       ),
       hooks,
@@ -175,7 +185,11 @@ describe('authgear.reset-password, database path (real PostgreSQL, vendor tables
       ],
     ];
     for (const [inputs, message] of cases) {
-      const prepared = await e.plan(PROCEDURE, { ...inputs, newPassword: NEW_PASSWORD }, 'sandbox');
+      const prepared = await e.plan(
+        PROCEDURE,
+        { ...inputs, newPassword: NEW_PASSWORD, path: 'database' },
+        'sandbox',
+      );
       const hooks = scriptedHooks({ failure: 'cancel' });
       const view = await e.start(prepared, hooks).done;
       expect(view.state).not.toBe('succeeded');
@@ -187,7 +201,11 @@ describe('authgear.reset-password, database path (real PostgreSQL, vendor tables
 
   it('warns that a disabled user must be re-enabled through the Admin API', async () => {
     const e = engine('disabled');
-    const prepared = await e.plan(PROCEDURE, { loginId: 'bob', newPassword: NEW_PASSWORD }, 'sandbox');
+    const prepared = await e.plan(
+      PROCEDURE,
+      { loginId: 'bob', newPassword: NEW_PASSWORD, path: 'database' },
+      'sandbox',
+    );
     expect(prepared.view.facts.some((fact) => /DISABLED/.test(fact.value))).toBe(true);
     expect(prepared.view.warnings.join('\n')).toMatch(
       /Re-enabling must go through the Admin API \(setDisabledStatus\)/,
@@ -222,7 +240,7 @@ describe('authgear.reset-password, database path (real PostgreSQL, vendor tables
       fs.writeFileSync(path.join(configDir, file), content);
       const attempt = e.plan(
         PROCEDURE,
-        { configDir, loginId: 'alice@practice.example', newPassword: NEW_PASSWORD },
+        { configDir, loginId: 'alice@practice.example', newPassword: NEW_PASSWORD, path: 'database' },
         'sandbox',
       );
       await expect(attempt).rejects.toThrow(InputError);
@@ -242,15 +260,28 @@ describe('authgear.reset-password, database path (real PostgreSQL, vendor tables
     await expect(
       e.plan(
         PROCEDURE,
-        { loginId: 'alice@practice.example', newPassword: NEW_PASSWORD, appId: 'other-app' },
+        {
+          loginId: 'alice@practice.example',
+          newPassword: NEW_PASSWORD,
+          path: 'database',
+          appId: 'other-app',
+        },
         'sandbox',
       ),
     ).rejects.toThrow(/appId: authgear\.yaml in configDir is app "practice-app"/);
     await expect(
-      e.plan(PROCEDURE, { loginId: 'alice@practice.example', newPassword: NEW_PASSWORD }, 'real'),
+      e.plan(
+        PROCEDURE,
+        { loginId: 'alice@practice.example', newPassword: NEW_PASSWORD, path: 'database' },
+        'real',
+      ),
     ).rejects.toThrow(/appId/);
     await expect(
-      e.plan(PROCEDURE, { loginId: 'alice@practice.example', newPassword: NEW_PASSWORD, appId: 'x' }, 'real'),
+      e.plan(
+        PROCEDURE,
+        { loginId: 'alice@practice.example', newPassword: NEW_PASSWORD, path: 'database', appId: 'x' },
+        'real',
+      ),
     ).rejects.toThrow(/database\.host/);
   });
 });

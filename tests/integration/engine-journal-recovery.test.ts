@@ -9,10 +9,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readJournal } from '../../src/main/engine/journal.js';
 import { newRunId } from '../../src/main/engine/run-id.js';
 import { RunLock } from '../../src/main/engine/run-lock.js';
-import { practiceEngines, scriptedHooks } from '../support/engine-harness.js';
+import { practiceEngines, scriptedHooks, readRunJournal } from '../support/engine-harness.js';
 
 const NEW_PASSWORD = 'Torn-Line-Pw-42!';
 const { fresh: engine } = practiceEngines('journal-');
@@ -24,7 +23,7 @@ describe('journal recovery', () => {
       await e.plan('practice.drill', { newPassword: NEW_PASSWORD }, 'sandbox'),
       scriptedHooks({ manual: 'cancel' }),
     ).done;
-    const before = readJournal(stopped.journalPath).length;
+    const before = readRunJournal(stopped.journalPath).length;
     const torn = '{"seq":99,"at":"2026-12-02T10:00:00.000Z","type":"step-sta';
     fs.appendFileSync(stopped.journalPath, torn);
     // Read-only views leave the file alone and do not call it tampering.
@@ -34,7 +33,7 @@ describe('journal recovery', () => {
       await e.resume(stopped.runId, { newPassword: NEW_PASSWORD }, scriptedHooks())
     ).done;
     expect(resumed.state).toBe('succeeded');
-    const entries = readJournal(stopped.journalPath);
+    const entries = readRunJournal(stopped.journalPath);
     expect(entries[before]).toMatchObject({
       type: 'torn-line-recovered',
       data: { line: before + 1, bytes: Buffer.byteLength(torn) },
@@ -78,7 +77,7 @@ describe('journal recovery', () => {
     expect(hooks.prompts.map((prompt) => prompt.title)).not.toContain('Take over a stale run lock?');
     expect(view.state).toBe('succeeded');
     expect(
-      readJournal(view.journalPath).find((entry) => entry.type === 'lock-taken-over')?.data,
+      readRunJournal(view.journalPath).find((entry) => entry.type === 'lock-taken-over')?.data,
     ).toMatchObject({ previous: { runId: ghost }, reason: expect.stringMatching(/never started/) });
     expect(() => e.resumeNeeds(ghost)).toThrow(/empty/);
   });

@@ -83,7 +83,7 @@ describe('must-run compensation', () => {
       const dataDir = freshDataDir('attention-cli');
       const input = path.join(dataDir, 'input.json');
       fs.writeFileSync(input, JSON.stringify({}));
-      const env = { BREAKGLASS_SANDBOX_PG_URL: inject('pgAdminUrl'), BREAKGLASS_TEST_PAUSE: '' };
+      const env = { BREAKGLASS_SANDBOX_PG_URL: inject('pgAdminUrl') };
       const run = await runCliProcess(
         ['--data-dir', dataDir, 'run', PROCEDURE, '--input', input, '--sandbox', '--yes'],
         env,

@@ -1,19 +1,24 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/main/cli/run-cli.js';
-import { readJournal } from '../../src/main/engine/journal.js';
 import { preparePlan } from '../../src/main/engine/planning.js';
 import type { Environment, ProcedureDefinition, StepDefinition } from '../../src/main/engine/types.js';
 import { z } from 'zod';
 import { memoryIo } from '../support/cli-io.js';
-import { freshDataDir, practiceEngines, practiceState, scriptedHooks } from '../support/engine-harness.js';
+import {
+  freshDataDir,
+  practiceEngines,
+  practiceState,
+  scriptedHooks,
+  readRunJournal,
+} from '../support/engine-harness.js';
 
 const NEW_PASSWORD = 'Phases-Pässword-42!"<&>';
 const { fresh: engine } = practiceEngines('phases-');
 const OUTAGE_STEPS = ['stop-app', 'set-password', 'switch-password-store', 'start-app'];
 
 function entries(journalPath: string) {
-  return readJournal(journalPath).map((entry) => ({ at: entry.at, type: entry.type, data: entry.data }));
+  return readRunJournal(journalPath).map((entry) => ({ at: entry.at, type: entry.type, data: entry.data }));
 }
 
 describe('phases and the outage window (practice drill, real PostgreSQL and files)', () => {

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import type { SandboxExec } from '../../src/main/engine/sandbox/sandbox-exec.js';
-import { cliCommand } from '../support/cli-process.js';
+import { checkpointedCliCommand, cliCommand } from '../support/cli-process.js';
 import { freshDataDir, practiceEngines, scriptedHooks } from '../support/engine-harness.js';
 import {
   adProviderActive,
@@ -174,7 +174,7 @@ describe('outsystems.ad-workaround killed by the operating system (kill -9 of th
     const marker = path.join(dataDir, 'paused');
     const child = spawn(
       process.execPath,
-      [...CLI, 'run', PROCEDURE, '--input', input, '--sandbox', '--yes'],
+      [...checkpointedCliCommand(), 'run', PROCEDURE, '--input', input, '--sandbox', '--yes'],
       {
         env: { ...env, BREAKGLASS_TEST_PAUSE: 'disable-ad:after', BREAKGLASS_TEST_PAUSE_MARKER: marker },
         stdio: 'ignore',

@@ -76,9 +76,24 @@ describe('outsystems.rotate-db-passwords on the practice sandbox', () => {
     const chosen: RotationUserKey[] = ['platformAdmin', 'platformRuntime', 'session'];
     const prepared = await e.plan(PROCEDURE, { users: chosen, newPasswords: HOSTILE }, 'sandbox');
     expect(JSON.stringify(prepared.view)).not.toContain(HOSTILE.platformRuntime);
-    const view = await e.start(prepared, scriptedHooks()).done;
+    expect(prepared.view.phases?.map((phase) => phase.id)).toEqual([
+      'preflight',
+      'prepare',
+      'outage',
+      'verify',
+    ]);
+    expect(prepared.view.outage).toMatchObject({ phase: 'outage', expectedMinutes: 30 });
+    expect(prepared.view.outage?.stepIds[0]).toBe('stop-services');
+    expect(prepared.view.outage?.stepIds.at(-1)).toBe('apply-settings');
+    const hooks = scriptedHooks();
+    const view = await e.start(prepared, hooks).done;
     expect(view.error ?? '').toBe('');
     expect(view.state).toBe('succeeded');
+    // One confirmation of the whole outage, saying what goes down and for how long; no per-step outage prompts.
+    const outagePrompts = hooks.prompts.filter((prompt) => prompt.kind === 'confirm-outage');
+    expect(outagePrompts).toHaveLength(1);
+    expect(outagePrompts[0]?.message).toMatch(/30 min/);
+    expect(view.outage?.state).toBe('closed');
 
     const after = await snapshot(e);
     for (const key of ['platformAdmin', 'platformRuntime', 'logAdmin', 'logRuntime', 'session'] as const) {

@@ -1,4 +1,5 @@
 import { chromium, type BrowserServer } from 'playwright-core';
+import { packagedChromium } from './packaged-chromium.js';
 
 /**
  * Flags @sparticuz/chromium adds for AWS Lambda that are wrong for a browser shared by test files:
@@ -16,7 +17,7 @@ export interface BrowserServerHandle {
   close(): Promise<void>;
 }
 
-/** Launches the run's one headless Chromium: BREAKGLASS_CHROMIUM (a system Chromium) if set, else @sparticuz/chromium. */
+/** Launches the run's one headless Chromium: BREAKGLASS_CHROMIUM (a system Chromium) if set, else @sparticuz/chromium's (packaged-chromium.ts). */
 export async function launchBrowserServer(): Promise<BrowserServerHandle> {
   const offline = [
     '--disable-background-networking',
@@ -35,8 +36,10 @@ export async function launchBrowserServer(): Promise<BrowserServerHandle> {
     });
   } else {
     const packaged = (await import('@sparticuz/chromium')).default;
+    const unpacked = await packagedChromium();
     server = await chromium.launchServer({
-      executablePath: await packaged.executablePath(),
+      executablePath: unpacked.executablePath,
+      env: { ...process.env, ...unpacked.env },
       headless: true,
       args: [...packaged.args.filter((arg) => !LAMBDA_ONLY_ARGS.has(arg)), ...offline],
     });

@@ -1,11 +1,14 @@
 import { spawn } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
 
-/** The built CLI (`npm run build`), else the sources through tsx. */
+/** The built CLI (the global setup rebuilds out/ when the sources are newer: fresh-build.ts). */
 export function cliCommand(): string[] {
-  const built = path.resolve('out/main/cli.js');
-  return fs.existsSync(built) ? [built] : ['--import', 'tsx', path.resolve('src/main/cli/main.ts')];
+  return [path.resolve('out/main/cli.js')];
+}
+
+/** The CLI from the sources with the crash-test hook (checkpointed-cli.ts): BREAKGLASS_TEST_PAUSE stops it at a point. */
+export function checkpointedCliCommand(): string[] {
+  return ['--import', 'tsx', path.resolve('tests/support/checkpointed-cli.ts')];
 }
 
 export interface CliResult {
@@ -19,10 +22,10 @@ export interface CliResult {
 export function runCliProcess(
   args: string[],
   env: NodeJS.ProcessEnv,
-  options: { cwd?: string; stdin?: string } = {},
+  options: { cwd?: string; stdin?: string; command?: string[] } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...cliCommand(), ...args], {
+    const child = spawn(process.execPath, [...(options.command ?? cliCommand()), ...args], {
       env: { ...process.env, ...env },
       cwd: options.cwd,
       stdio: ['pipe', 'pipe', 'pipe'],

@@ -5,6 +5,8 @@ import pg from 'pg';
 import { afterAll, inject } from 'vitest';
 import type { Decision, Prompt, RunEvent } from '../../src/shared/procedure.js';
 import { Engine } from '../../src/main/engine/engine.js';
+import { readJournal, type JournalEntry } from '../../src/main/engine/journal.js';
+import { installJournalSeal } from '../../src/main/engine/journal-seal.js';
 import { systems } from '../../src/main/systems/index.js';
 import { CONFIG_RELATIVE_PATH } from '../../src/main/systems/practice/app-config.js';
 import { PRACTICE_SERVICE } from '../../src/main/systems/practice/seed.js';
@@ -76,4 +78,10 @@ export async function practiceState(
   } finally {
     await client.end();
   }
+}
+
+/** Reads and verifies a run's journal (`<dataDir>/runs/<run>/journal.jsonl`) with its installation's key. */
+export function readRunJournal(journalPath: string): JournalEntry[] {
+  const dataDir = path.dirname(path.dirname(path.dirname(journalPath)));
+  return readJournal(journalPath, installJournalSeal(dataDir));
 }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startSuitePostgres, type EmbeddedPostgresHandle } from './embedded-postgres.js';
 import { launchBrowserServer, type BrowserServerHandle } from './browser.js';
+import { ensureFreshBuild } from './fresh-build.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -19,6 +20,7 @@ let browser: BrowserServerHandle | undefined;
 let scratch: string | undefined;
 
 export async function setup(project: TestProject): Promise<void> {
+  ensureFreshBuild();
   scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'breakglass-test-'));
   fs.mkdirSync(path.resolve('test-results'), { recursive: true });
   const [pgStart, browserStart] = await Promise.allSettled([

@@ -3,13 +3,19 @@ import path from 'node:path';
 
 /** The forms a leaked secret takes: plain, JSON-, XML-, SQL- and URL-escaped, base64/base64url, hex, UTF-16LE. */
 export function secretForms(secret: string): Array<{ form: string; bytes: Buffer }> {
+  const xmlText = secret
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/\r/g, '&#xD;');
+  const xmlAttribute = xmlText.replace(/"/g, '&quot;').replace(/\n/g, '&#xA;');
   const forms: Record<string, Buffer> = {
     plain: Buffer.from(secret, 'utf8'),
     json: Buffer.from(JSON.stringify(secret).slice(1, -1), 'utf8'),
-    xml: Buffer.from(
-      secret.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;'),
-      'utf8',
-    ),
+    // Element text (quotes as they are, as server.hsconf holds them), a double-quoted attribute, and with `'` escaped too.
+    xmlText: Buffer.from(xmlText, 'utf8'),
+    xmlAttribute: Buffer.from(xmlAttribute, 'utf8'),
+    xmlApos: Buffer.from(xmlAttribute.replace(/'/g, '&apos;'), 'utf8'),
     sql: Buffer.from(secret.replace(/'/g, "''"), 'utf8'),
     url: Buffer.from(encodeURIComponent(secret), 'utf8'),
     base64: Buffer.from(Buffer.from(secret, 'utf8').toString('base64').replace(/=+$/, ''), 'utf8'),

@@ -56,6 +56,19 @@ describe('CLI answers to prompts', () => {
     expect(terminal.errText().match(/Please type one of: retry, rollback, cancel/g)).toHaveLength(2);
   });
 
+  it('takes y / yes and n / no where the prompt offers confirm / cancel (issue 16)', async () => {
+    const answers = { yes: false, done: [], onFailure: 'stop' as const };
+    const gate = prompt('confirm-changes', ['confirm', 'cancel']);
+    expect(await cliDecider(io('y\n'), answers)(gate)).toBe('confirm');
+    expect(await cliDecider(io('YES\n'), answers)(gate)).toBe('confirm');
+    expect(await cliDecider(io('n\n'), answers)(gate)).toBe('cancel');
+    expect(await cliDecider(io('no\n'), answers)(gate)).toBe('cancel');
+    // A failure prompt has no confirm: "n" is not an answer there.
+    const terminal = io('n\nretry\n');
+    expect(await cliDecider(terminal, answers)(prompt('failure', ['retry', 'cancel'], 'x'))).toBe('retry');
+    expect(terminal.errText()).toContain('Please type one of: retry, cancel\n');
+  });
+
   it('leaves the run waiting when the terminal closes without an answer', async () => {
     await expect(
       cliDecider(io(''), { yes: false, done: [], onFailure: 'stop' })(

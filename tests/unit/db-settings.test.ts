@@ -1,6 +1,6 @@
 // Connection settings parsers: SQL Server Server strings, Oracle EZConnect/TNS, PostgreSQL URLs and key/value, and the test URL form.
 import { describe, expect, it } from 'vitest';
-import { dbSettingsFromUrl } from '../../src/main/platform/db/connection-url.js';
+import { dbSettingsFromUrl } from '../support/db-url.js';
 import { DbInputError } from '../../src/main/platform/db/errors.js';
 import { mssqlConfig } from '../../src/main/platform/db/mssql-session.js';
 import { oracleConnectString } from '../../src/main/platform/db/oracle-session.js';

@@ -4,17 +4,20 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Redactor } from '../../src/shared/redact.js';
 import { Journal, readJournal } from '../../src/main/engine/journal.js';
+import { installJournalSeal } from '../../src/main/engine/journal-seal.js';
 import type { RunCreated } from '../../src/main/engine/journal-entries.js';
 import { foldJournal } from '../../src/main/engine/run-record.js';
 import { buildReportData } from '../../src/main/engine/report/report-data.js';
 import { renderReport } from '../../src/main/engine/report/index.js';
+
+const seal = installJournalSeal(fs.mkdtempSync(path.join(os.tmpdir(), 'journal-key-')));
 
 const HOSTILE = `<script>alert("x")</script> & 'quotes' \`ticks\` | pipes`;
 
 function hostileRun(): { file: string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'report-'));
   const file = path.join(dir, 'journal.jsonl');
-  const journal = Journal.create(file);
+  const journal = Journal.create(file, seal);
   const created: RunCreated = {
     runId: '20260101T000000000Z-abcdef',
     procedureId: 'test.proc',
@@ -56,8 +59,13 @@ function hostileRun(): { file: string } {
 
 describe('run reports', () => {
   const { file } = hostileRun();
-  const record = foldJournal(readJournal(file));
-  const data = buildReportData(record, file, new Redactor(), new Date('2026-01-02T00:00:00Z'));
+  const record = foldJournal(readJournal(file, seal));
+  const data = buildReportData(
+    record,
+    { path: file, signedBy: seal.fingerprint },
+    new Redactor(),
+    new Date('2026-01-02T00:00:00Z'),
+  );
 
   it('HTML is self-contained and escapes everything it prints', () => {
     const html = renderReport(data, 'html').content;
@@ -88,7 +96,11 @@ describe('run reports', () => {
   });
 
   it('masks secrets the redactor knows', () => {
-    const masked = buildReportData(record, file, new Redactor(['pipes']));
+    const masked = buildReportData(
+      record,
+      { path: file, signedBy: seal.fingerprint },
+      new Redactor(['pipes']),
+    );
     expect(JSON.stringify(masked)).not.toContain('pipes');
   });
 });

@@ -27,7 +27,7 @@ describe('OutSystems statements per dialect (golden)', () => {
 
     const postgres = renderSql(findUsersSql('postgres', undefined, 'users', 'admin'), 'postgres');
     expect(postgres.text).toContain('FROM "ossys_user" u');
-    expect(postgres.text).toContain('LOWER(RTRIM(u."username")) = LOWER(RTRIM($2))');
+    expect(postgres.text).toContain('LOWER(RTRIM(u."username") COLLATE "C") = LOWER(RTRIM($2) COLLATE "C")');
   });
 
   it('updates exactly the row by ID and its current value; the hashes are parameters and masked in the display', () => {

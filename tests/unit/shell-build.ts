@@ -1,11 +1,6 @@
-import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
+import { ensureFreshBuild } from '../support/fresh-build.js';
 
-/** Tests of built artifacts build once when out/ is missing (npm test has built already). */
+/** Tests of built artifacts: out/ as the sources are now (the global setup has already rebuilt a stale one, so this only checks). */
 export function ensureBuilt(): void {
-  if (['out/preload/index.cjs', 'out/renderer/index.html'].every((file) => fs.existsSync(file))) return;
-  const result = spawnSync(process.execPath, ['node_modules/electron-vite/bin/electron-vite.js', 'build'], {
-    encoding: 'utf8',
-  });
-  if (result.status !== 0) throw new Error(`npm run build failed:\n${result.stderr}`);
+  ensureFreshBuild();
 }

@@ -6,7 +6,7 @@ import type { CliIo } from './io.js';
 export interface CliAnswers {
   /** --yes: confirm the change and outage gates (and a stale-lock takeover); never a failed check. */
   yes: boolean;
-  /** --done <stepId>: the admin has done this manual step; its verification still runs. */
+  /** --done <stepId>: the admin has done this manual step; its `manualCheck` runs if it has one, else it is journaled as the admin's word. */
   done: readonly string[];
   /** --on-failure: what a failed step does without a terminal to ask on. */
   onFailure: 'stop' | 'rollback';
@@ -39,20 +39,27 @@ export function cliDecider(io: CliIo, answers: CliAnswers): (prompt: Prompt) => 
   };
 }
 
+/** y/yes and n/no, as every terminal tool takes them, where the prompt offers confirm / cancel. */
+const YES_NO: Record<string, Decision> = { y: 'confirm', yes: 'confirm', n: 'cancel', no: 'cancel' };
+
 async function askOnTerminal(io: CliIo, prompt: Prompt): Promise<Decision> {
   io.stderr.write(`\n? ${prompt.title}\n  ${prompt.message}\n`);
   prompt.instructions.forEach((line, index) => io.stderr.write(`  ${index + 1}. ${line}\n`));
   const question = `  Choose ${prompt.options.map((option) => (prompt.labels?.[option] ? `${option} (${prompt.labels[option]})` : option)).join(' / ')}: `;
   io.stderr.write(question);
+  const offersYesNo = prompt.options.includes('confirm') && prompt.options.includes('cancel');
   const reader = createInterface({ input: io.stdin, terminal: false });
   try {
     for await (const line of reader) {
-      const answer = line.trim().toLowerCase();
+      const typed = line.trim().toLowerCase();
+      const answer = (offersYesNo && YES_NO[typed]) || typed;
       const matches = prompt.options.filter((option) => answer.length > 0 && option.startsWith(answer));
       const decision =
         prompt.options.find((option) => option === answer) ?? (matches.length === 1 ? matches[0] : undefined);
       if (decision) return decision;
-      io.stderr.write(`  Please type one of: ${prompt.options.join(', ')}\n${question}`);
+      io.stderr.write(
+        `  Please type one of: ${prompt.options.join(', ')}${offersYesNo ? ' (or y / n)' : ''}\n${question}`,
+      );
     }
   } finally {
     reader.close();

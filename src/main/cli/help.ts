@@ -28,6 +28,8 @@ Secrets on the command line are refused.
 
 --yes confirms the change and outage gates, never a failed check. A manual step needs a
 terminal or --done STEP (after you did it); otherwise the run stops, awaiting, and resumes later.
+A manual step is checked only where the plan says what Breakglass checks; otherwise the journal
+records it as confirmed by you, not checked.
 
 Exit codes: 0 ok, 1 unexpected error, 2 bad input or refused, 3 a check failed (nothing changed),
 4 a step failed or the run stopped before the end (resume it), 5 rolled back.

@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import {
@@ -8,38 +7,130 @@ import {
   type SecretValue,
 } from '../engine/input-secrets.js';
 import { InputError, type ProcedureDefinition } from '../engine/types.js';
-import { assertNotWorldReadable, FilePermissionError } from '../platform/files/permissions.js';
-import { readSecret } from '../platform/secrets/read-secret.js';
+import { hideFromChildren } from '../platform/exec/child-env.js';
+import { readRegularFileSync, UnreadableFileError } from '../platform/files/read-regular-file.js';
+import { decodeUtf8Text } from '../platform/files/utf8-text.js';
+import { readSecret, readSecretFile, SecretInputError } from '../platform/secrets/read-secret.js';
+import { printable } from '../../shared/printable.js';
 import type { CliIo } from './io.js';
 
 /** Input files beyond this size are refused: an input file is a few lines, a wrong file often is not. */
 const MAX_INPUT_BYTES = 1024 * 1024;
-/** A `{"file": path}` secret holds a password or a key, never more than this. */
-const MAX_SECRET_FILE_BYTES = 64 * 1024;
 
-/** Reads a JSON or YAML input file (by extension). */
+/**
+ * Reads a JSON or YAML input file (by extension): a regular file of at most 1 MiB, UTF-8 (a BOM is
+ * dropped), holding one object of field: value pairs. YAML's merge keys (`<<`) and tags (`!!str`,
+ * `!custom`) are refused: what they mean depends on the reader, and an input must mean one thing.
+ */
 export function readInputFile(filePath: string, cwd: string): unknown {
   const absolute = path.resolve(cwd, filePath);
+  const yaml = /\.ya?ml$/i.test(absolute);
   let text: string;
   try {
-    if (fs.statSync(absolute).size > MAX_INPUT_BYTES)
-      throw new InputError('--input', `${filePath} is larger than 1 MiB; give the procedure's input file.`);
-    text = fs.readFileSync(absolute, 'utf8');
+    text = decodeUtf8Text(readRegularFileSync(absolute, MAX_INPUT_BYTES).bytes, filePath);
   } catch (error) {
-    if (error instanceof InputError) throw error;
+    if (error instanceof UnreadableFileError)
+      throw new InputError('--input', inputFileProblem(error, filePath));
+    throw error;
+  }
+  const value = yaml ? parseYamlInput(text, filePath) : parseJsonInput(text, filePath);
+  if (value === null || value === undefined) return {};
+  if (typeof value !== 'object' || Array.isArray(value))
     throw new InputError(
       '--input',
-      `cannot read ${filePath} (${(error as NodeJS.ErrnoException).code ?? 'error'}); give the path of a JSON or YAML file.`,
+      `${filePath} holds ${Array.isArray(value) ? 'a list' : `a ${typeof value}`}, not the object of field: value pairs an input file is (see \`breakglass procedures --json\`).`,
     );
+  return value;
+}
+
+function inputFileProblem(error: UnreadableFileError, filePath: string): string {
+  switch (error.reason) {
+    case 'missing':
+      return `${filePath} does not exist; give the path of a JSON or YAML file.`;
+    case 'too-large':
+      return `${filePath} is larger than 1 MiB; give the procedure's input file.`;
+    case 'encoding':
+      return error.message;
+    case 'folder':
+    case 'not-regular':
+      return `${filePath} is not a regular file (${error.reason === 'folder' ? 'a folder' : 'a device, pipe or socket'}); give the path of a JSON or YAML file.`;
+    default:
+      return `cannot read ${filePath} (${error.reason === 'denied' ? 'permission denied' : 'error'}); give the path of a JSON or YAML file.`;
   }
+}
+
+function parseJsonInput(text: string, filePath: string): unknown {
+  let value: unknown;
   try {
-    return /\.ya?ml$/i.test(absolute) ? YAML.parse(text) : JSON.parse(text);
+    value = JSON.parse(text);
   } catch (error) {
     throw new InputError(
       '--input',
-      `${filePath} is not valid ${/\.ya?ml$/i.test(absolute) ? 'YAML' : 'JSON'} (${(error as Error).message.split('\n')[0]}).`,
+      `${filePath} is not valid JSON (${printable((error as Error).message)}).`,
     );
   }
+  const duplicate = duplicateJsonKey(text);
+  if (duplicate !== undefined)
+    throw new InputError(
+      '--input',
+      `${filePath} gives the field "${printable(duplicate)}" twice in one object; only one can count, so keep the one you mean.`,
+    );
+  return value;
+}
+
+/** The first key given twice in one object of a valid JSON text (JSON.parse keeps the last silently). */
+function duplicateJsonKey(text: string): string | undefined {
+  const objects: Array<{ keys: Set<string>; expectKey: boolean } | undefined> = [];
+  for (let index = 0; index < text.length; index += 1) {
+    const character = text[index];
+    if (character === '"') {
+      let end = index + 1;
+      while (text[end] !== '"') end += text[end] === '\\' ? 2 : 1;
+      const object = objects.at(-1);
+      if (object?.expectKey) {
+        const key = JSON.parse(text.slice(index, end + 1)) as string;
+        if (object.keys.has(key)) return key;
+        object.keys.add(key);
+        object.expectKey = false;
+      }
+      index = end;
+    } else if (character === '{') objects.push({ keys: new Set(), expectKey: true });
+    else if (character === '[') objects.push(undefined);
+    else if (character === '}' || character === ']') objects.pop();
+    else if (character === ',') {
+      const object = objects.at(-1);
+      if (object) object.expectKey = true;
+    }
+  }
+  return undefined;
+}
+
+function parseYamlInput(text: string, filePath: string): unknown {
+  const doc = YAML.parseDocument(text, { merge: false, uniqueKeys: true, prettyErrors: false });
+  const invalid = (problem: string): InputError =>
+    new InputError('--input', `${filePath} is not valid YAML (${printable(problem.split('\n')[0] ?? '')}).`);
+  if (doc.errors[0]) throw invalid(doc.errors[0].message);
+  let refused: string | undefined;
+  YAML.visit(doc, {
+    Node(_key, node) {
+      // Only a tag written in the file is set on a parsed node.
+      if ((YAML.isScalar(node) || YAML.isCollection(node)) && node.tag !== undefined) {
+        refused = `a YAML tag (${printable(node.tag)}); write the plain value`;
+        return YAML.visit.BREAK;
+      }
+      return undefined;
+    },
+    Pair(_key, pair) {
+      if (YAML.isScalar(pair.key) && pair.key.value === '<<') {
+        refused = 'a YAML merge key (<<); write each field out';
+        return YAML.visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  if (refused) throw new InputError('--input', `${filePath} uses ${refused}.`);
+  if (doc.warnings[0]) throw invalid(doc.warnings[0].message);
+  return doc.toJS({ maxAliasCount: 100 });
 }
 
 /**
@@ -148,71 +239,22 @@ async function resolveReference(field: string, value: unknown, inputDir: string,
         field,
         `the environment variable ${reference.env} is not set; export it, or use another reference.`,
       );
+    hideFromChildren(reference.env);
     return secret;
   }
-  if (typeof reference.file === 'string') return readSecretFile(field, reference.file, inputDir);
+  if (typeof reference.file === 'string') return readSecretFileField(field, reference.file, inputDir);
   if (reference.stdin === true) return readSecret(io, `${field} (not echoed): `);
   throw new InputError(field, 'unknown reference; use {"env": "NAME"}, {"file": "path"} or {"stdin": true}.');
 }
 
-/**
- * A `{"file": path}` secret: a regular file of at most 64 KiB that only its owner can read (the
- * mode is not checked on Windows, where POSIX modes say nothing about the ACL); one trailing
- * newline is dropped. Anything else is refused naming the field and the fix.
- */
-async function readSecretFile(field: string, file: string, inputDir: string): Promise<string> {
-  const filePath = path.resolve(inputDir, file);
-  const unreadable = (error: unknown): InputError => {
-    const code = (error as NodeJS.ErrnoException).code ?? 'error';
-    if (code === 'ENOENT')
-      return new InputError(
-        field,
-        `the file ${file} does not exist (looked for ${filePath}); fix the path, relative to the input file.`,
-      );
-    if (code === 'EACCES' || code === 'EPERM')
-      return new InputError(
-        field,
-        `cannot read the file ${file} (${code}); run as its owner, or fix its permissions.`,
-      );
-    if (code === 'EISDIR')
-      return new InputError(field, `${file} is a folder; give the path of a file holding only the secret.`);
-    return new InputError(
-      field,
-      `cannot read the file ${file} (${code}); give the path of a file holding only the secret.`,
-    );
-  };
-  let stat: fs.Stats;
+/** A `{"file": path}` secret, relative to the input file; see readSecretFile for what is refused. */
+async function readSecretFileField(field: string, file: string, inputDir: string): Promise<string> {
   try {
-    stat = fs.statSync(filePath);
+    return await readSecretFile(path.resolve(inputDir, file));
   } catch (error) {
-    throw unreadable(error);
+    if (error instanceof SecretInputError) throw new InputError(field, error.message);
+    throw error;
   }
-  if (stat.isDirectory()) throw unreadable(Object.assign(new Error('directory'), { code: 'EISDIR' }));
-  if (!stat.isFile())
-    throw new InputError(
-      field,
-      `${file} is not a regular file (a device, pipe or socket); give the path of a file holding only the secret.`,
-    );
-  if (stat.size > MAX_SECRET_FILE_BYTES)
-    throw new InputError(field, `${file} is larger than 64 KiB; give a file holding only the secret.`);
-  try {
-    await assertNotWorldReadable(filePath);
-  } catch (error) {
-    if (error instanceof FilePermissionError) {
-      throw new InputError(
-        field,
-        `the secret file ${file} can be read by other users (mode ${(stat.mode & 0o777).toString(8).padStart(3, '0')}). Fix: chmod 600 ${filePath}`,
-      );
-    }
-    throw unreadable(error);
-  }
-  let text: string;
-  try {
-    text = fs.readFileSync(filePath, 'utf8');
-  } catch (error) {
-    throw unreadable(error);
-  }
-  return text.replace(/\r?\n$/, '');
 }
 
 /** Top-level secret fields the schema requires (those an empty input reports missing). */

@@ -1,5 +1,6 @@
 import { pendingLines } from '../engine/attention.js';
 import { formatTimeDown } from '../../shared/duration.js';
+import { printable } from '../../shared/printable.js';
 import type {
   PlanView,
   ProcedureSummary,
@@ -9,7 +10,15 @@ import type {
   RunView,
 } from '../../shared/procedure.js';
 
-/** Human-readable output of the CLI (the --json forms print the views themselves). */
+/**
+ * Human-readable output of the CLI (the --json forms print the views themselves). Every line is
+ * passed through `printable` as it is joined: a user name or a database value holding an escape
+ * sequence or a CR/LF is shown escaped, never acted on by the terminal or taken for a line of ours.
+ */
+function joinLines(lines: readonly string[]): string {
+  return `${lines.map(printable).join('\n')}\n`;
+}
+
 export function renderPlan(plan: PlanView): string {
   const lines = [`Plan: ${plan.title} (${plan.environment})`, `Target: ${plan.target}`];
   if (plan.facts.length > 0)
@@ -40,8 +49,10 @@ export function renderPlan(plan: PlanView): string {
       .join(', ');
     lines.push(`  ${index + 1}. ${step.title} [${tags}]`, `     ${description.summary}`);
     for (const detail of description.details) lines.push(`     ${detail}`);
-    for (const statement of description.sql)
-      lines.push(`     SQL (${statement.dialect}): ${statement.text.replace(/\n/g, '\n       ')}`);
+    for (const statement of description.sql) {
+      const [first = '', ...rest] = statement.text.split('\n');
+      lines.push(`     SQL (${statement.dialect}): ${first}`, ...rest.map((line) => `       ${line}`));
+    }
     if (description.command)
       lines.push(`     Command: ${[description.command.program, ...description.command.args].join(' ')}`);
     if (description.services?.stop.length) lines.push(`     Stops: ${description.services.stop.join(', ')}`);
@@ -57,10 +68,15 @@ export function renderPlan(plan: PlanView): string {
     description.instructions.forEach((instruction, n) => lines.push(`     ${n + 1}) ${instruction}`));
     for (const warning of description.warnings) lines.push(`     ! ${warning}`);
   });
-  return `${lines.join('\n')}\n`;
+  return joinLines(lines);
 }
 
 export function renderEvent(event: RunEvent): string | undefined {
+  const lines = eventLines(event);
+  return lines ? joinLines(lines) : undefined;
+}
+
+function eventLines(event: RunEvent): string[] | undefined {
   const step = event.run.steps.find((candidate) => candidate.id === event.stepId);
   const { outage, phases = [] } = event.run;
   switch (event.type) {
@@ -68,28 +84,27 @@ export function renderEvent(event: RunEvent): string | undefined {
       if (!step) return undefined;
       const undoing = step.message === 'undoing';
       const phase = phases.find((candidate) => candidate.stepIds[0] === step.id);
-      const heading =
-        !undoing && phase && phases.length > 1
-          ? `== Phase ${phases.indexOf(phase) + 1}/${phases.length}: ${phase.title}\n`
-          : '';
-      const opens =
-        !undoing && outage?.stepIds[0] === step.id
-          ? `!! Outage window open (expected about ${outage.expectedMinutes} min): ${outage.impact}\n`
-          : '';
-      return `${heading}${opens}▶ ${step.title}${undoing ? ' (undo)' : ''}\n`;
+      const lines: string[] = [];
+      if (!undoing && phase && phases.length > 1)
+        lines.push(`== Phase ${phases.indexOf(phase) + 1}/${phases.length}: ${phase.title}`);
+      if (!undoing && outage?.stepIds[0] === step.id)
+        lines.push(`!! Outage window open (expected about ${outage.expectedMinutes} min): ${outage.impact}`);
+      lines.push(`▶ ${step.title}${undoing ? ' (undo)' : ''}`);
+      return lines;
     }
     case 'log':
-      return `    ${event.line ?? ''}\n`;
+      // A tool's multi-line output stays multi-line, each line indented under the step, so no
+      // line of it can pass for one of ours.
+      return (event.line ?? '').split(/\r?\n/).map((line) => `    ${line}`);
     case 'step-finished': {
       if (!step) return undefined;
-      const closes =
-        outage?.state === 'closed' && outage.stepIds.at(-1) === step.id && step.state !== 'undone'
-          ? `!! Outage window closed: down ${formatTimeDown(outage.downMs, outage.expectedMinutes)}\n`
-          : '';
-      return `✔ ${step.title}${step.state === 'done' ? '' : ` (${step.state})`}\n${closes}`;
+      const lines = [`✔ ${step.title}${step.state === 'done' ? '' : ` (${step.state})`}`];
+      if (outage?.state === 'closed' && outage.stepIds.at(-1) === step.id && step.state !== 'undone')
+        lines.push(`!! Outage window closed: down ${formatTimeDown(outage.downMs, outage.expectedMinutes)}`);
+      return lines;
     }
     case 'step-failed':
-      return step ? `✖ ${step.title}: ${step.message ?? 'failed'}\n` : undefined;
+      return step ? [`✖ ${step.title}: ${step.message ?? 'failed'}`] : undefined;
     default:
       return undefined;
   }
@@ -106,7 +121,7 @@ const ROLLBACK_STATUS: Record<RollbackPlan['steps'][number]['status'], string> =
 export function renderRollbackPlan(plan: RollbackPlan): string {
   const after = plan.state === 'succeeded' ? ' (undo after success)' : '';
   if (plan.steps.length === 0)
-    return `Run ${plan.runId} cannot be rolled back: ${plan.reason ?? 'nothing to undo'}\n`;
+    return joinLines([`Run ${plan.runId} cannot be rolled back: ${plan.reason ?? 'nothing to undo'}`]);
   const lines = [
     `Rolling back run ${plan.runId}${after} undoes, newest first:`,
     ...plan.steps.map(
@@ -115,7 +130,7 @@ export function renderRollbackPlan(plan: RollbackPlan): string {
     ),
   ];
   if (!plan.available) lines.push(`Run ${plan.runId} cannot be rolled back: ${plan.reason ?? ''}`);
-  return `${lines.join('\n')}\n`;
+  return joinLines(lines);
 }
 
 /** The state as the CLI says it: a rollback after success says so. */
@@ -128,7 +143,7 @@ function stateWords(run: Pick<RunView, 'state' | 'succeededAt'>): string {
 
 export function renderRunOutcome(run: RunView): string {
   const lines = [`Run ${run.runId}: ${stateWords(run)}`];
-  if (run.error) lines.push(run.error);
+  if (run.error) lines.push(...run.error.split('\n'));
   if (run.prompt) lines.push(`Waiting on: ${run.prompt.title}`);
   if (run.outage && run.outage.state !== 'pending')
     lines.push(
@@ -143,7 +158,7 @@ export function renderRunOutcome(run: RunView): string {
   else if (run.state !== 'succeeded' && run.state !== 'rolled-back')
     lines.push(`Continue with: breakglass resume ${run.runId}${flag}`);
   lines.push(`Report: breakglass report ${run.runId} --format md`);
-  return `${lines.join('\n')}\n`;
+  return joinLines(lines);
 }
 
 /** What a stopped run left, loudly when a compensation is pending, and the ways forward and back with what each does. */
@@ -174,16 +189,18 @@ function renderWaysOut(run: RunView, flag: string): string[] {
 }
 
 export function renderProcedures(procedures: ProcedureSummary[]): string {
-  return `${procedures.map((procedure) => `${procedure.id}\n  ${procedure.title}\n  ${procedure.summary}`).join('\n')}\n`;
+  return joinLines(
+    procedures.flatMap((procedure) => [procedure.id, `  ${procedure.title}`, `  ${procedure.summary}`]),
+  );
 }
 
 export function renderRuns(runs: RunSummary[]): string {
   if (runs.length === 0) return 'No runs yet.\n';
-  return `${runs
-    .map((run) => {
+  return joinLines(
+    runs.map((run) => {
       const after = run.succeededAt ? `  (undo after success; succeeded ${run.succeededAt})` : '';
       const line = `${run.runId}  ${run.state.padEnd(11)}  ${run.procedureId}  ${run.user}@${run.host}  ${run.startedAt}${after}`;
       return run.needsAttention ? `${line}  NEEDS ATTENTION: ${(run.attention ?? []).join('; ')}` : line;
-    })
-    .join('\n')}\n`;
+    }),
+  );
 }

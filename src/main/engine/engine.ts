@@ -16,6 +16,7 @@ import { pendingLines, rollbackWay } from './attention.js';
 import { RunBackupStore } from './backups.js';
 import { createEnvironment } from './environments.js';
 import { withSecrets } from './input-secrets.js';
+import { installJournalSeal, type JournalSeal } from './journal-seal.js';
 import {
   JOURNAL_FILE,
   Journal,
@@ -54,6 +55,7 @@ export class Engine {
   readonly sandbox: Sandbox;
   private readonly active = new Map<string, Run>();
   private readonly environments = new Map<string, Environment>();
+  private installSeal?: JournalSeal;
 
   constructor(
     readonly dataDir: string,
@@ -69,6 +71,12 @@ export class Engine {
 
   private get locksDir(): string {
     return path.join(this.dataDir, 'locks');
+  }
+
+  /** This installation's journal key, made on first use (a command that reads no journal makes none). */
+  get journalSeal(): JournalSeal {
+    this.installSeal ??= installJournalSeal(this.dataDir);
+    return this.installSeal;
   }
 
   summaries(): ProcedureSummary[] {
@@ -119,7 +127,7 @@ export class Engine {
     let journal: Journal;
     try {
       fs.mkdirSync(runDir, { recursive: true, mode: 0o700 });
-      journal = Journal.create(path.join(runDir, JOURNAL_FILE));
+      journal = Journal.create(path.join(runDir, JOURNAL_FILE), this.journalSeal);
     } catch (error) {
       if (lock instanceof RunLock) lock.release();
       throw error;
@@ -285,7 +293,7 @@ export class Engine {
     let journalEntries: number;
     let current = record;
     try {
-      const opened = Journal.open(this.journalPath(runId));
+      const opened = Journal.open(this.journalPath(runId), this.journalSeal);
       journal = opened.journal;
       // Planning took time: another resume may have run (and finished) the run since the record was read.
       if (
@@ -386,7 +394,14 @@ export class Engine {
 
   report(runId: string, format: ReportFormat): RenderedReport {
     const record = this.withLiveState(this.record(runId));
-    return renderReport(buildReportData(record, this.journalPath(runId), new Redactor()), format);
+    return renderReport(
+      buildReportData(
+        record,
+        { path: this.journalPath(runId), signedBy: this.journalSeal.fingerprint },
+        new Redactor(),
+      ),
+      format,
+    );
   }
 
   async close(): Promise<void> {
@@ -429,7 +444,7 @@ export class Engine {
   private record(runId: string): RunRecord {
     if (!isRunId(runId) || !fs.existsSync(this.journalPath(runId)))
       throw new NotFound(`No run "${runId}" in ${this.runsDir}. List runs with \`breakglass runs\`.`);
-    return foldJournal(readJournal(this.journalPath(runId)));
+    return foldJournal(readJournal(this.journalPath(runId), this.journalSeal));
   }
 
   private runDir(runId: string): string {

@@ -43,6 +43,8 @@ export interface JournalEntryData {
   'lock-taken-over': { previous: LockHolder; actor: Actor; reason?: string };
   /** The journal's last line was cut short by a crash mid-write; it was cut off before this entry. */
   'torn-line-recovered': { line: number; bytes: number; sha256: string };
+  /** The plan's lock on the target itself was taken (target-lock.ts). */
+  'target-lock-taken': { where: string };
   'gate-confirmed': { gate: GateKey };
   /** The first step of a phase starts (once per phase). */
   'phase-started': { phaseId: string };

@@ -1,12 +1,17 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import type { JournalSeal } from './journal-seal.js';
 
 /**
  * The run's append-only, hash-chained JSON-lines journal. Each line is
  * `{"seq","at","type","data","prev","hash"}` where `hash` = SHA-256 of the JSON of
  * `{seq, at, type, data, prev}` and `prev` is the previous line's `hash` (the first line's is
  * the hash of GENESIS), so an edited, deleted, inserted or reordered line breaks the chain.
+ * Each line also carries `sig`, the installation's signature over `hash` (journal-seal.ts): the
+ * last entry's signature vouches for the whole chain before it, so a rewritten chain is detected
+ * even when its hashes were recomputed. Removing whole lines from the end leaves a shorter chain
+ * that still verifies; only the report's entry count and final hash show that.
  * Every entry is fsync'd before `append` returns. Callers pass data that has been redacted.
  */
 export const GENESIS = 'breakglass-journal-v1';
@@ -20,6 +25,8 @@ export interface JournalEntry<T = Record<string, unknown>> {
   data: T;
   prev: string;
   hash: string;
+  /** Base64 Ed25519 signature of `hash` by the installation's journal key. */
+  sig: string;
 }
 
 /** The journal does not verify: names the line and what is wrong with it. */
@@ -81,29 +88,37 @@ export class Journal {
     private fd: number,
     private seq: number,
     private head: string,
+    private readonly seal: JournalSeal,
   ) {}
 
   /** Creates a new journal (the file must not exist); the directory is made 0700, the file 0600. */
-  static create(filePath: string): Journal {
+  static create(filePath: string, seal: JournalSeal): Journal {
     fs.mkdirSync(path.dirname(filePath), { recursive: true, mode: 0o700 });
     const fd = fs.openSync(filePath, 'wx', 0o600);
     fsyncDirectory(path.dirname(filePath));
-    return new Journal(filePath, fd, 0, GENESIS_HASH);
+    return new Journal(filePath, fd, 0, GENESIS_HASH, seal);
   }
 
   /**
    * Opens an existing journal for appending after verifying its whole chain. A torn last line (a
    * crash mid-write) is cut off first and returned, so the caller journals `torn-line-recovered`.
    */
-  static open(filePath: string): { journal: Journal; entries: JournalEntry[]; torn?: TornLine } {
-    const verified = verifyJournal(filePath);
+  static open(
+    filePath: string,
+    seal: JournalSeal,
+  ): { journal: Journal; entries: JournalEntry[]; torn?: TornLine } {
+    const verified = verifyJournal(filePath, seal);
     const { entries, torn } = verified;
     if (torn) fs.truncateSync(filePath, verified.verifiedBytes);
     const last = entries.at(-1);
     const fd = fs.openSync(filePath, 'a', 0o600);
     if (verified.missingNewline) fs.writeSync(fd, '\n');
     if (torn || verified.missingNewline) fs.fsyncSync(fd);
-    return { journal: new Journal(filePath, fd, last?.seq ?? 0, last?.hash ?? GENESIS_HASH), entries, torn };
+    return {
+      journal: new Journal(filePath, fd, last?.seq ?? 0, last?.hash ?? GENESIS_HASH, seal),
+      entries,
+      torn,
+    };
   }
 
   get finalHash(): string {
@@ -114,7 +129,7 @@ export class Journal {
     const seq = this.seq + 1;
     const at = now.toISOString();
     const hash = entryHash(seq, at, type, data, this.head);
-    const entry: JournalEntry<T> = { seq, at, type, data, prev: this.head, hash };
+    const entry: JournalEntry<T> = { seq, at, type, data, prev: this.head, hash, sig: this.seal.sign(hash) };
     fs.writeSync(this.fd, `${JSON.stringify(entry)}\n`);
     fs.fsyncSync(this.fd);
     this.seq = seq;
@@ -129,16 +144,16 @@ export class Journal {
 }
 
 /** Reads and verifies a journal; throws JournalTampered naming the first bad line, JournalEmpty when it holds none. A torn last line is left out. */
-export function readJournal(filePath: string): JournalEntry[] {
-  return verifyJournal(filePath).entries;
+export function readJournal(filePath: string, seal: JournalSeal): JournalEntry[] {
+  return verifyJournal(filePath, seal).entries;
 }
 
 /**
  * Verifies the chain line by line. A final segment without its newline is a write cut short by a
  * crash: kept when it is a whole entry that chains, else reported as torn and left out. Anything
- * else that does not verify — in any complete line — is tampering.
+ * else that does not verify — in any complete line, or the last entry's signature — is tampering.
  */
-export function verifyJournal(filePath: string): VerifiedJournal {
+export function verifyJournal(filePath: string, seal: JournalSeal): VerifiedJournal {
   const text = fs.readFileSync(filePath, 'utf8');
   if (text.length === 0) throw new JournalEmpty(filePath);
   const terminated = text.endsWith('\n');
@@ -162,7 +177,14 @@ export function verifyJournal(filePath: string): VerifiedJournal {
       torn = { line: lines.length + 1, bytes: Buffer.byteLength(tail, 'utf8'), sha256: sha256(tail) };
     }
   }
-  if (entries.length === 0) throw new JournalEmpty(filePath);
+  const last = entries.at(-1);
+  if (!last) throw new JournalEmpty(filePath);
+  if (!seal.verifies(last.hash, last.sig))
+    throw new JournalTampered(
+      filePath,
+      entries.length,
+      `its signature does not verify with this installation's journal key ${seal.fingerprint} (the chain was rewritten, or the journal comes from another installation)`,
+    );
   return {
     entries,
     torn,

@@ -60,7 +60,9 @@ export async function preparePlan(
     title: procedure.title,
     environment: env.kind,
     target: plan.target,
-    facts: plan.facts,
+    facts: plan.targetLock
+      ? [...plan.facts, { label: 'Lock on the target', value: plan.targetLock.where, status: 'info' }]
+      : plan.facts,
     warnings: plan.warnings,
     phases: phases.map((phase): PlanPhase => ({
       id: phase.id,

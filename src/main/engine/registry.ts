@@ -42,6 +42,7 @@ export class ProcedureRegistry {
       id: system.id,
       title: system.title,
       hasDiscovery: system.discover !== undefined,
+      ...(system.discoveryFolder ? { discoveryFolder: system.discoveryFolder } : {}),
     }));
   }
 

@@ -9,7 +9,8 @@ import type { PreparedPlan } from './planning.js';
 import { redactedError } from './redacted-error.js';
 import type { RunRecord } from './run-record.js';
 import { RunLock, type RunConflict } from './run-lock.js';
-import { pauseForTest } from './test-pause.js';
+import { checkpoint } from './checkpoints.js';
+import { TargetLockHeld, type TargetLockHandle } from './target-lock.js';
 import { StepFailure, type BackupStore, type StepContext, type StepDefinition } from './types.js';
 
 /** How a run talks to whoever drives it: the CLI (TTY or --yes) or the API (events + run.respond). */
@@ -58,6 +59,7 @@ export class Run {
   private finishedAt?: string;
   private readonly startedAt: string;
   private lock?: RunLock;
+  private targetLock?: TargetLockHandle;
   /** Journal entries so far (read and appended): `RunView.revision`, monotonic across resumes. */
   private revision: number;
   private readonly outage: OutageTimes;
@@ -127,12 +129,14 @@ export class Run {
   async execute(): Promise<RunView> {
     try {
       if (!(await this.holdLock())) return this.view();
+      if (!(await this.holdTargetLock())) return this.view();
       const outcome = this.rollingBack || this.options.rollback ? 'rollback' : await this.forward();
       if (outcome === 'rollback') await this.rollback();
     } catch (error) {
       if (error instanceof PromptDeferred) this.stop('awaiting', error.message, this.prompt);
       else this.stop('failed', redactedError(error, this.options.prepared.redactor).message);
     } finally {
+      await this.targetLock?.release();
       this.lock?.release();
       this.options.journal.close();
     }
@@ -159,6 +163,22 @@ export class Run {
     }
     this.lock = RunLock.takeOver(lock, runId, actor);
     this.append('lock-taken-over', { previous: lock.holder, actor });
+    return true;
+  }
+
+  /** The plan's lock on the target itself; held by another run, this run stops (failed, resumable) before any check. */
+  private async holdTargetLock(): Promise<boolean> {
+    const definition = this.options.prepared.plan.targetLock;
+    if (!definition) return true;
+    const { runId, actor, prepared } = this.options;
+    try {
+      this.targetLock = await definition.acquire({ runId, actor, target: prepared.plan.target });
+    } catch (error) {
+      if (!(error instanceof TargetLockHeld)) throw error;
+      this.stop('failed', error.message);
+      return false;
+    }
+    this.append('target-lock-taken', { where: definition.where });
     return true;
   }
 
@@ -280,11 +300,11 @@ export class Run {
     this.append('step-started', { stepId: step.id, attempt });
     this.updateStep(step.id, { state: 'running', message: undefined });
     this.emit('step-started', step.id);
-    await pauseForTest(step.id, 'before');
+    await checkpoint(step.id, 'before');
     const ctx = this.context(step.id);
     try {
       await step.run(ctx);
-      await pauseForTest(step.id, 'during');
+      await checkpoint(step.id, 'during');
       await step.check?.(ctx);
     } catch (error) {
       const failure = toStepFailure(redactedError(error, this.options.prepared.redactor));
@@ -301,7 +321,7 @@ export class Run {
     this.updateStep(step.id, { state: 'done', message: undefined });
     this.afterStepOver(step.id);
     this.emit('step-finished', step.id);
-    await pauseForTest(step.id, 'after');
+    await checkpoint(step.id, 'after');
     return undefined;
   }
 

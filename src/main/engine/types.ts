@@ -17,6 +17,7 @@ import type { DbConnector } from '../platform/db/types.js';
 import type { Exec, ExecRequest, ExecResult } from '../platform/exec/types.js';
 import type { HttpClient } from '../platform/http/types.js';
 import type { ServiceController } from '../platform/services/types.js';
+import type { TargetLockDefinition } from './target-lock.js';
 
 /** The adapters a procedure reaches the outside world through; the sandbox swaps in its own. */
 export interface Environment {
@@ -54,8 +55,6 @@ export interface StepContext {
   addSecret(value: string): void;
   /** Aborted when the run is stopped from outside (the engine closes): pass it to long calls such as HTTP requests. */
   readonly signal?: AbortSignal;
-  /** Manual steps: when the admin was asked to act (a check can look for a change made since, e.g. a new log entry). */
-  readonly promptedAt?: Date;
 }
 
 export interface StepDefinition {
@@ -106,6 +105,8 @@ export interface Plan {
   /** The plan as ordered phases; the run goes through them in order. */
   phases?: PhaseDefinition[];
   outage?: OutageWindowDefinition;
+  /** A lock on the target itself, seen by every installation that reaches it (target-lock.ts). */
+  targetLock?: TargetLockDefinition;
 }
 
 /** A named part of a plan (e.g. "Preflight", "Outage", "Verify"). Phase ids are stable like step ids. */
@@ -186,6 +187,8 @@ export interface SystemModule {
   title: string;
   procedures: ProcedureDefinition[];
   discover?(options: Record<string, unknown>, env: Environment): Promise<DiscoveryReport>;
+  /** The folder option `discover` accepts (e.g. the install folder), and its label. */
+  discoveryFolder?: { option: string; label: string };
   /** True when a real install of this system is found on this machine (then the sandbox is not suggested first). */
   detectRealInstall?(env: Environment): Promise<boolean>;
   /** Seeds this system's practice data into the sandbox database and sandbox file tree. */

@@ -5,6 +5,7 @@ import { useShownRun } from '../state/hooks.js';
 import { useNavigation } from '../state/navigation.js';
 import { isFinished } from '../state/run-store.js';
 import { useSession } from '../state/session-store.js';
+import { runStateWord } from '../words/run-words.js';
 import { BrandMark } from './BrandMark.js';
 
 export function Header() {
@@ -15,10 +16,10 @@ export function Header() {
   // Leaving a run that is still going does not stop it: the engine keeps it, and Runs lists it with Open.
   const live = run && !isFinished(run) ? run : undefined;
   const leaving = live
-    ? `The run "${live.title}" keeps going (${live.state}); reopen it from Runs with Open.`
+    ? `The run "${live.title}" keeps going (${runStateWord(live).toLowerCase()}); reopen it from Runs with Open.`
     : undefined;
   const environment: EnvironmentKind | undefined =
-    screen === 'run' || screen === 'report'
+    screen === 'run' || screen === 'report' || screen === 'undo'
       ? run?.environment
       : screen === 'inputs' || screen === 'plan'
         ? formEnvironment

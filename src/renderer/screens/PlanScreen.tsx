@@ -1,4 +1,5 @@
 import { FactList } from '../components/FactList.js';
+import { PlanPhases } from '../components/PlanPhases.js';
 import { PlanStepCard } from '../components/PlanStepCard.js';
 import { ScreenHeading } from '../components/ScreenHeading.js';
 import { client } from '../state/client.js';
@@ -27,6 +28,7 @@ export function PlanScreen() {
           {warning}
         </p>
       ))}
+      <PlanPhases plan={plan} />
       <ol className="plan-steps">
         {plan.steps.map((step, index) => (
           <PlanStepCard key={step.id} step={step} index={index} />

@@ -1,4 +1,8 @@
 import type { ReportFormat } from '../../shared/procedure.js';
+import { DoneSummary } from '../components/DoneSummary.js';
+import { OutageStatus } from '../components/OutageStatus.js';
+import { RunBanner } from '../components/RunBanner.js';
+import { RunOrientation } from '../components/RunOrientation.js';
 import { ScreenHeading } from '../components/ScreenHeading.js';
 import { client } from '../state/client.js';
 import { useShownRun } from '../state/hooks.js';
@@ -9,13 +13,46 @@ const FORMATS: Array<{ format: ReportFormat; label: string }> = [
   { format: 'json', label: 'JSON' },
 ];
 
-/** The run's report to keep: downloads in three formats, and where the journal is. */
+const STEP_WORDS = {
+  pending: 'Not run',
+  running: 'Running',
+  done: 'Done',
+  failed: 'Failed',
+  skipped: 'Skipped',
+  undone: 'Undone',
+} as const;
+
+/** The run's report on screen (where, state, steps, outage, what changed, undo) and to keep: downloads in three formats, and where the journal is. */
 export function ReportScreen() {
   const run = useShownRun();
   if (!run) return <p className="loading">Loading the run…</p>;
   return (
     <section data-testid="screen-report">
       <ScreenHeading>Report: {run.title}</ScreenHeading>
+      <RunOrientation run={run} />
+      <RunBanner run={run} />
+      <OutageStatus run={run} />
+      <h2>Steps</h2>
+      <table className="report-steps" data-testid="report-steps">
+        <thead>
+          <tr>
+            <th scope="col">#</th>
+            <th scope="col">Step</th>
+            <th scope="col">Result</th>
+          </tr>
+        </thead>
+        <tbody>
+          {run.steps.map((step, index) => (
+            <tr key={step.id} className={`report-step ${step.state}`}>
+              <td>{index + 1}</td>
+              <td>{step.title}</td>
+              <td>{STEP_WORDS[step.state]}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <DoneSummary run={run} onReport={false} />
+      <h2>Keep the report</h2>
       <div className="actions">
         {FORMATS.map(({ format, label }) => (
           <button

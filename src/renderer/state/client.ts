@@ -9,6 +9,7 @@ import type {
   EnvironmentKind,
   ProcedureSummary,
   ReportFormat,
+  RunSummary,
   RunView,
 } from '../../shared/procedure.js';
 import { fieldId } from '../form/field-props.js';
@@ -25,14 +26,14 @@ export type ExportedReport = Response<'report.export'>;
 async function call<C extends Channel>(channel: C, request: Request<C>): Promise<Response<C> | undefined> {
   const transport = useSession.getState().transport;
   if (!transport) return undefined;
-  useSession.setState({ busy: true, error: undefined });
+  useSession.setState({ busy: true, error: undefined, working: { channel, since: Date.now() } });
   try {
     const result = await transport.invoke(channel, request);
     if (result.ok) return result.value;
     useSession.setState({ error: result.message });
     return undefined;
   } finally {
-    useSession.setState({ busy: false });
+    useSession.setState({ busy: false, working: undefined });
   }
 }
 
@@ -69,7 +70,7 @@ const RESTORED_NOTICE =
 
 /** Loads what a route names (after a reload, Back or a typed address); corrects routes that cannot be shown. */
 async function arrive(route: Route): Promise<void> {
-  useSession.setState({ notice: undefined, error: undefined });
+  useSession.setState({ notice: undefined, error: undefined, secretRefusal: undefined });
   const form = useForm.getState();
   switch (route.screen) {
     case 'inputs':
@@ -93,8 +94,20 @@ async function arrive(route: Route): Promise<void> {
       else navigate({ screen: 'runs' }, { replace: true });
       return;
     }
+    case 'undo': {
+      if (!useRuns.getState().views[route.runId]) {
+        const run = await call('run.get', { runId: route.runId });
+        if (!run) return navigate({ screen: 'runs' }, { replace: true });
+        rememberRun(run);
+      }
+      if (!summaryOf(route.runId)) await refreshRuns();
+      const known = secretsKnown(route.runId);
+      if (known) await checkUndo(route.runId, known);
+      return;
+    }
     case 'runs':
-      return refreshRuns();
+      await refreshRuns();
+      return fetchListedViews();
     case 'choose':
       return;
   }
@@ -103,6 +116,77 @@ async function arrive(route: Route): Promise<void> {
 async function refreshRuns(): Promise<void> {
   const list = await call('runs.list', {});
   if (list) rememberList(list.runs);
+}
+
+/** The newest runs' views, for what the list does not carry (environment, whether they changed anything); a view whose state the list has passed is fetched again. */
+async function fetchListedViews(): Promise<void> {
+  const { list, views } = useRuns.getState();
+  const missing = [...(list ?? [])]
+    .sort((a, b) => b.startedAt.localeCompare(a.startedAt))
+    .slice(0, LISTED_VIEWS)
+    .filter((run) => views[run.runId]?.state !== run.state);
+  for (const run of missing) {
+    const view = await quietly('run.get', { runId: run.runId });
+    if (view) rememberRun(view);
+  }
+}
+const LISTED_VIEWS = 50;
+
+function summaryOf(runId: string): RunSummary | undefined {
+  return useRuns.getState().list?.find((run) => run.runId === runId);
+}
+
+/** A refusal "path: …" naming one of the run's secrets goes beside that field of its secrets form, not in the banner. */
+function moveSecretRefusal(runId: string): void {
+  const error = useSession.getState().error ?? '';
+  const path = summaryOf(runId)?.secretFields.find((field) => error.startsWith(`${field}: `));
+  if (!path) return;
+  const text = error.slice(path.length + 2);
+  useSession.setState({
+    error: undefined,
+    secretRefusal: { runId, path, text: text.charAt(0).toUpperCase() + text.slice(1) },
+  });
+}
+
+/** Secrets given for an undo, in memory only, until it is started. */
+const undoSecrets = new Map<string, Record<string, string>>();
+
+/**
+ * The run's secrets without asking, when none are needed or this session started it from the form
+ * (they never left memory); otherwise undefined and the undo screen asks for them.
+ */
+function secretsKnown(runId: string): Record<string, string> | undefined {
+  const paths = summaryOf(runId)?.secretFields;
+  if (!paths) return undefined;
+  if (paths.length === 0) return {};
+  const form = useForm.getState();
+  if (form.startedRunId !== runId) return undefined;
+  const values = paths.map((path) => [path, valueAt(form.inputs, path)] as const);
+  return values.every(([, value]) => typeof value === 'string' && value !== '')
+    ? Object.fromEntries(values as Array<readonly [string, string]>)
+    : undefined;
+}
+
+function valueAt(value: unknown, path: string): unknown {
+  return path
+    .split('.')
+    .reduce<unknown>(
+      (node, key) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined),
+      value,
+    );
+}
+
+/** Asks the engine what undoing the run would do (nothing changes); the secrets are kept for the undo itself. */
+async function checkUndo(runId: string, secrets: Record<string, string>): Promise<boolean> {
+  useSession.setState({ secretRefusal: undefined });
+  const plan = await call('run.rollbackPlan', { runId, secrets });
+  if (!plan) {
+    moveSecretRefusal(runId);
+    return false;
+  }
+  undoSecrets.set(runId, secrets);
+  useRuns.setState({ rollbackPlans: { ...useRuns.getState().rollbackPlans, [runId]: plan } });
+  return true;
 }
 
 const NOT_STORED =
@@ -168,12 +252,33 @@ export const client = {
   failConnect(message: string): void {
     useSession.setState({ connectError: message });
   },
-  async discover(systemId: string, environment: EnvironmentKind): Promise<void> {
-    useSession.setState({ discovering: systemId });
+  /** What is installed (read only); `folder` goes in the system's folder option. A refusal naming that option goes beside the folder field. */
+  async discover(systemId: string, environment: EnvironmentKind, folder?: string): Promise<void> {
+    const session = useSession.getState();
+    const option = session.systems?.find((system) => system.id === systemId)?.discoveryFolder?.option;
+    const options = option && folder ? { [option]: folder } : {};
+    const { [systemId]: _was, ...problems } = session.discoveryProblems;
+    useSession.setState({
+      discovering: { system: systemId, environment, since: Date.now() },
+      discoveryProblems: problems,
+    });
     try {
-      const report = await call('discover.run', { system: systemId, options: {}, environment });
+      const report = await call('discover.run', { system: systemId, options, environment });
       if (report)
-        useSession.setState({ discoveries: { ...useSession.getState().discoveries, [systemId]: report } });
+        useSession.setState({
+          discoveries: {
+            ...useSession.getState().discoveries,
+            [systemId]: { ...report, environment, folder },
+          },
+        });
+      const error = useSession.getState().error;
+      if (!report && option && error?.startsWith(`${option}: `)) {
+        const text = error.slice(option.length + 2);
+        useSession.setState({
+          error: undefined,
+          discoveryProblems: { ...problems, [systemId]: text.charAt(0).toUpperCase() + text.slice(1) },
+        });
+      }
     } finally {
       useSession.setState({ discovering: undefined });
     }
@@ -269,7 +374,7 @@ export const client = {
   openRuns(): void {
     const already = useNavigation.getState().route.screen === 'runs';
     navigate({ screen: 'runs' });
-    if (already) void refreshRuns();
+    if (already) void refreshRuns().then(fetchListedViews);
     else void arrive({ screen: 'runs' });
   },
   /** Shows a run again (e.g. one still waiting on a prompt after New recovery, Runs or a reload) through `run.get`. */
@@ -281,11 +386,38 @@ export const client = {
     }
   },
   async resume(runId: string, secrets: Record<string, string>): Promise<void> {
+    useSession.setState({ secretRefusal: undefined });
     const run = await call('run.resume', { runId, secrets });
-    if (run) {
-      rememberRun(run);
-      navigate({ screen: 'run', runId: run.runId });
-    }
+    if (!run) return moveSecretRefusal(runId);
+    rememberRun(run);
+    navigate({ screen: 'run', runId: run.runId });
+  },
+  /** The undo screen of a run: its secrets if needed, then the plan of what will be undone. */
+  openUndo(runId: string): void {
+    const { [runId]: _old, ...plans } = useRuns.getState().rollbackPlans;
+    useRuns.setState({ rollbackPlans: plans });
+    undoSecrets.delete(runId);
+    const route: Route = { screen: 'undo', runId };
+    navigate(route);
+    void arrive(route);
+  },
+  checkUndo,
+  refreshRuns,
+  /** Runs the checked undo (the engine checks it again) and shows the run as it rolls back. */
+  async rollback(runId: string): Promise<void> {
+    const run = await call('run.rollback', { runId, secrets: undoSecrets.get(runId) ?? {} });
+    if (!run) return;
+    undoSecrets.delete(runId);
+    const { [runId]: _done, ...plans } = useRuns.getState().rollbackPlans;
+    useRuns.setState({ rollbackPlans: plans });
+    rememberRun(run);
+    navigate({ screen: 'run', runId });
+  },
+  /** Opens a run's report (from Runs: its view is loaded first). */
+  openReport(runId: string): void {
+    const route: Route = { screen: 'report', runId };
+    navigate(route);
+    void arrive(route);
   },
   /** Moves to a route the admin picked (the step rail), loading what it needs. */
   go(route: Route): void {

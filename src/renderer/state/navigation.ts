@@ -5,13 +5,13 @@
  */
 import { create } from 'zustand';
 
-export type Screen = 'choose' | 'inputs' | 'plan' | 'run' | 'report' | 'runs';
+export type Screen = 'choose' | 'inputs' | 'plan' | 'run' | 'report' | 'runs' | 'undo';
 
 export type Route =
   | { screen: 'choose' }
   | { screen: 'runs' }
   | { screen: 'inputs' | 'plan'; procedureId: string }
-  | { screen: 'run' | 'report'; runId: string };
+  | { screen: 'run' | 'report' | 'undo'; runId: string };
 
 export const HOME: Route = { screen: 'choose' };
 
@@ -23,7 +23,7 @@ export function routeFromHash(hash: string): Route {
     .map((part) => safeDecode(part));
   if (screen === 'runs') return { screen };
   if ((screen === 'inputs' || screen === 'plan') && id) return { screen, procedureId: id };
-  if ((screen === 'run' || screen === 'report') && id) return { screen, runId: id };
+  if ((screen === 'run' || screen === 'report' || screen === 'undo') && id) return { screen, runId: id };
   return HOME;
 }
 

@@ -1,6 +1,6 @@
 /** Runs: the newest view of every run heard of (by id), the runs list, and which runs wait on a decision. */
 import { create } from 'zustand';
-import type { RunSummary, RunView } from '../../shared/procedure.js';
+import type { RollbackPlan, RunSummary, RunView } from '../../shared/procedure.js';
 
 export interface RunState {
   /** The newest view of every run seen in this session: events can arrive before the reply that names the run. */
@@ -9,9 +9,11 @@ export interface RunState {
   list?: RunSummary[];
   /** Runs waiting on the admin's decision (a prompt), by id: the banner offers to open them from any screen. */
   waiting: Record<string, { runId: string; title: string; startedAt: string }>;
+  /** What undoing a run would do (`run.rollbackPlan`), checked when the admin asked, by run id. */
+  rollbackPlans: Record<string, RollbackPlan>;
 }
 
-export const useRuns = create<RunState>()(() => ({ views: {}, waiting: {} }));
+export const useRuns = create<RunState>()(() => ({ views: {}, waiting: {}, rollbackPlans: {} }));
 
 /** Records a view and returns the newest one known for its run (an older view never replaces a newer one). */
 export function rememberRun(view: RunView): RunView {
@@ -55,4 +57,22 @@ export function isFinished(run: RunView): boolean {
     ['succeeded', 'rolled-back', 'cancelled', 'interrupted', 'never-started'].includes(run.state) ||
     (run.state === 'failed' && !run.prompt)
   );
+}
+
+/** True when the run changed something (a change or manual step started): only then is there anything to roll back. */
+export function changedSomething(run: Pick<RunView, 'steps'>): boolean {
+  return run.steps.some(
+    (step) => step.kind !== 'check' && step.state !== 'pending' && step.state !== 'skipped',
+  );
+}
+
+/**
+ * A run the wizard offers to undo (it succeeded) or roll back (it stopped part-way having changed
+ * something); the engine's rollback plan then says whether each undo is still possible.
+ */
+export function canRollBack(run: Pick<RunSummary, 'state' | 'needsAttention'>, view?: RunView): boolean {
+  if (view?.prompt) return false;
+  if (run.state === 'succeeded' || run.needsAttention) return true;
+  if (!['cancelled', 'interrupted', 'failed'].includes(run.state)) return false;
+  return view ? changedSomething(view) : true;
 }

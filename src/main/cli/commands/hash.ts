@@ -3,7 +3,8 @@
  * checks a password against a stored value. The password comes from stdin (or a no-echo prompt on a
  * terminal), never from the command line.
  */
-import fs from 'node:fs/promises';
+import { readRegularFile, UnreadableFileError } from '../../platform/files/read-regular-file.js';
+import { decodeUtf8Text } from '../../platform/files/utf8-text.js';
 import { PasswordInputError } from '../../platform/hashing/password-rules.js';
 import { isBcryptValue } from '../../platform/hashing/bcrypt-bytes.js';
 import {
@@ -140,12 +141,16 @@ function parseArgs(args: string[]): ParsedArgs {
   return { verify, schemeName, pepperFile, rounds };
 }
 
+/** The pepper file: a regular file of at most 64 KiB (a FIFO or a link to /dev/zero is refused, not waited on). */
 async function readPepper(file: string): Promise<string> {
   try {
-    return (await fs.readFile(file, 'utf8')).replace(/\r?\n$/, '');
+    return decodeUtf8Text((await readRegularFile(file, 64 * 1024)).bytes, file).replace(/\r?\n$/, '');
   } catch (error) {
+    if (!(error instanceof UnreadableFileError)) throw error;
     throw new UsageError(
-      `--pepper-file: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'}).`,
+      error.reason === 'missing'
+        ? `--pepper-file: cannot read ${file} (ENOENT).`
+        : `--pepper-file: ${error.message}`,
     );
   }
 }

@@ -1,6 +1,6 @@
 import { formatTimeDown } from '../../../shared/duration.js';
 import type { WayOut } from '../../../shared/procedure.js';
-import { ACTION_WORDS, outcomeWords, type ReportData } from './report-data.js';
+import { ACTION_WORDS, JOURNAL_SEAL_MEANING, outcomeWords, type ReportData } from './report-data.js';
 
 /** The run report as one self-contained HTML page: inline CSS, no script, no external reference. */
 export function renderHtml(report: ReportData): string {
@@ -61,7 +61,7 @@ ${facts ? `<h2>Facts</h2><table>${facts}</table>` : ''}${warnings ? `<h2>Warning
 ${outageHtml(report)}<h2>Steps</h2>
 ${steps}
 <h2>Journal</h2><ul><li>Path: <code>${esc(report.journal.path)}</code></li><li>Entries: ${report.journal.entries}</li>
-<li>Final hash (SHA-256): <code>${esc(report.journal.finalHash)}</code></li><li>Report generated ${esc(report.generatedAt)}</li></ul>
+<li>Final hash (SHA-256): <code>${esc(report.journal.finalHash)}</code></li><li>Signed by this installation's journal key: <code>${esc(report.journal.signedBy)}</code> (${esc(JOURNAL_SEAL_MEANING)})</li><li>Report generated ${esc(report.generatedAt)}</li></ul>
 </body></html>
 `;
 }

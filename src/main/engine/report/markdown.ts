@@ -1,5 +1,5 @@
 import { formatTimeDown } from '../../../shared/duration.js';
-import { ACTION_WORDS, outcomeWords, type ReportData } from './report-data.js';
+import { ACTION_WORDS, JOURNAL_SEAL_MEANING, outcomeWords, type ReportData } from './report-data.js';
 
 /** The run report as Markdown (for a ticket or a wiki page). */
 export function renderMarkdown(report: ReportData): string {
@@ -65,6 +65,7 @@ export function renderMarkdown(report: ReportData): string {
     `- Path: \`${report.journal.path}\``,
     `- Entries: ${report.journal.entries}`,
     `- Final hash (SHA-256): \`${report.journal.finalHash}\``,
+    `- Signed by this installation's journal key: \`${report.journal.signedBy}\` (${JOURNAL_SEAL_MEANING})`,
     `- Report generated: ${report.generatedAt}`,
     '',
   );

@@ -50,7 +50,8 @@ export interface ReportData {
     logs: string[];
     events: Array<{ at: string; what: string }>;
   }>;
-  journal: { path: string; entries: number; finalHash: string };
+  /** `signedBy`: the fingerprint of the installation key that signed every entry (journal-seal.ts). */
+  journal: { path: string; entries: number; finalHash: string; signedBy: string };
   generatedAt: string;
 }
 
@@ -79,9 +80,13 @@ export const ACTION_WORDS: Record<ActorAction, string> = {
   'undid after success': 'Undone after success',
 };
 
+/** What the journal's signature proves, said wherever the report shows it. */
+export const JOURNAL_SEAL_MEANING =
+  'an entry edited, inserted, removed or moved, even with every hash recomputed, fails verification without that key; entries cut from the end show only as a count or final hash different from this report';
+
 export function buildReportData(
   record: RunRecord,
-  journalPath: string,
+  journal: { path: string; signedBy: string },
   redactor: Redactor,
   now = new Date(),
 ): ReportData {
@@ -136,7 +141,12 @@ export function buildReportData(
           })),
       };
     }),
-    journal: { path: journalPath, entries: record.entries.length, finalHash: record.finalHash },
+    journal: {
+      path: journal.path,
+      entries: record.entries.length,
+      finalHash: record.finalHash,
+      signedBy: journal.signedBy,
+    },
     generatedAt: now.toISOString(),
   };
   return redactor.redactValue(data);

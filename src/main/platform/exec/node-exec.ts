@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Redactor } from '../../../shared/redact.js';
 import { assertNoSecretOnArgv } from './argv-guard.js';
+import { childEnvironment } from './child-env.js';
 import { OUTPUT_CAP_BYTES, OutputCapture } from './output-capture.js';
 import type { Exec, ExecRequest, ExecResult } from './types.js';
 
@@ -17,7 +18,10 @@ export interface NodeExecOptions {
   outputCapBytes?: number;
 }
 
-/** Runs real programs: no shell, no console window, no secret on argv, secrets masked in what comes back. */
+/**
+ * Runs real programs: no shell, no console window, no secret on argv, secrets masked in what comes
+ * back, and no secret env var of this process in the child's environment (`child-env.ts`).
+ */
 export class NodeExec implements Exec {
   private readonly outputCapBytes: number;
 
@@ -31,7 +35,7 @@ export class NodeExec implements Exec {
     const started = Date.now();
     const child = spawn(request.program, [...request.args], {
       cwd: request.cwd,
-      env: request.env ? { ...process.env, ...request.env } : process.env,
+      env: childEnvironment({ extra: request.env, secrets: request.secrets }),
       shell: false,
       windowsHide: true,
       // Its own process group on POSIX, so a timeout can kill the whole tree.

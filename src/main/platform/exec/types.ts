@@ -3,7 +3,7 @@ export interface ExecRequest {
   program: string;
   args: readonly string[];
   cwd?: string;
-  /** Extra environment for this child only (merged over the parent's). */
+  /** Extra environment for this child only (merged over the parent's, less its secret variables). */
   env?: Readonly<Record<string, string>>;
   /** Written to the child's stdin, then stdin is closed. */
   stdin?: string;

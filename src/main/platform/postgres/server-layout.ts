@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { binariesIn, PostgresUnavailable, type PostgresBinaries } from './binaries.js';
 import { SERVER_USER, type ServerAccount } from './server-account.js';
+import { isHiddenFromChildren } from '../exec/child-env.js';
 
 /**
  * Where one embedded server's files live. `home` is a folder of this process's own (0700): it keeps
@@ -28,10 +29,11 @@ export interface ServerLayout {
 
 const SERVER_ENV_KEYS = ['PATH', 'SYSTEMROOT', 'WINDIR', 'TEMP', 'TMP'] as const;
 
-/** The environment the server's programs get: nothing of this process's but what they need to run. */
+/** The environment the server's programs get: nothing of this process's but what they need to run, never a secret variable. */
 export function serverEnvironment(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { LC_ALL: 'C', LANG: 'C', TZ: 'UTC' };
-  for (const key of SERVER_ENV_KEYS) if (process.env[key] !== undefined) env[key] = process.env[key];
+  for (const key of SERVER_ENV_KEYS)
+    if (process.env[key] !== undefined && !isHiddenFromChildren(key)) env[key] = process.env[key];
   return env;
 }
 

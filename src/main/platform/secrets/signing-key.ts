@@ -1,4 +1,5 @@
 import {
+  randomBytes,
   createHash,
   createPublicKey,
   generateKeyPairSync,
@@ -9,7 +10,6 @@ import {
 } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { writeFileAtomic } from '../files/atomic-write.js';
 
 /**
  * An Ed25519 signing key kept in one 0600 file (PKCS#8 PEM), created on first use. Its public half
@@ -24,18 +24,47 @@ export interface SigningKey {
 }
 
 export async function loadOrCreateSigningKey(file: string): Promise<SigningKey> {
+  return Promise.resolve(loadOrCreateSigningKeySync(file));
+}
+
+/**
+ * Synchronous form, for callers that read journals synchronously. A new key is written to a temp
+ * file and hard-linked into place, so two processes creating it at once end up with the same key.
+ */
+export function loadOrCreateSigningKeySync(file: string): SigningKey {
   let pem: string;
   try {
     pem = fs.readFileSync(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-    pem = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-    await writeFileAtomic(file, pem, { mode: 0o600 });
+    pem = createKeyFile(file);
   }
   const privateKey = createPrivateKey(pem);
   const publicKey = createPublicKey(privateKey).export({ type: 'spki', format: 'der' });
   return { privateKey, publicKey, fingerprint: signerFingerprint(publicKey) };
+}
+
+function createKeyFile(file: string): string {
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  const pem = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  const temp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+  const fd = fs.openSync(temp, 'wx', 0o600);
+  try {
+    fs.writeFileSync(fd, pem);
+    fs.fchmodSync(fd, 0o600);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  try {
+    fs.linkSync(temp, file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    return fs.readFileSync(file, 'utf8');
+  } finally {
+    fs.rmSync(temp, { force: true });
+  }
+  return pem;
 }
 
 export function signerFingerprint(publicKeyDer: Buffer): string {

@@ -14,7 +14,7 @@ const MAX_FILE_BYTES = 1024 * 1024;
 /** The config folder inside the practice sandbox's Authgear tree. */
 export const SANDBOX_CONFIG_DIR = 'config';
 
-const privateRsaJwk = z
+export const privateRsaJwk = z
   .object({
     kid: z.string().min(1),
     kty: z.literal('RSA'),

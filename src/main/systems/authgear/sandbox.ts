@@ -3,7 +3,8 @@
  * `practice-app` with a user per case (one password, disabled, two primary passwords, none) and
  * `other-app` with a same-email look-alike, so app_id scoping shows — and a config folder
  * `<root>/config` with authgear.yaml and an authgear.secrets.yaml holding the db item and a
- * freshly generated admin-api.auth RSA key.
+ * freshly generated admin-api.auth RSA key; `redis.json` stands in for Redis (sessions, a lockout)
+ * for the simulated Admin API.
  */
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -14,6 +15,7 @@ import type { SandboxSeedContext } from '../../engine/types.js';
 import { writeFileAtomic } from '../../platform/files/atomic-write.js';
 import { SANDBOX_CONFIG_DIR } from './config.js';
 import { hashAuthgearPassword } from './hash.js';
+import { SANDBOX_REDIS_FILE, type PracticeRedis } from './sandbox-admin-api.js';
 import { AUTHGEAR_SCHEMA_SQL } from './schema.js';
 
 export const AUTHGEAR_SANDBOX_APP = 'practice-app';
@@ -147,6 +149,12 @@ export async function seedAuthgearSandbox(sandbox: SandboxSeedContext): Promise<
   } finally {
     await client.end();
   }
+
+  const redis: PracticeRedis = {
+    sessions: { [AUTHGEAR_SANDBOX_USERS.alice]: 2, [AUTHGEAR_SANDBOX_USERS.bob]: 1 },
+    lockedOut: [AUTHGEAR_SANDBOX_USERS.alice],
+  };
+  await writeFileAtomic(path.join(sandbox.root, SANDBOX_REDIS_FILE), JSON.stringify(redis, null, 2));
 
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const jwk = {

@@ -147,6 +147,7 @@ function installSourceText(discovery: OutSystemsDiscovery): string {
 }
 
 function fileFact(label: string, finding: OutSystemsDiscovery['hsconf']): Fact {
+  if (finding.state === 'ok' && finding.warning) return { label, value: finding.warning, status: 'warn' };
   if (finding.state === 'ok') return { label, value: `${finding.path} (readable)`, status: 'ok' };
   return { label, value: finding.problem ?? `${finding.path}: ${finding.state}`, status: 'error' };
 }

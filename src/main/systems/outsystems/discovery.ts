@@ -33,6 +33,8 @@ export interface FileFinding {
   path: string;
   state: 'ok' | 'missing' | 'unreadable' | 'invalid';
   problem?: string;
+  /** Read fine, but something about it needs fixing (e.g. a private.key others can read). */
+  warning?: string;
 }
 
 export interface DatabaseUserFinding {
@@ -146,7 +148,11 @@ async function readHsconf(filePath: string): Promise<{ finding: FileFinding; doc
 
 async function readKey(filePath: string): Promise<{ finding: FileFinding; key?: Buffer }> {
   try {
-    return { finding: { path: filePath, state: 'ok' }, key: (await loadPrivateKey(filePath)).key };
+    const { key, readableByOthers } = await loadPrivateKey(filePath);
+    return {
+      finding: { path: filePath, state: 'ok', ...(readableByOthers ? { warning: readableByOthers } : {}) },
+      key,
+    };
   } catch (error) {
     return { finding: { path: filePath, ...(await fileProblem(filePath, error)) } };
   }

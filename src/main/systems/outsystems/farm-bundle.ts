@@ -22,6 +22,8 @@ import {
   signerFingerprint,
   type SigningKey,
 } from '../../platform/secrets/signing-key.js';
+import { readRegularFile, UnreadableFileError } from '../../platform/files/read-regular-file.js';
+import { MAX_INSTALL_FILE_BYTES } from './install-file.js';
 
 export const FARM_BUNDLE_FORMAT = 'breakglass.outsystems.farm-bundle/2';
 export const MANIFEST_NAME = 'manifest.json';
@@ -69,13 +71,13 @@ export interface ExportFarmBundleOptions {
 export async function exportFarmBundle(options: ExportFarmBundleOptions): Promise<FarmBundleManifest> {
   await prepareEmptyFolder(options.bundleDir);
   const files: FarmBundleManifest['files'] = [];
-  const hsconf = await fs.readFile(path.join(options.installDir, HSCONF));
+  const hsconf = await readFileIn(path.join(options.installDir, HSCONF));
   HsConf.parse(hsconf, path.join(options.installDir, HSCONF));
   // server.hsconf holds the database passwords (encrypted, or plain text before an Apply): owner-only too.
   await writeFileAtomic(path.join(options.bundleDir, HSCONF), hsconf, { mode: 0o600 });
   files.push({ name: HSCONF, sha256: sha256(hsconf), bytes: hsconf.length, secret: true });
   if (options.includePrivateKey) {
-    const key = await fs.readFile(path.join(options.installDir, PRIVATE_KEY));
+    const key = await readFileIn(path.join(options.installDir, PRIVATE_KEY));
     parsePrivateKey(key, path.join(options.installDir, PRIVATE_KEY));
     await writeFileAtomic(path.join(options.bundleDir, PRIVATE_KEY), key, { mode: 0o600 });
     files.push({ name: PRIVATE_KEY, sha256: sha256(key), bytes: key.length, secret: true });
@@ -129,8 +131,9 @@ export async function verifyFarmBundle(
   for (const file of manifest.files) {
     let bytes: Buffer;
     try {
-      bytes = await fs.readFile(path.join(bundleDir, file.name));
-    } catch {
+      bytes = await readFileIn(path.join(bundleDir, file.name));
+    } catch (error) {
+      if (error instanceof FarmBundleError) throw error;
       throw new FarmBundleError(
         `The bundle is incomplete: ${file.name} is listed in ${MANIFEST_NAME} but missing. Copy the whole folder again.`,
       );
@@ -189,7 +192,10 @@ export async function importFarmBundle(options: {
   for (const [name, bytes, newFileMode] of files) {
     if (!bytes) continue;
     const target = path.join(options.installDir, name);
-    const current = await fs.readFile(target).catch(() => undefined);
+    const current = await readFileIn(target).catch((error: unknown) => {
+      if (error instanceof FarmBundleError) throw error;
+      return undefined;
+    });
     if (current?.equals(bytes)) continue;
     if (current) backups.push(await backupFileBeside(target));
     await writeFileAtomic(target, bytes, current ? {} : { mode: newFileMode });
@@ -211,8 +217,9 @@ async function prepareEmptyFolder(folder: string): Promise<void> {
 async function readSignedManifest(bundleDir: string): Promise<FarmBundleManifest> {
   let bytes: Buffer;
   try {
-    bytes = await fs.readFile(path.join(bundleDir, MANIFEST_NAME));
-  } catch {
+    bytes = await readFileIn(path.join(bundleDir, MANIFEST_NAME));
+  } catch (error) {
+    if (error instanceof FarmBundleError) throw error;
     throw new FarmBundleError(
       `${bundleDir} has no ${MANIFEST_NAME}: it is not a Breakglass farm bundle, or it was copied incompletely.`,
     );
@@ -234,7 +241,13 @@ async function readSignedManifest(bundleDir: string): Promise<FarmBundleManifest
   }
   const manifest = result.data;
   const publicKey = Buffer.from(manifest.signer.publicKey, 'base64');
-  const signature = await fs.readFile(path.join(bundleDir, SIGNATURE_NAME), 'utf8').catch(() => undefined);
+  const signature = await readFileIn(path.join(bundleDir, SIGNATURE_NAME)).then(
+    (read) => read.toString('utf8'),
+    (error: unknown) => {
+      if (error instanceof FarmBundleError) throw error;
+      return undefined;
+    },
+  );
   if (signature === undefined) {
     throw new FarmBundleError(
       `The bundle has no ${SIGNATURE_NAME}: it was copied incompletely. Copy the whole folder again.`,
@@ -253,8 +266,9 @@ async function readSignedManifest(bundleDir: string): Promise<FarmBundleManifest
 
 async function readLocalKey(installDir: string): Promise<Buffer> {
   try {
-    return await fs.readFile(path.join(installDir, PRIVATE_KEY));
-  } catch {
+    return await readFileIn(path.join(installDir, PRIVATE_KEY));
+  } catch (error) {
+    if (error instanceof FarmBundleError) throw error;
     throw new FarmBundleError(
       `The bundle has no private.key and this server has none at ${path.join(installDir, PRIVATE_KEY)}. Export the bundle again with private.key included.`,
     );
@@ -263,4 +277,21 @@ async function readLocalKey(installDir: string): Promise<Buffer> {
 
 function sha256(bytes: Buffer): string {
   return createHash('sha256').update(bytes).digest('hex');
+}
+
+/**
+ * A file of the bundle or the install: a regular file of at most 1 MiB. A missing one is the
+ * caller's to explain (its `UnreadableFileError` passes through); a link to a device, a FIFO, a
+ * folder or a huge file in its place is a FarmBundleError at once.
+ */
+async function readFileIn(filePath: string): Promise<Buffer> {
+  try {
+    return (await readRegularFile(filePath, MAX_INSTALL_FILE_BYTES)).bytes;
+  } catch (error) {
+    if (error instanceof UnreadableFileError && error.reason !== 'missing')
+      throw new FarmBundleError(
+        `${error.message} Copy the file again (the real file, not a link to a device).`,
+      );
+    throw error;
+  }
 }

@@ -7,6 +7,7 @@
 import { SaxesParser, type SaxesTag } from 'saxes';
 import { HsConfError } from './hsconf-errors.js';
 import { readInstallFile } from './install-file.js';
+import { escapeXmlText } from '../../../shared/xml-escape.js';
 
 export { HsConfError } from './hsconf-errors.js';
 
@@ -81,7 +82,7 @@ export class HsConf {
   }
 
   static async load(filePath: string): Promise<HsConf> {
-    const bytes = await readInstallFile(
+    const { bytes } = await readInstallFile(
       filePath,
       (message) => new HsConfError(message),
       'Check the Platform Server folder (or pass --install-dir).',
@@ -414,9 +415,4 @@ function assertXmlText(value: string, field: string): void {
       `${field}: the value contains a control character or a broken Unicode character, which server.hsconf (XML) cannot hold. Choose a value without it.`,
     );
   }
-}
-
-/** Escapes text content: `&`, `<`, `>` (so `]]>` cannot appear) and CR (which XML parsing would turn into LF). */
-export function escapeXmlText(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r/g, '&#xD;');
 }

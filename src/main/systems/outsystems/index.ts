@@ -5,6 +5,7 @@ import { buildOutSystemsDiscoveryReport } from './discovery-report.js';
 import { discoverOutSystems } from './discovery.js';
 import { adWorkaround } from './procedures/ad-workaround.js';
 import { resetAdminPassword } from './procedures/reset-admin-password.js';
+import { diagnoseDbLogins } from './procedures/diagnose-db-logins.js';
 import { rotateDbPasswords } from './procedures/rotate-db-passwords.js';
 import { DEFAULT_INSTALL_DIR, readInstallFromRegistry } from './registry.js';
 import { seedOutSystemsSandbox } from './sandbox.js';
@@ -14,7 +15,8 @@ import { outsystemsSandboxPrograms } from './sandbox-programs.js';
 export const outsystemsSystem: SystemModule = {
   id: 'outsystems',
   title: 'OutSystems 11',
-  procedures: [resetAdminPassword, adWorkaround, rotateDbPasswords],
+  procedures: [resetAdminPassword, adWorkaround, rotateDbPasswords, diagnoseDbLogins],
+  discoveryFolder: { option: 'installDir', label: 'Platform Server folder' },
   async discover(options, env) {
     const installDir =
       typeof options.installDir === 'string' && options.installDir ? options.installDir : undefined;

@@ -1,18 +1,38 @@
-import fs from 'node:fs/promises';
+import type fs from 'node:fs';
+import {
+  formatByteLimit,
+  readRegularFile,
+  UnreadableFileError,
+} from '../../platform/files/read-regular-file.js';
 
-/** Reads a file of the Platform Server folder; a missing or unreadable one becomes the caller's error, naming the fix. */
+/** server.hsconf and private.key are a few KiB; anything this large is not one. */
+export const MAX_INSTALL_FILE_BYTES = 1024 * 1024;
+
+/**
+ * Reads a file of the Platform Server folder: a regular file (a link to /dev/zero, a FIFO or a
+ * folder in its place is refused at once) of at most 1 MiB. What cannot be read becomes the
+ * caller's error, naming the fix.
+ */
 export async function readInstallFile(
   filePath: string,
   fail: (message: string) => Error,
   missingFix: string,
-): Promise<Buffer> {
+): Promise<{ bytes: Buffer; stat: fs.Stats }> {
   try {
-    return await fs.readFile(filePath);
+    return await readRegularFile(filePath, MAX_INSTALL_FILE_BYTES);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw fail(`${filePath} does not exist. ${missingFix}`);
-    if (code === 'EACCES' || code === 'EPERM')
-      throw fail(`${filePath} cannot be read (${code}). Run Breakglass as administrator.`);
-    throw error;
+    if (!(error instanceof UnreadableFileError)) throw error;
+    switch (error.reason) {
+      case 'missing':
+        throw fail(`${filePath} does not exist. ${missingFix}`);
+      case 'denied':
+        throw fail(`${error.message} Run Breakglass as administrator.`);
+      case 'too-large':
+        throw fail(
+          `${filePath} is larger than ${formatByteLimit(MAX_INSTALL_FILE_BYTES)}, so it is not the Platform Server's file. ${missingFix}`,
+        );
+      default:
+        throw fail(`${error.message} It must be the Platform Server's own file. ${missingFix}`);
+    }
   }
 }

@@ -8,6 +8,8 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { SaxesParser } from 'saxes';
 import type { Environment } from '../../engine/types.js';
+import { readRegularFile, UnreadableFileError } from '../../platform/files/read-regular-file.js';
+import { escapeXmlAttribute } from '../../../shared/xml-escape.js';
 
 export const RUNNING_DIR = 'running';
 export const APP_SETTINGS_FILE = 'appSettings.config';
@@ -89,32 +91,24 @@ export function parseAppSettings(text: string, sourceName: string): Map<string, 
   return entries;
 }
 
+/** A module's appSettings.config is a few KiB; a file this large is not one. */
+const MAX_CONFIG_FILE_BYTES = 8 * 1024 * 1024;
+
 export async function readAppSettingsFile(filePath: string): Promise<Map<string, string>> {
   let text: string;
   try {
-    text = await fs.readFile(filePath, 'utf8');
+    text = (await readRegularFile(filePath, MAX_CONFIG_FILE_BYTES)).bytes.toString('utf8');
   } catch (error) {
-    throw new ConfigFileError(
-      `${filePath} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}).`,
-    );
+    if (error instanceof UnreadableFileError) throw new ConfigFileError(error.message);
+    throw error;
   }
   return parseAppSettings(text, filePath);
-}
-
-function escapeAttribute(value: string): string {
-  return value
-    .replace(/&/g, '&amp;')
-    .replace(/"/g, '&quot;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/\r/g, '&#xD;')
-    .replace(/\n/g, '&#xA;');
 }
 
 /** An appSettings.config as the platform writes it: `<appSettings>` with one `<add>` per key. */
 export function renderAppSettings(entries: ReadonlyMap<string, string>): string {
   const lines = [...entries].map(
-    ([key, value]) => `  <add key="${escapeAttribute(key)}" value="${escapeAttribute(value)}" />`,
+    ([key, value]) => `  <add key="${escapeXmlAttribute(key)}" value="${escapeXmlAttribute(value)}" />`,
   );
   return `<?xml version="1.0" encoding="utf-8"?>\r\n<appSettings>\r\n${lines.join('\r\n')}\r\n</appSettings>\r\n`;
 }
@@ -122,7 +116,7 @@ export function renderAppSettings(entries: ReadonlyMap<string, string>): string 
 /** A machine.config reduced to what matters here: `<configuration><appSettings>…`. */
 export function renderMachineConfig(entries: ReadonlyMap<string, string>): string {
   const lines = [...entries].map(
-    ([key, value]) => `    <add key="${escapeAttribute(key)}" value="${escapeAttribute(value)}" />`,
+    ([key, value]) => `    <add key="${escapeXmlAttribute(key)}" value="${escapeXmlAttribute(value)}" />`,
   );
   return `<?xml version="1.0" encoding="utf-8"?>\r\n<configuration>\r\n  <configSections />\r\n  <appSettings>\r\n${lines.join('\r\n')}\r\n  </appSettings>\r\n</configuration>\r\n`;
 }

@@ -11,11 +11,13 @@ import { dialectName } from '../../platform/db/quoting.js';
 import { parseOracleConnectString } from '../../platform/db/oracle-connect.js';
 import { parseSqlServerServer } from '../../platform/db/sqlserver-server.js';
 import type { DbSession, DbSettings, Dialect } from '../../platform/db/types.js';
+import { loginNameSchema } from '../../platform/text/login-name.js';
 import { HsConf } from './hsconf.js';
 import { dbSettingsFromHsconf } from './hsconf-db-settings.js';
 import { readableHsconfSecrets } from './hsconf-secrets.js';
 import { loadPrivateKey } from './private-key.js';
 import { DEFAULT_INSTALL_DIR, readInstallFromRegistry } from './registry.js';
+import { lockFileBeside, type TargetLockDefinition } from '../../engine/target-lock.js';
 
 const hsconfSource = z
   .object({
@@ -50,12 +52,9 @@ const manualSource = z
       .max(128)
       .optional()
       .meta({ title: 'Schema (Oracle: owner of the OSSYS tables, if not the user)' }),
-    user: z
-      .string()
-      .trim()
-      .min(1, 'enter the database user')
-      .max(128)
-      .meta({ title: 'Database user (e.g. OSADMIN)' }),
+    user: loginNameSchema({ max: 128, minMessage: 'enter the database user' }).meta({
+      title: 'Database user (e.g. OSADMIN)',
+    }),
     password: z
       .string()
       .min(1, 'enter the database password')
@@ -84,6 +83,8 @@ export interface PlatformDatabase {
   schema?: string;
   /** Names the target for the run lock and the report, without secrets. */
   label: string;
+  /** The Platform Server folder whose server.hsconf gave the connection (not for a connection typed by hand). */
+  installDir?: string;
   facts: Fact[];
   environment: Environment['kind'];
 }
@@ -92,10 +93,10 @@ export async function resolvePlatformDatabase(
   input: PlatformDatabaseInput,
   env: Environment,
 ): Promise<PlatformDatabase> {
-  const settings =
+  const { settings, installDir, keyWarning } =
     input.source === 'hsconf'
       ? await settingsFromServer(input.installDir, env)
-      : settingsFromManualInput(input);
+      : { settings: settingsFromManualInput(input), installDir: undefined, keyWarning: undefined };
   const where =
     settings.dialect === 'oracle'
       ? settings.connectString || `${settings.host}:${settings.port ?? 1521}/${settings.serviceName ?? ''}`
@@ -119,6 +120,7 @@ export async function resolvePlatformDatabase(
       status: 'info',
     },
   ];
+  if (keyWarning) facts.push({ label: 'private.key', value: keyWarning, status: 'warn' });
   if (env.kind === 'sandbox') {
     facts.push({
       label: 'Practice sandbox',
@@ -126,7 +128,15 @@ export async function resolvePlatformDatabase(
       status: 'warn',
     });
   }
-  return { settings, targetDialect: settings.dialect, schema, label, facts, environment: env.kind };
+  return {
+    settings,
+    targetDialect: settings.dialect,
+    schema,
+    label,
+    ...(installDir ? { installDir } : {}),
+    facts,
+    environment: env.kind,
+  };
 }
 
 function hostLabel(settings: DbSettings): string {
@@ -136,7 +146,7 @@ function hostLabel(settings: DbSettings): string {
 async function settingsFromServer(
   installDirInput: string | undefined,
   env: Environment,
-): Promise<DbSettings> {
+): Promise<{ settings: DbSettings; installDir: string; keyWarning?: string }> {
   const installDir = installDirInput || (await locateInstallDir(env, 'database.installDir'));
   const hsconfPath = path.join(installDir, 'server.hsconf');
   let doc: HsConf;
@@ -149,14 +159,15 @@ async function settingsFromServer(
     );
   }
   let key: Buffer | undefined;
+  let keyWarning: string | undefined;
   try {
-    key = (await loadPrivateKey(path.join(installDir, 'private.key'))).key;
+    ({ key, readableByOthers: keyWarning } = await loadPrivateKey(path.join(installDir, 'private.key')));
   } catch {
     // Plaintext passwords need no key; an encrypted one reports the missing key by name below.
     key = undefined;
   }
   try {
-    return dbSettingsFromHsconf(doc, key, 'platform-admin');
+    return { settings: dbSettingsFromHsconf(doc, key, 'platform-admin'), installDir, keyWarning };
   } catch (error) {
     throw new InputError('database', `${(error as Error).message} Or enter the connection by hand.`);
   }
@@ -274,4 +285,9 @@ export function connectCheckStep(database: PlatformDatabase): StepDefinition {
       ctx.log(`Connected: ${result.serverVersion}`);
     },
   };
+}
+
+/** The run's lock on the install itself (beside server.hsconf), when the connection came from there. */
+export function hsconfLock(database: PlatformDatabase): { targetLock?: TargetLockDefinition } {
+  return database.installDir ? { targetLock: lockFileBeside(database.installDir, 'server.hsconf') } : {};
 }

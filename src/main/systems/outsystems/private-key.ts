@@ -19,6 +19,8 @@ export interface PrivateKey {
   key: Buffer;
   /** The Base64 line as written in the file (a secret: register it with the run's Redactor). */
   base64: string;
+  /** Set when the file's mode lets other users read it (POSIX only): a warning, not a refusal. */
+  readableByOthers?: string;
 }
 
 export function parsePrivateKey(contents: string | Buffer, sourceName = 'private.key'): PrivateKey {
@@ -47,10 +49,16 @@ export function parsePrivateKey(contents: string | Buffer, sourceName = 'private
 }
 
 export async function loadPrivateKey(filePath: string): Promise<PrivateKey> {
-  const bytes = await readInstallFile(
+  const { bytes, stat } = await readInstallFile(
     filePath,
     (message) => new PrivateKeyError(message),
     'Copy private.key from the deployment controller into the Platform Server folder.',
   );
-  return parsePrivateKey(bytes, filePath);
+  const parsed = parsePrivateKey(bytes, filePath);
+  const mode = stat.mode & 0o777;
+  if (process.platform === 'win32' || (mode & 0o044) === 0) return parsed;
+  return {
+    ...parsed,
+    readableByOthers: `${filePath} can be read by other users (mode ${mode.toString(8).padStart(3, '0')}): whoever reads it can decrypt every password in server.hsconf. Fix: chmod 600 "${filePath}" (owner only).`,
+  };
 }

@@ -1,7 +1,8 @@
 /**
  * The practice sandbox's simulated programs: `ConfigurationTool.com`, whose switches change the
  * sandbox the way the real tool changes a server (sandbox-apply.ts), and `iisreset.exe`, which
- * stops and starts the sandbox's W3SVC. `<root>/practice.json` rehearses failures:
+ * stops and starts the sandbox's W3SVC, and `wevtutil.exe`, the Application log as the services'
+ * logins make it. `<root>/practice.json` rehearses failures:
  * `{"configurationToolFails": ["/UpgradeInstall"], "applySettingsSkips": ["CustomerPortal"]}`.
  */
 import fs from 'node:fs';
@@ -9,7 +10,9 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { SandboxSeedContext, SimulatedProgram } from '../../engine/types.js';
 import type { ExecResult } from '../../platform/exec/types.js';
+import { escapeXmlAttribute, escapeXmlText } from '../../../shared/xml-escape.js';
 import { CONFIG_TOOL_PROGRAM } from './config-tool.js';
+import { WEVTUTIL_PROGRAM } from './event-log.js';
 import { HsConf } from './hsconf.js';
 import {
   dbSettingsFromHsconf,
@@ -185,6 +188,46 @@ const simulatedConfigurationTool: SimulatedProgram = async (request, sandbox) =>
     : result(exitCode, '', logLines.filter((line) => line.startsWith('ERROR')).join('\r\n'), started);
 };
 
+/** The database user each sandbox service logs in as (from server.hsconf). */
+const SERVICE_LOGINS: Record<string, (typeof OUTSYSTEMS_DB_ROLES)[number]['role']> = {
+  'OutSystems Log Service': 'log-runtime',
+  'OutSystems Deployment Controller Service': 'platform-runtime',
+  'OutSystems Deployment Service': 'platform-runtime',
+  'OutSystems Scheduler Service': 'platform-runtime',
+  'OutSystems SMS Connector Service': 'platform-runtime',
+};
+
+/**
+ * `wevtutil qe Application … /f:xml /e:Events`: what the Application log says now. Each running
+ * OutSystems service logs its start as it would on a server: "Service initialized successfully."
+ * when server.hsconf's credential for it logs in, else the vendor's login-failure text.
+ */
+const simulatedWevtutil: SimulatedProgram = async (request, sandbox) => {
+  const started = Date.now();
+  if (request.args[0] !== 'qe' || request.args[1] !== 'Application' || !request.args.includes('/e:Events'))
+    return result(
+      87,
+      '',
+      'The parameter is incorrect. (practice sandbox: qe Application … /f:xml /e:Events)',
+      started,
+    );
+  const { doc, key } = await loadInstall(sandbox);
+  const events: string[] = [];
+  for (const service of await sandbox.services.list(OUTSYSTEMS_SERVICE_PREFIX)) {
+    const role = SERVICE_LOGINS[service.name];
+    if (!role || service.state !== 'running') continue;
+    const settings = dbSettingsFromHsconf(doc, key, role);
+    const ok = (await sandbox.db.test(settings)).ok;
+    const message = ok
+      ? 'Service initialized successfully.'
+      : `Error opening connection to the database: The login failed.  Login failed for user '${settings.user}'.  Retrying...`;
+    events.push(
+      `<Event xmlns="http://schemas.microsoft.com/win/2004/08/events/event"><System><Provider Name="${escapeXmlAttribute(service.name)}" /><EventID Qualifiers="0">0</EventID><Level>${ok ? 4 : 3}</Level><TimeCreated SystemTime="${new Date().toISOString()}" /><Channel>Application</Channel><Computer>${SANDBOX_SERVER_NAME}</Computer><Security /></System><EventData><Data>${escapeXmlText(message)}</Data></EventData></Event>`,
+    );
+  }
+  return result(0, `<Events>${events.join('')}</Events>`, '', started);
+};
+
 /** `iisreset /stop|/start` over the sandbox's W3SVC, with the real tool's messages. */
 const simulatedIisReset: SimulatedProgram = async (request, sandbox) => {
   const started = Date.now();
@@ -208,4 +251,5 @@ const simulatedIisReset: SimulatedProgram = async (request, sandbox) => {
 export const outsystemsSandboxPrograms: Record<string, SimulatedProgram> = {
   [CONFIG_TOOL_PROGRAM]: simulatedConfigurationTool,
   'iisreset.exe': simulatedIisReset,
+  [WEVTUTIL_PROGRAM]: simulatedWevtutil,
 };

@@ -2,6 +2,7 @@
 import type { Dialect, DbSession } from '../../platform/db/types.js';
 import { renderSql, secret, sql, type SqlFragment } from '../../platform/db/sql.js';
 import { StepFailure, type StepContext } from '../../engine/types.js';
+import { showName } from '../../platform/text/login-name.js';
 import { withPlatformSession, type PlatformDatabase } from './platform-database.js';
 import { flagValue, lowerKeys, platformColumn, platformTable, readFlag } from './tables.js';
 
@@ -24,7 +25,9 @@ export interface PlatformUser {
 /**
  * How a user name is matched: the way the platform's own database compares it. SQL Server uses
  * its collation (case-insensitive and blind to trailing spaces on a default install); Oracle is
- * compared upper-cased; the sandbox's PostgreSQL emulates SQL Server's default collation.
+ * compared upper-cased; the sandbox's PostgreSQL folds ASCII letters only (`COLLATE "C"`), so a
+ * look-alike such as `ADMİN` (U+0130) never finds `admin` there. Wherever a row is found under a
+ * name not exactly the one typed, the plan warns (`nameMatchWarning`).
  */
 function usernameMatches(dialect: Dialect, column: SqlFragment, username: string): SqlFragment {
   switch (dialect) {
@@ -33,7 +36,7 @@ function usernameMatches(dialect: Dialect, column: SqlFragment, username: string
     case 'oracle':
       return sql`UPPER(${column}) = UPPER(${username})`;
     case 'postgres':
-      return sql`LOWER(RTRIM(${column})) = LOWER(RTRIM(${username}))`;
+      return sql`LOWER(RTRIM(${column}) COLLATE "C") = LOWER(RTRIM(${username}) COLLATE "C")`;
   }
 }
 
@@ -134,12 +137,12 @@ export async function findOneUser(
   if (matches.length === 1) return matches[0] as PlatformUser;
   if (matches.length === 0) {
     throw new StepFailure(
-      `No user "${username}" in tenant ${tenant.name}.`,
+      `No user ${showName(username)} in tenant ${tenant.name}.`,
       'Check the user name and the tenant (IT users or end users), and that this is the right Platform database.',
     );
   }
   throw new StepFailure(
-    `${matches.length} users match "${username}" in tenant ${tenant.name} (IDs ${matches.map((m) => m.id).join(', ')}); the vendor's UPDATE would change them all.`,
+    `${matches.length} users match ${showName(username)} in tenant ${tenant.name} (IDs ${matches.map((m) => m.id).join(', ')}); the vendor's UPDATE would change them all.`,
     'Rename or remove the duplicates first, or enter the exact user name.',
   );
 }

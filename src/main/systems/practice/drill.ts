@@ -4,7 +4,7 @@ import path from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { z } from 'zod';
 import { MASK } from '../../../shared/redact.js';
-import { pauseForTest } from '../../engine/test-pause.js';
+import { checkpoint } from '../../engine/checkpoints.js';
 import {
   ProcedureRefusal,
   StepFailure,
@@ -19,6 +19,8 @@ import { writeFileAtomic } from '../../platform/files/atomic-write.js';
 import { CONFIG_RELATIVE_PATH, readSetting, withSetting } from './app-config.js';
 import { hashPracticePassword, verifyPracticePassword } from './password-hash.js';
 import { PRACTICE_ACCOUNT, PRACTICE_SERVICE, SEEDED_PASSWORD } from './seed.js';
+import { lockFileBeside } from '../../engine/target-lock.js';
+import { alreadyDoneBy } from '../../engine/already-done.js';
 
 const STEP_IDS = [
   'check-account',
@@ -73,7 +75,7 @@ export const practiceDrill: ProcedureDefinition<typeof inputs> = {
   system: 'practice',
   title: 'Practice drill: rotate an app admin password',
   summary:
-    'Rehearse a full recovery in the sandbox: checks, an outage, a guarded UPDATE, a config edit, a manual step and a login test — then try retry, rollback and resume.',
+    'Rehearse a full recovery in the sandbox: checks, an outage, a password change, a config edit, a step by hand and a login test — then try retry, rollback and resume.',
   inputs,
   async plan({ inputs: given, env }) {
     if (env.kind !== 'sandbox' || !env.sandboxRoot) {
@@ -86,6 +88,7 @@ export const practiceDrill: ProcedureDefinition<typeof inputs> = {
     const service = await env.services.status(PRACTICE_SERVICE);
     return {
       target: `practice:${env.sandboxRoot}`,
+      targetLock: lockFileBeside(path.dirname(configPath), 'the practice app’s config'),
       facts: [
         { label: 'Account', value: given.account, status: 'info' },
         { label: 'Password before the drill (seeded)', value: SEEDED_PASSWORD, status: 'info' },
@@ -213,12 +216,17 @@ function drillSteps(
               'Reset the practice sandbox and start again.',
             );
           if (verifyPracticePassword(given.newPassword, current)) {
+            const doneBy = await alreadyDoneBy(
+              ctx.backup,
+              backupKey,
+              (recorded) => (recorded as { password_hash: string }).password_hash === current,
+            );
             await ctx.backup.saveResult(backupKey, { password_hash: current });
-            ctx.log('The new password is already set (an earlier attempt got this far).');
+            ctx.log(`The new password is already set (${doneBy}).`);
             return;
           }
           await ctx.backup.saveValues(backupKey, { password_hash: current });
-          await pauseForTest('set-password', 'during');
+          await checkpoint('set-password', 'during');
           const written = hashPracticePassword(given.newPassword);
           await session.guarded([{ sql: updateHash(given.account, written, current), expectRows: 1 }]);
           await ctx.backup.saveResult(backupKey, { password_hash: written });
@@ -278,7 +286,7 @@ function drillSteps(
           return;
         }
         await ctx.backup.saveFile(configPath);
-        await pauseForTest('switch-password-store', 'during');
+        await checkpoint('switch-password-store', 'during');
         await writeFileAtomic(configPath, updated);
         await ctx.backup.saveResult(configPath, { sha256: sha256(updated) });
         ctx.log(`Wrote ${configPath}.`);

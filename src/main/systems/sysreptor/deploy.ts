@@ -5,10 +5,11 @@
  * LICENSE, email, forgot-password). Defaults are the ones sysreptor/docker-compose.yml and
  * settings.py use. A malformed file is an InputError on `deployDir` naming the file and line.
  */
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import YAML from 'yaml';
 import { InputError } from '../../engine/types.js';
+import { readRegularFile, UnreadableFileError } from '../../platform/files/read-regular-file.js';
+import { decodeUtf8Text } from '../../platform/files/utf8-text.js';
 import { EnvFileError, envBoolean, parseEnvFile } from './env-file.js';
 import { parseEncryptionKeys, SysReptorCryptoError, type EncryptionKey } from './encryption.js';
 
@@ -45,28 +46,23 @@ export interface SysReptorDeploy {
 }
 
 async function readText(file: string, required: boolean): Promise<string | undefined> {
-  let handle: fs.FileHandle;
   try {
-    handle = await fs.open(file, 'r');
+    return decodeUtf8Text((await readRegularFile(file, MAX_FILE_BYTES)).bytes, file);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT' && !required) return undefined;
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : 'cannot be read';
-    throw new InputError(
-      FIELD,
-      `${path.basename(file)} ${reason} in ${path.dirname(file)}. Give the SysReptor deploy folder (the one holding app.env and docker-compose.yml).`,
-    );
-  }
-  try {
-    const stat = await handle.stat();
-    if (!stat.isFile()) throw new InputError(FIELD, `${path.basename(file)} is not a regular file.`);
-    if (stat.size > MAX_FILE_BYTES)
+    if (!(error instanceof UnreadableFileError)) throw error;
+    if (error.reason === 'missing' && !required) return undefined;
+    if (error.reason === 'missing' || error.reason === 'denied')
+      throw new InputError(
+        FIELD,
+        `${path.basename(file)} ${error.reason === 'missing' ? 'does not exist' : 'cannot be read'} in ${path.dirname(file)}. Give the SysReptor deploy folder (the one holding app.env and docker-compose.yml).`,
+      );
+    if (error.reason === 'too-large')
       throw new InputError(
         FIELD,
         `${path.basename(file)} is larger than ${MAX_FILE_BYTES} bytes; this is not a SysReptor deploy file.`,
       );
-    return await handle.readFile('utf8');
-  } finally {
-    await handle.close();
+    if (error.reason === 'encoding') throw new InputError(FIELD, error.message);
+    throw new InputError(FIELD, `${path.basename(file)} is not a regular file.`);
   }
 }
 

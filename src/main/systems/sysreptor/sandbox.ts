@@ -2,8 +2,8 @@
  * The SysReptor part of the practice sandbox: the vendor's users_* tables (schema.ts) with
  * realistic rows (an encrypted superuser with MFA, sessions and API tokens; a user manager; a user
  * disabled by 30 failed MFA attempts; a plain legacy PBKDF2 value; a case look-alike; a system
- * user), and a deploy folder `<root>/deploy` with docker-compose.yml, .env and an app.env that
- * holds the encryption key.
+ * user), practice API tokens as files, and a deploy folder `<root>/deploy` with
+ * docker-compose.yml, .env and an app.env that holds the encryption key.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -47,6 +47,17 @@ export const SANDBOX_USER_IDS = {
   legacy: '0b6c2a0e-3f51-4c7e-9d1a-6f2a1c9e0a05',
   system: '0b6c2a0e-3f51-4c7e-9d1a-6f2a1c9e0a06',
 } as const;
+
+/**
+ * API tokens for the practice API path, written as files (0600) in the sandbox's SysReptor folder
+ * so a trainee gives them as {"file": …}: the admin's (made with --admin), the user manager's, and
+ * an expired one.
+ */
+export const PRACTICE_TOKENS = [
+  { file: 'admin-api-token.txt', userId: SANDBOX_USER_IDS.admin, admin: true, expired: false },
+  { file: 'manager-api-token.txt', userId: SANDBOX_USER_IDS.manager, admin: false, expired: false },
+  { file: 'expired-api-token.txt', userId: SANDBOX_USER_IDS.admin, admin: true, expired: true },
+] as const;
 
 export const SANDBOX_DEFAULT_KEY_ID = 'practice-key-2026';
 
@@ -181,6 +192,11 @@ export async function seedSysReptorSandbox(sandbox: SandboxSeedContext): Promise
     },
   ];
 
+  const practiceTokens = PRACTICE_TOKENS.map((token) => ({
+    ...token,
+    id: randomUUID(),
+    secret: randomBytes(32).toString('hex'),
+  }));
   const client = new pg.Client({ connectionString: sandbox.databaseUrl });
   await client.connect();
   try {
@@ -233,6 +249,19 @@ export async function seedSysReptorSandbox(sandbox: SandboxSeedContext): Promise
         ],
       );
     }
+    for (const token of practiceTokens) {
+      await client.query(
+        `INSERT INTO users_apitoken (id, created, updated, token_hash, name, expire_date, user_id, last_used, admin_permissions_enabled)
+         VALUES ($1, now(), now(), $2, $3, ${token.expired ? 'current_date - 1' : 'NULL'}, $4, NULL, $5)`,
+        [
+          token.id,
+          `sha3_256$$${createHash('sha3-256').update(token.secret).digest('hex')}`,
+          `practice ${token.file}`,
+          token.userId,
+          token.admin,
+        ],
+      );
+    }
     for (let index = 0; index < 3; index++) {
       const sessionKey = randomBytes(16).toString('hex');
       await client.query(
@@ -259,6 +288,12 @@ export async function seedSysReptorSandbox(sandbox: SandboxSeedContext): Promise
   await writeFileAtomic(path.join(deployDir, '.env'), dotEnv(randomBytes(12).toString('base64url')), {
     mode: 0o600,
   });
+  for (const token of practiceTokens)
+    await writeFileAtomic(
+      path.join(sandbox.root, token.file),
+      `sysreptor_${Buffer.from(`${token.id}:${token.secret}`).toString('base64')}\n`,
+      { mode: 0o600 },
+    );
   await writeFileAtomic(
     path.join(deployDir, 'app.env'),
     appEnv(randomBytes(36).toString('base64url'), keys),

@@ -34,6 +34,7 @@ import {
   sqlForDisplay,
   withPlatformSession,
   type PlatformDatabase,
+  hsconfLock,
 } from '../platform-database.js';
 import {
   checkUserAsLeft,
@@ -92,7 +93,7 @@ export const adWorkaround: ProcedureDefinition<typeof adWorkaroundInputs> = {
   system: 'outsystems',
   title: 'Log in to Service Center when Active Directory blocks it',
   summary:
-    "Seed 001's Active Directory workaround: disable ADAuthProvider, apply, make sure the built-in admin is active (and optionally set its password), apply settings to all modules, then re-enable AD and apply again. AD is re-enabled even if the run is interrupted.",
+    'When Active Directory sign-in is broken: turns AD sign-in off for a while so the built-in admin can sign in (optionally with a new password), then turns AD sign-in back on — even if the run is interrupted.',
   inputs: adWorkaroundInputs,
   async plan({ inputs, env, addSecret }: PlanContext<Inputs>) {
     if (inputs.adminPassword !== undefined && inputs.adminPassword.trim().length < 6) {
@@ -162,6 +163,7 @@ export const adWorkaround: ProcedureDefinition<typeof adWorkaroundInputs> = {
     ];
     return {
       target: `outsystems:${database.label}`,
+      ...hsconfLock(database),
       facts: [
         ...database.facts,
         ...found.facts,

@@ -12,6 +12,7 @@ import {
   type StepDefinition,
 } from '../../../engine/types.js';
 import { renderSql } from '../../../platform/db/sql.js';
+import { loginNameSchema, nameMatchWarning, showName } from '../../../platform/text/login-name.js';
 import { detectOutSystemsHashFormat, hashOutSystemsPassword, verifyOutSystemsPassword } from '../hash.js';
 import {
   connectCheckStep,
@@ -20,6 +21,7 @@ import {
   sqlForDisplay,
   withPlatformSession,
   type PlatformDatabase,
+  hsconfLock,
 } from '../platform-database.js';
 import {
   checkUserAsLeft,
@@ -34,6 +36,7 @@ import {
   type SavedUser,
   type TenantKey,
 } from '../users.js';
+import { alreadyDoneBy } from '../../../engine/already-done.js';
 
 const MAX_PASSWORD_LENGTH = 1024;
 
@@ -61,11 +64,11 @@ export const resetAdminPasswordInputs = z
           both: 'Both',
         },
       }),
-    username: z
-      .string()
-      .trim()
-      .min(1, 'enter the user name (usually admin)')
-      .max(250, 'a user name has at most 250 characters (OSSYS_USER.USERNAME)')
+    username: loginNameSchema({
+      max: 250,
+      minMessage: 'enter the user name (usually admin)',
+      maxMessage: 'a user name has at most 250 characters (OSSYS_USER.USERNAME)',
+    })
       .default('admin')
       .meta({ title: 'User name' }),
     newPassword: z
@@ -99,7 +102,7 @@ export const resetAdminPassword: ProcedureDefinition<typeof resetAdminPasswordIn
   system: 'outsystems',
   title: 'Reset the admin password (IT users / end users)',
   summary:
-    'Seed 000 without the online hash page: finds exactly one user in the tenant, writes an offline $1$ hash in a guarded one-row UPDATE, reactivates it if asked, and proves the new password against the stored row.',
+    'Sets a new password for a Service Center or Users app account (admin by default) straight in the platform database — after checking that exactly one account matches — and proves that the new password works. Can be undone.',
   inputs: resetAdminPasswordInputs,
   async plan({ inputs, env, addSecret }: PlanContext<Inputs>) {
     if (inputs.deployment === 'cloud') throw new ProcedureRefusal(cloudExplanation(inputs.tenants));
@@ -120,6 +123,10 @@ export const resetAdminPassword: ProcedureDefinition<typeof resetAdminPasswordIn
     }
     const previews = await previewUsers(database, env, keys, inputs.username);
     facts.push(...previews.map((preview) => preview.fact));
+    for (const preview of previews) {
+      const inexact = preview.user && nameMatchWarning(inputs.username, preview.user.username);
+      if (inexact) warnings.push(inexact);
+    }
 
     const steps: StepDefinition[] = [connectCheckStep(database)];
     for (const [index, key] of keys.entries()) {
@@ -127,7 +134,7 @@ export const resetAdminPassword: ProcedureDefinition<typeof resetAdminPasswordIn
       steps.push(setPasswordStep(database, key, inputs, previews[index]?.user));
       steps.push(verifyPasswordStep(database, key, inputs));
     }
-    return { target: `outsystems:${database.label}`, facts, warnings, steps };
+    return { target: `outsystems:${database.label}`, facts, warnings, steps, ...hsconfLock(database) };
   },
 };
 
@@ -183,7 +190,7 @@ async function previewUsers(
 }
 
 function describeMatches(key: TenantKey, username: string, matches: PlatformUser[]): Fact {
-  const label = `User "${username}" among ${TENANTS[key].label}`;
+  const label = `User ${showName(username)} among ${TENANTS[key].label}`;
   if (matches.length === 0) return { label, value: 'not found', status: 'error' };
   if (matches.length > 1)
     return {
@@ -201,8 +208,8 @@ function describeMatches(key: TenantKey, username: string, matches: PlatformUser
         : 'unrecognised password value';
   return {
     label,
-    value: `ID ${user.id}, ${user.isActive ? 'active' : 'DISABLED'}, ${formatText}`,
-    status: user.isActive && format === 'v1' ? 'ok' : 'warn',
+    value: `ID ${user.id} named ${showName(user.username)}, ${user.isActive ? 'active' : 'DISABLED'}, ${formatText}`,
+    status: user.isActive && format === 'v1' && user.username === username ? 'ok' : 'warn',
   };
 }
 
@@ -211,9 +218,9 @@ function findUserStep(database: PlatformDatabase, key: TenantKey, username: stri
   return {
     id: `find-user-${key}`,
     kind: 'check',
-    title: `Find exactly one "${username}" among ${tenant.label}`,
+    title: `Find exactly one ${showName(username)} among ${tenant.label}`,
     describe: () => ({
-      summary: `Looks up user "${username}" in tenant ${tenant.name}; the run stops unless exactly one row matches.`,
+      summary: `Looks up user ${showName(username)} in tenant ${tenant.name}; the run stops unless exactly one row matches.`,
       sql: sqlForDisplay(
         database,
         (dialect) =>
@@ -229,6 +236,8 @@ function findUserStep(database: PlatformDatabase, key: TenantKey, username: stri
       ctx.log(
         `Found ID ${user.id} (${user.isActive ? 'active' : 'disabled'}); stored password format: ${format}.`,
       );
+      const inexact = nameMatchWarning(username, user.username);
+      if (inexact) ctx.log(inexact);
       if (format === 'legacy-md5')
         ctx.log('The stored value is a legacy MD5 hash; the new value will be a $1$ hash.');
     },
@@ -247,7 +256,7 @@ function setPasswordStep(
   return {
     id: `set-password-${key}`,
     kind: 'change',
-    title: `Write the new password hash for "${inputs.username}" (${tenant.label})`,
+    title: `Write the new password hash for ${showName(inputs.username)} (${tenant.label})`,
     describe: () => ({
       summary: `Computes an offline $1$ hash (SHA-512 over UTF-16LE, random 32-byte salt) and updates exactly one OSSYS_USER row in one transaction${inputs.reactivate ? ', setting IS_ACTIVE = 1' : ''}.`,
       details: [
@@ -279,15 +288,18 @@ function setPasswordStep(
       ctx.addSecret(database.settings.password);
       await withPlatformSession(database, ctx.env, async (session) => {
         const user = await findOneUser(session, database.schema, key, inputs.username);
+        const doneBy = await alreadyDoneBy(
+          ctx.backup,
+          backupKey,
+          (recorded) => (recorded as SavedUser).password === user.password,
+        );
         await ctx.backup.saveValues(backupKey, savedUser(user));
         if (
           verifyOutSystemsPassword(inputs.newPassword, user.password) &&
           (!inputs.reactivate || user.isActive)
         ) {
           await ctx.backup.saveResult(backupKey, savedUser(user));
-          ctx.log(
-            'The row already holds the new password (an earlier attempt of this run wrote it); nothing to do.',
-          );
+          ctx.log(`The row already holds the new password (${doneBy}); nothing to do.`);
           return;
         }
         const written = hashOutSystemsPassword(inputs.newPassword);
@@ -366,7 +378,7 @@ function verifyPasswordStep(database: PlatformDatabase, key: TenantKey, inputs: 
       if (inputs.reactivate && !row.isActive)
         throw new StepFailure(`User ID ${row.id} is disabled.`, 'Run again with reactivation on.');
       ctx.log(
-        `"${row.username}" (ID ${row.id}): its stored hash accepts the new password${row.isActive ? '' : ' (the account is still disabled)'}.`,
+        `${showName(row.username)} (ID ${row.id}): its stored hash accepts the new password${row.isActive ? '' : ' (the account is still disabled)'}.`,
       );
     },
   };

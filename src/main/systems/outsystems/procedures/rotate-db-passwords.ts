@@ -17,6 +17,7 @@ import {
   InputError,
   StepFailure,
   type Environment,
+  type Plan,
   type PlanContext,
   type ProcedureDefinition,
   type StepContext,
@@ -63,6 +64,8 @@ import {
   type RotationUser,
   type RotationUserKey,
 } from '../rotation-users.js';
+import { lockFileBeside } from '../../../engine/target-lock.js';
+import { readEventLogLoginFailures } from '../event-log.js';
 
 const newPassword = z
   .string()
@@ -70,6 +73,13 @@ const newPassword = z
   .max(1024)
   .optional()
   .meta({ secret: true, passwordPolicy: 'sqlserver', description: 'Leave empty to generate one.' });
+
+/**
+ * What the outage window says to expect: services stop and start (a few minutes each), the
+ * Configuration Tool's apply and Service Center install (about ten), Apply Settings (about ten for a
+ * mid-sized factory). Shown, not enforced.
+ */
+const ROTATION_EXPECTED_MINUTES = 30;
 
 const USER_LABELS: Record<RotationUserKey, string> = {
   platformAdmin: 'Platform administrator',
@@ -149,8 +159,8 @@ interface Rotation {
 
 async function readInstall(install: Install) {
   const doc = await HsConf.load(install.hsconfPath);
-  const { key } = await loadPrivateKey(install.privateKeyPath);
-  return { doc, key };
+  const { key, readableByOthers } = await loadPrivateKey(install.privateKeyPath);
+  return { doc, key, readableByOthers };
 }
 
 export const rotateDbPasswords: ProcedureDefinition<typeof rotateDbPasswordsInputs> = {
@@ -158,7 +168,7 @@ export const rotateDbPasswords: ProcedureDefinition<typeof rotateDbPasswordsInpu
   system: 'outsystems',
   title: 'Rotate the platform database users’ passwords',
   summary:
-    'Seed 001 on the deployment controller: stop the services, change the chosen users’ passwords in their databases, prove them, write server.hsconf, run the Configuration Tool, apply settings to all modules and verify that every module and machine.config uses the new passwords. The environment is down from the first stop to the restart.',
+    'On the deployment controller: changes the passwords the platform uses to reach its databases, then updates the configuration and every module to use them, and checks that they do. The environment is down from the first service stop until the restart.',
   inputs: rotateDbPasswordsInputs,
   async plan({ inputs, env, addSecret }: PlanContext<Inputs>) {
     const installDir = inputs.installDir || (await locateInstallDir(env, 'installDir'));
@@ -171,8 +181,9 @@ export const rotateDbPasswords: ProcedureDefinition<typeof rotateDbPasswordsInpu
     };
     let doc: HsConf;
     let key: Buffer;
+    let keyWarning: string | undefined;
     try {
-      ({ doc, key } = await readInstall(install));
+      ({ doc, key, readableByOthers: keyWarning } = await readInstall(install));
     } catch (error) {
       throw new InputError('installDir', `${(error as Error).message}`);
     }
@@ -313,6 +324,7 @@ export const rotateDbPasswords: ProcedureDefinition<typeof rotateDbPasswordsInpu
 
     const facts: Fact[] = [
       { label: 'Platform Server folder', value: installDir, status: 'info' },
+      ...(keyWarning ? [{ label: 'private.key', value: keyWarning, status: 'warn' } satisfies Fact] : []),
       {
         label: 'Platform Server version',
         value: install.version ?? 'unknown',
@@ -338,6 +350,7 @@ export const rotateDbPasswords: ProcedureDefinition<typeof rotateDbPasswordsInpu
     const generated = chosen.filter((user) => planned.get(user.key)?.generated).map((user) => user.user);
     return {
       target: `outsystems:${installDir}`,
+      targetLock: lockFileBeside(installDir, 'server.hsconf'),
       facts,
       warnings: [
         'Complete loss of service: every OutSystems application is down from the first service stop until the services restart with the new configuration.',
@@ -369,10 +382,61 @@ export const rotateDbPasswords: ProcedureDefinition<typeof rotateDbPasswordsInpu
         'Front-ends: after this run, copy the exported configuration to each front-end and apply it there (see the front-end procedure).',
         'If IT users log in through Active Directory and Service Center refuses you, run outsystems.ad-workaround, then apply settings.',
       ],
-      steps,
+      ...rotationPhases(steps),
     };
   },
 };
+
+/**
+ * Preflight (nothing changes), keeping the new passwords, the outage (from the first service stop
+ * until every module has its new settings: modules log in with the old passwords until then), and
+ * the checks after it. One outage confirmation, with the expected time down.
+ */
+function rotationPhases(steps: StepDefinition[]): Pick<Plan, 'phases' | 'outage'> {
+  const from = (first: string, last: string) => {
+    const start = steps.findIndex((step) => step.id === first);
+    const end = steps.findIndex((step) => step.id === last);
+    return steps.slice(start, end + 1);
+  };
+  const checks = steps.filter((step) => step.kind === 'check');
+  const phased = [
+    ...checks,
+    ...from('record-new-passwords', 'record-new-passwords'),
+    ...from('stop-services', 'apply-settings'),
+    ...from('verify-modules', 'verify-no-login-failures'),
+  ];
+  if (phased.length !== steps.length || new Set(phased).size !== steps.length)
+    throw new Error('rotate-db-passwords: every step must be in exactly one phase');
+  return {
+    phases: [
+      { id: 'preflight', title: 'Preflight', summary: 'Checks only: nothing changes.', steps: checks },
+      {
+        id: 'prepare',
+        title: 'Keep the new passwords',
+        summary: 'Only the run folder changes.',
+        steps: from('record-new-passwords', 'record-new-passwords'),
+      },
+      {
+        id: 'outage',
+        title: 'Outage: rotate and apply',
+        summary: 'The whole environment is down.',
+        steps: from('stop-services', 'apply-settings'),
+      },
+      {
+        id: 'verify',
+        title: 'Verify',
+        summary: 'Reads only.',
+        steps: from('verify-modules', 'verify-no-login-failures'),
+      },
+    ],
+    outage: {
+      phase: 'outage',
+      expectedMinutes: ROTATION_EXPECTED_MINUTES,
+      impact:
+        'Every OutSystems application and Service Center is down: nobody can sign in or work until the services are back and every module has its new settings',
+    },
+  };
+}
 
 function userOf(all: RotationUser[], key: RotationUserKey): string {
   return all.find((user) => user.key === key)?.user ?? key;
@@ -1191,7 +1255,7 @@ function verifyNoLoginFailuresStep(rotation: Rotation): StepDefinition {
     title: 'No new database login failures since the restart',
     describe: () => ({
       summary:
-        'Reads oslog_Error and oslog_Error_Previous in the Log database for login failures since settings were applied (the Windows Event Log: see outsystems.diagnose-db-logins).',
+        'Reads oslog_Error and oslog_Error_Previous in the Log database, and the Windows Application log (wevtutil), for login failures since settings were applied.',
     }),
     async run(ctx) {
       const { doc, key } = await readInstall(rotation.install);
@@ -1204,6 +1268,16 @@ function verifyNoLoginFailuresStep(rotation: Rotation): StepDefinition {
           'Apply Settings to those modules (or republish them), then retry; outsystems.diagnose-db-logins lists them too.',
         );
       ctx.log(`No login failure in oslog_Error / oslog_Error_Previous since ${since.toISOString()}.`);
+      if (ctx.env.kind === 'real' && process.platform !== 'win32') return;
+      const events = (await readEventLogLoginFailures(ctx.env.exec, Date.now() - since.getTime())).filter(
+        (event) => event.time >= since,
+      );
+      if (events.length)
+        throw new StepFailure(
+          `${events.length} login failure(s) in the Windows Event Log since settings were applied: ${events.map((event) => `${event.provider}: ${event.text.slice(0, 200)}`).join(' | ')}`,
+          'A service still logs in with an old password: check server.hsconf against the database with outsystems.diagnose-db-logins, then restart the OutSystems services.',
+        );
+      ctx.log(`No login failure in the Windows Event Log since ${since.toISOString()}.`);
     },
     onFailure: ['retry', 'continue'],
   };

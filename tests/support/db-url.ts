@@ -5,12 +5,12 @@
  *   oracle://user:pw@host:1521/SERVICE?tls=true
  * The server part of an mssql URL may also be a `Server` value: mssql://user:pw@/db?server=HOST%5CINSTANCE,1433
  */
-import { checkHost } from './address.js';
-import { DbInputError } from './errors.js';
-import { oracleAddress } from './oracle-connect.js';
-import { decodeUrlPart, parsePostgresUrl } from './postgres-conninfo.js';
-import { parseSqlServerServer } from './sqlserver-server.js';
-import type { DbSettings } from './types.js';
+import { checkHost } from '../../src/main/platform/db/address.js';
+import { DbInputError } from '../../src/main/platform/db/errors.js';
+import { oracleAddress } from '../../src/main/platform/db/oracle-connect.js';
+import { decodeUrlPart, parsePostgresUrl } from '../../src/main/platform/db/postgres-conninfo.js';
+import { parseSqlServerServer } from '../../src/main/platform/db/sqlserver-server.js';
+import type { DbSettings } from '../../src/main/platform/db/types.js';
 
 const FIELD = 'database URL';
 
