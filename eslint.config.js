@@ -13,10 +13,10 @@ const layerRules = [
   { folder: 'src/main/platform', forbidden: ['engine', 'systems', 'api', 'app', 'cli', 'host', 'renderer'] },
   { folder: 'src/main/engine', forbidden: ['systems', 'api', 'app', 'cli', 'host', 'renderer'] },
   { folder: 'src/main/systems', forbidden: ['api', 'app', 'cli', 'host', 'renderer'] },
-  { folder: 'src/main/api', forbidden: ['app', 'cli', 'host', 'renderer'] },
-  { folder: 'src/main/host', forbidden: ['app', 'cli', 'renderer'] },
-  { folder: 'src/main/cli', forbidden: ['app', 'renderer'] },
-  { folder: 'src/main/app', forbidden: ['cli', 'renderer'] },
+  { folder: 'src/main/api', forbidden: ['app', 'cli', 'host', 'renderer'], products: 'index' },
+  { folder: 'src/main/host', forbidden: ['app', 'cli', 'renderer'], products: 'index' },
+  { folder: 'src/main/cli', forbidden: ['app', 'renderer'], products: 'index' },
+  { folder: 'src/main/app', forbidden: ['cli', 'renderer'], products: 'index' },
 ];
 
 // Node's globals, which neither shared code nor the renderer may use (they run in the browser too).
@@ -34,13 +34,19 @@ const NODE_GLOBALS = [
 
 const folderPattern = (name) => `(^|/)${name}/`;
 
-function layerConfig({ folder, forbidden, node = true }) {
+function layerConfig({ folder, forbidden, node = true, products }) {
   const patterns = [
     {
       regex: `${forbidden.map(folderPattern).join('|')}`,
       message: `${folder} must not import this layer (see the arrows in docs/architecture.md).`,
     },
   ];
+  // `products: 'index'`: the products only through systems/index.ts and their SystemModule, never a product's own file.
+  if (products === 'index')
+    patterns.push({
+      regex: '(^|/)systems/[^/]+/',
+      message: `${folder} reaches the products only through systems/index.ts (SystemModule), not a product's own files.`,
+    });
   const paths = [];
   if (!node) {
     patterns.push({ regex: '^node:', message: `${folder} runs in the browser too: no Node modules.` });

@@ -54,6 +54,11 @@ describe('layer import rules (npm run lint)', () => {
     ['src/main/platform/probe.ts', "import { systems } from '../systems/index.js';", 'no-restricted-imports'],
     ['src/main/host/probe.ts', "import { ExitCode } from '../cli/io.js';", 'no-restricted-imports'],
     ['src/main/api/probe.ts', "import { startWebHost } from '../host/web-host.js';", 'no-restricted-imports'],
+    [
+      'src/main/cli/commands/probe.ts',
+      "import { hashSynapsePassword } from '../../systems/synapse/hash.js';",
+      'no-restricted-imports',
+    ],
   ];
   it.each(refused)('%s: refuses %s', async (file, code, rule) => {
     expect(await ruleIdsFor(file, `${code}\nexport {};\n`)).toContain(rule);
@@ -63,6 +68,7 @@ describe('layer import rules (npm run lint)', () => {
     ['src/renderer/probe.ts', "import { MASK } from '../shared/redact.js';"],
     ['src/main/engine/probe.ts', "import { writeFileAtomic } from '../platform/files/atomic-write.js';"],
     ['src/main/cli/probe.ts', "import { startWebHost } from '../host/web-host.js';"],
+    ['src/main/cli/commands/probe.ts', "import { systems } from '../../systems/index.js';"],
     ['src/main/systems/probe.ts', "import type { SystemModule } from '../engine/types.js';"],
   ];
   it.each(allowed)('%s: allows %s', async (file, code) => {

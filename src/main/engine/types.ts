@@ -182,10 +182,28 @@ export class InputError extends Error {
 }
 
 /** What a system folder exports: its procedures, its discovery, and its part of the practice sandbox. */
+/** Options a password scheme may take (`breakglass hash --pepper-file`, `--rounds`). */
+export interface PasswordSchemeOptions {
+  pepper?: string;
+  rounds?: number;
+}
+
+/** A product's stored-password format, offline: `breakglass hash <name>` and `hash --verify <name>`. */
+export interface PasswordScheme {
+  /** Which options it takes, each with what it means for this scheme (shown in the usage). */
+  options: Partial<Record<keyof PasswordSchemeOptions, string>>;
+  hash(password: string, options: PasswordSchemeOptions): Promise<string>;
+  /** Whether the stored value is in a format the scheme knows, and anything the admin should know about it. */
+  inspect(stored: string): { recognised: boolean; note?: string };
+  verify(password: string, stored: string, options: PasswordSchemeOptions): Promise<boolean>;
+}
+
 export interface SystemModule {
   id: string;
   title: string;
   procedures: ProcedureDefinition[];
+  /** Its password formats by scheme name (unique across systems), for `breakglass hash`. */
+  passwordSchemes?: Record<string, PasswordScheme>;
   discover?(options: Record<string, unknown>, env: Environment): Promise<DiscoveryReport>;
   /** The folder option `discover` accepts (e.g. the install folder), and its label. */
   discoveryFolder?: { option: string; label: string };

@@ -3,99 +3,48 @@
  * checks a password against a stored value. The password comes from stdin (or a no-echo prompt on a
  * terminal), never from the command line.
  */
+import type { PasswordScheme, PasswordSchemeOptions, SystemModule } from '../../engine/types.js';
 import { readRegularFile, UnreadableFileError } from '../../platform/files/read-regular-file.js';
 import { decodeUtf8Text } from '../../platform/files/utf8-text.js';
 import { PasswordInputError } from '../../platform/hashing/password-rules.js';
-import { isBcryptValue } from '../../platform/hashing/bcrypt-bytes.js';
-import {
-  detectAuthgearHashFormat,
-  hashAuthgearPassword,
-  verifyAuthgearPassword,
-} from '../../systems/authgear/hash.js';
-import {
-  detectOutSystemsHashFormat,
-  hashOutSystemsPassword,
-  verifyOutSystemsPassword,
-} from '../../systems/outsystems/hash.js';
-import { hashSynapsePassword, verifySynapsePassword } from '../../systems/synapse/hash.js';
-import {
-  detectSysReptorHashFormat,
-  hashSysReptorPassword,
-  verifySysReptorPassword,
-} from '../../systems/sysreptor/hash.js';
 import { SecretInputError, readSecret, readSecretLines } from '../../platform/secrets/read-secret.js';
+import { systems } from '../../systems/index.js';
 import { ExitCode, type CliIo } from '../io.js';
 
-const USAGE = `usage: breakglass hash <scheme> [--pepper-file <file>] [--rounds <n>]   < password
-       breakglass hash --verify <scheme> [--pepper-file <file>]           < password-line, stored-value-line
-schemes: outsystems | synapse | django-pbkdf2 | django-argon2 | authgear
-  --pepper-file  synapse: file holding password_config.pepper (one trailing newline is ignored)
-  --rounds       synapse: bcrypt cost (default 12); django-pbkdf2: iterations (default 1200000)
-The password is read from stdin (all of it, less one trailing newline) or prompted for without echo.
-It is never accepted on the command line.`;
-
-interface SchemeOptions {
-  pepper?: string;
-  rounds?: number;
+/** Every system's password schemes by name; two systems naming the same scheme is a programming error. */
+export function passwordSchemes(modules: readonly SystemModule[]): Record<string, PasswordScheme> {
+  const all: Record<string, PasswordScheme> = {};
+  for (const module of modules)
+    for (const [name, scheme] of Object.entries(module.passwordSchemes ?? {})) {
+      if (name in all) throw new Error(`Two systems define the password scheme "${name}"`);
+      all[name] = scheme;
+    }
+  return all;
 }
 
-interface Scheme {
-  accepts: ReadonlyArray<keyof SchemeOptions>;
-  hash(password: string, options: SchemeOptions): Promise<string>;
-  /** Whether the stored value is in a format the scheme knows, and anything the admin should know about it. */
-  inspect(stored: string): { recognised: boolean; note?: string };
-  verify(password: string, stored: string, options: SchemeOptions): Promise<boolean>;
-}
+const schemes = passwordSchemes(systems);
 
-const schemes: Record<string, Scheme> = {
-  outsystems: {
-    accepts: [],
-    hash: async (password) => hashOutSystemsPassword(password),
-    inspect: (stored) => {
-      const format = detectOutSystemsHashFormat(stored);
-      if (format === 'legacy-md5')
-        return {
-          recognised: true,
-          note: 'legacy OutSystems MD5 value (new values are always written as $1$)',
-        };
-      return { recognised: format === 'v1' };
-    },
-    verify: async (password, stored) => verifyOutSystemsPassword(password, stored),
-  },
-  synapse: {
-    accepts: ['pepper', 'rounds'],
-    hash: (password, options) => hashSynapsePassword(password, options),
-    inspect: (stored) => ({ recognised: isBcryptValue(stored) }),
-    verify: (password, stored, options) => verifySynapsePassword(password, stored, options),
-  },
-  'django-pbkdf2': {
-    accepts: ['rounds'],
-    hash: (password, options) =>
-      hashSysReptorPassword(password, { algorithm: 'pbkdf2_sha256', iterations: options.rounds }),
-    inspect: (stored) => ({ recognised: detectSysReptorHashFormat(stored) === 'pbkdf2_sha256' }),
-    verify: (password, stored) => verifySysReptorPassword(password, stored),
-  },
-  'django-argon2': {
-    accepts: [],
-    hash: (password) => hashSysReptorPassword(password, { algorithm: 'argon2' }),
-    inspect: (stored) => ({ recognised: detectSysReptorHashFormat(stored) === 'argon2' }),
-    verify: (password, stored) => verifySysReptorPassword(password, stored),
-  },
-  authgear: {
-    accepts: [],
-    hash: (password) => hashAuthgearPassword(password),
-    inspect: (stored) => {
-      const format = detectAuthgearHashFormat(stored);
-      if (format === 'bcrypt')
-        return {
-          recognised: true,
-          note: 'plain bcrypt value (Authgear upgrades it to $bcrypt-sha512$ at the next login)',
-        };
-      return { recognised: format === 'bcrypt-sha512' };
-    },
-    verify: (password, stored) => verifyAuthgearPassword(password, stored),
-  },
+const OPTION_FLAGS: Record<keyof PasswordSchemeOptions, string> = {
+  pepper: '--pepper-file',
+  rounds: '--rounds',
 };
+
+function usage(): string {
+  const optionLines = Object.entries(schemes).flatMap(([name, scheme]) =>
+    Object.entries(scheme.options).map(
+      ([option, meaning]) =>
+        `  ${OPTION_FLAGS[option as keyof PasswordSchemeOptions].padEnd(13)}  ${name}: ${meaning}`,
+    ),
+  );
+  return [
+    'usage: breakglass hash <scheme> [--pepper-file <file>] [--rounds <n>]   < password',
+    '       breakglass hash --verify <scheme> [--pepper-file <file>]           < password-line, stored-value-line',
+    `schemes: ${Object.keys(schemes).join(' | ')}`,
+    ...optionLines,
+    'The password is read from stdin (all of it, less one trailing newline) or prompted for without echo.',
+    'It is never accepted on the command line.',
+  ].join('\n');
+}
 
 class UsageError extends Error {}
 
@@ -157,20 +106,20 @@ async function readPepper(file: string): Promise<string> {
 
 export async function hashCommand(args: string[], io: CliIo): Promise<number> {
   if (args.includes('--help') || args.includes('-h')) {
-    io.stdout.write(`${USAGE}\n`);
+    io.stdout.write(`${usage()}\n`);
     return ExitCode.ok;
   }
   try {
     const parsed = parseArgs(args);
     const scheme = schemes[parsed.schemeName];
     if (!scheme) throw new UsageError('Unknown scheme (see usage).');
-    if (parsed.pepperFile !== undefined && !scheme.accepts.includes('pepper'))
+    if (parsed.pepperFile !== undefined && !scheme.options.pepper)
       throw new UsageError(`${parsed.schemeName} takes no --pepper-file.`);
-    if (parsed.rounds !== undefined && !scheme.accepts.includes('rounds'))
+    if (parsed.rounds !== undefined && !scheme.options.rounds)
       throw new UsageError(`${parsed.schemeName} takes no --rounds.`);
     if (parsed.rounds !== undefined && parsed.verify)
       throw new UsageError('--rounds is read from the stored value when verifying; leave it out.');
-    const options: SchemeOptions = { rounds: parsed.rounds };
+    const options: PasswordSchemeOptions = { rounds: parsed.rounds };
     if (parsed.pepperFile !== undefined) options.pepper = await readPepper(parsed.pepperFile);
 
     if (!parsed.verify) {
@@ -193,7 +142,7 @@ export async function hashCommand(args: string[], io: CliIo): Promise<number> {
     return match ? ExitCode.ok : ExitCode.mismatch;
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr.write(`breakglass hash: ${error.message}\n${USAGE}\n`);
+      io.stderr.write(`breakglass hash: ${error.message}\n${usage()}\n`);
       return ExitCode.badInput;
     }
     if (

@@ -5,12 +5,14 @@ import { authgearDiscoveryReport } from './discovery.js';
 import { authgearResetPassword } from './procedures/reset-password.js';
 import { seedAuthgearSandbox } from './sandbox.js';
 import { authgearSandboxAdminApi, SANDBOX_ADMIN_API_HOST } from './sandbox-admin-api.js';
+import { authgearPasswordSchemes } from './password-schemes.js';
 
 /** Authgear (self-hosted): reset a user's password (seed 002). */
 export const authgearSystem: SystemModule = {
   id: 'authgear',
   title: 'Authgear',
   procedures: [authgearResetPassword],
+  passwordSchemes: authgearPasswordSchemes,
   async discover(options, env) {
     // `breakglass discover` names the folder --install-dir.
     const folder = options.configDir ?? options.installDir;

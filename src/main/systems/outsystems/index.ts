@@ -10,12 +10,14 @@ import { rotateDbPasswords } from './procedures/rotate-db-passwords.js';
 import { DEFAULT_INSTALL_DIR, readInstallFromRegistry } from './registry.js';
 import { seedOutSystemsSandbox } from './sandbox.js';
 import { outsystemsSandboxPrograms } from './sandbox-programs.js';
+import { outsystemsPasswordSchemes } from './password-schemes.js';
 
 /** OutSystems 11 self-managed: admin password reset (seed 000); seed 001's database password rotation and its Active Directory workaround. */
 export const outsystemsSystem: SystemModule = {
   id: 'outsystems',
   title: 'OutSystems 11',
   procedures: [resetAdminPassword, adWorkaround, rotateDbPasswords, diagnoseDbLogins],
+  passwordSchemes: outsystemsPasswordSchemes,
   discoveryFolder: { option: 'installDir', label: 'Platform Server folder' },
   async discover(options, env) {
     const installDir =

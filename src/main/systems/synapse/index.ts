@@ -10,12 +10,14 @@ import {
   SYNAPSE_MAS_SANDBOX_HOST,
   SYNAPSE_SANDBOX_HOST,
 } from './sandbox.js';
+import { synapsePasswordSchemes } from './password-schemes.js';
 
 /** Matrix Synapse (incl. matrix-docker-ansible-deploy): reset a user's password (seed 004). */
 export const synapseSystem: SystemModule = {
   id: 'synapse',
   title: 'Matrix Synapse',
   procedures: [synapseResetPassword],
+  passwordSchemes: synapsePasswordSchemes,
   discover: synapseDiscoveryReport,
   seedSandbox: seedSynapseSandbox,
   sandboxPrograms: { 'ansible-playbook': simulatedAnsiblePlaybook },

@@ -6,12 +6,14 @@ import { sysreptorResetPassword } from './procedures/reset-password.js';
 import { seedSysReptorSandbox } from './sandbox.js';
 import { SANDBOX_API_HOST, sysreptorSandboxApi } from './sandbox-api.js';
 import { simulatedDocker } from './sandbox-cli.js';
+import { sysreptorPasswordSchemes } from './password-schemes.js';
 
 /** SysReptor (self-hosted, docker compose): reset a user's password (seed 003). */
 export const sysreptorSystem: SystemModule = {
   id: 'sysreptor',
   title: 'SysReptor',
   procedures: [sysreptorResetPassword],
+  passwordSchemes: sysreptorPasswordSchemes,
   discoveryFolder: { option: 'deployDir', label: 'Deploy folder (holding app.env)' },
   async discover(options, env) {
     // `breakglass discover` names the folder --install-dir.
