@@ -57,6 +57,11 @@ describe('the login-name rule', () => {
       (name: string) => ({ loginId: name, newPassword: 'Sunny-Field-42-long' }),
       'loginId',
     ],
+    [
+      'synapse.reset-password',
+      (name: string) => ({ user: name, newPassword: 'Sunny-Field-42-long' }),
+      'user',
+    ],
   ] as const)('%s refuses look-alikes in its name field', (id, inputs, field) => {
     for (const name of LOOK_ALIKES) {
       const result = (() => {

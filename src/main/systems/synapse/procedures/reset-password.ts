@@ -45,6 +45,7 @@ import {
   SANDBOX_PLAYBOOK_DIR,
 } from '../sandbox.js';
 import { masAdminApiSteps } from '../mas-admin-api.js';
+import { loginNameSchema } from '../../../platform/text/login-name.js';
 
 const PATHS = ['admin-api', 'database', 'playbook', 'mas-database', 'mas-admin-api'] as const;
 type SynapsePath = (typeof PATHS)[number];
@@ -60,11 +61,11 @@ export const synapseResetInputs = z.strictObject({
       title: 'homeserver.yaml',
       description: `Path of Synapse's homeserver.yaml (default: the playbook's ${PLAYBOOK_HOMESERVER_PATH}; in the practice sandbox its own).`,
     }),
-  user: z
-    .string()
-    .min(1, 'enter the localpart or the full MXID')
-    .max(255, 'a Matrix user ID has at most 255 characters')
-    .meta({ title: 'User (localpart or @user:server)' }),
+  user: loginNameSchema({
+    max: 255,
+    minMessage: 'enter the localpart or the full MXID',
+    maxMessage: 'a Matrix user ID has at most 255 characters',
+  }).meta({ title: 'User (localpart or @user:server)' }),
   newPassword: z
     .string()
     .min(1, 'enter the new password')
