@@ -31,6 +31,8 @@ describe('breakglass discover through the engine', () => {
       {},
     );
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/No system "nosuch"\. Known: outsystems, sysreptor, authgear, practice/);
+    expect(result.stderr).toMatch(
+      /No system "nosuch"\. Known: outsystems, synapse, sysreptor, authgear, practice/,
+    );
   });
 });

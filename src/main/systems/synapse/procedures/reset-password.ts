@@ -464,7 +464,7 @@ export const synapseResetPassword: ProcedureDefinition<typeof synapseResetInputs
   system: 'synapse',
   title: "Reset a Matrix Synapse user's password",
   summary:
-    'Seed 004: reads homeserver.yaml (server_name, database, bcrypt_rounds, pepper, MAS), then resets through the admin API (the user looked up first, logged out everywhere) or, without an admin token, with an offline hash and a guarded one-row UPDATE (undoable), and proves it.',
+    "Resets a Matrix user's password: reads the server's settings, then resets through the admin API (logging the user out everywhere), the playbook, or, without an admin token, directly in the database; behind the Matrix Authentication Service, through it instead; and proves the new password works.",
   inputs: synapseResetInputs,
   async plan({ inputs, env, addSecret }: PlanContext<Inputs>) {
     let homeserver = await readHomeserverYaml(homeserverPath(inputs, env));
