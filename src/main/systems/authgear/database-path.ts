@@ -22,6 +22,7 @@ import {
   type LoginIdKey,
   type SavedPassword,
 } from './store.js';
+import { databaseConnectStep } from '../database-connect-step.js';
 
 export interface AuthgearDatabaseOptions {
   settings: DbSettings;
@@ -122,24 +123,13 @@ export function authgearDatabaseSteps(
     findOneUser(session, schema, appId, options.loginIdKey, options.loginId);
   const holdsNew = (hash: string) => verifyAuthgearPassword(options.newPassword, hash);
 
-  const connect: StepDefinition = {
-    id: 'connect-database',
-    kind: 'check',
-    title: "Connect to Authgear's database",
-    describe: () => ({
-      summary: `Opens a connection to ${label} as ${settings.user} and reads the server version.`,
-    }),
-    async run(ctx) {
-      secretsOf(ctx);
-      const result = await ctx.env.db.test(settings);
-      if (!result.ok)
-        throw new StepFailure(
-          `Authgear's database cannot be reached (${result.kind}): ${result.message}`,
-          "Check the database settings (the secrets file's db item, or the database you entered).",
-        );
-      ctx.log(`Connected: ${result.serverVersion}`);
-    },
-  };
+  const connect = databaseConnectStep({
+    product: 'Authgear',
+    label,
+    settings,
+    fix: "Check the database settings (the secrets file's db item, or the database you entered).",
+    registerSecrets: secretsOf,
+  });
 
   const findUser: StepDefinition = {
     id: 'find-user',

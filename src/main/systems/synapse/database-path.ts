@@ -26,6 +26,7 @@ import {
   type SavedUser,
   type SynapseUser,
 } from './users.js';
+import { databaseConnectStep } from '../database-connect-step.js';
 
 export interface DatabasePathOptions {
   homeserver: Homeserver;
@@ -151,24 +152,13 @@ export function databasePathSteps(
     hash !== null &&
     (await verifySynapsePassword(options.newPassword, hash, { pepper: homeserver.passwordConfig.pepper }));
 
-  const connect: StepDefinition = {
-    id: 'connect-database',
-    kind: 'check',
-    title: "Connect to Synapse's database",
-    describe: () => ({
-      summary: `Opens a connection to ${label} as ${settings.user} and reads the server version.`,
-    }),
-    async run(ctx) {
-      secretsOf(ctx);
-      const result = await ctx.env.db.test(settings);
-      if (!result.ok)
-        throw new StepFailure(
-          `Synapse's database cannot be reached (${result.kind}): ${result.message}`,
-          "Check database.host/port (where this machine reaches Synapse's PostgreSQL), the user and the password in homeserver.yaml's database.args.",
-        );
-      ctx.log(`Connected: ${result.serverVersion}`);
-    },
-  };
+  const connect = databaseConnectStep({
+    product: 'Synapse',
+    label,
+    settings,
+    fix: "Check database.host/port (where this machine reaches Synapse's PostgreSQL), the user and the password in homeserver.yaml's database.args.",
+    registerSecrets: secretsOf,
+  });
 
   const find: StepDefinition = {
     id: 'find-user',

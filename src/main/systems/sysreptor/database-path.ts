@@ -31,6 +31,7 @@ import {
   type SavedUser,
   type SysReptorUser,
 } from './users.js';
+import { databaseConnectStep } from '../database-connect-step.js';
 
 export interface DatabasePathOptions {
   deploy: SysReptorDeploy;
@@ -168,24 +169,13 @@ export function databasePathSteps(
     deploy.secrets.forEach((value) => ctx.addSecret(value));
   };
 
-  const connect: StepDefinition = {
-    id: 'connect-database',
-    kind: 'check',
-    title: "Connect to SysReptor's database",
-    describe: () => ({
-      summary: `Opens a connection to ${label} as ${settings.user} and reads the server version.`,
-    }),
-    async run(ctx) {
-      secretsOf(ctx);
-      const result = await ctx.env.db.test(settings);
-      if (!result.ok)
-        throw new StepFailure(
-          `SysReptor's database cannot be reached (${result.kind}): ${result.message}`,
-          'Check database.host/port (where this machine reaches the compose "db" service), the user and the password in .env.',
-        );
-      ctx.log(`Connected: ${result.serverVersion}`);
-    },
-  };
+  const connect = databaseConnectStep({
+    product: 'SysReptor',
+    label,
+    settings,
+    fix: 'Check database.host/port (where this machine reaches the compose "db" service), the user and the password in .env.',
+    registerSecrets: secretsOf,
+  });
 
   const find: StepDefinition = {
     id: 'find-user',
