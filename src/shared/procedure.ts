@@ -66,6 +66,10 @@ export const PlannedStep = z.object({
   manualCheck: z.string().optional(),
   /** The id of the phase it belongs to (see `PlanView.phases`). */
   phase: z.string().optional(),
+  /** The machine it acts on, when a plan spans several (e.g. a front-end's name); absent: where Breakglass runs. */
+  host: z.string().optional(),
+  /** A few words for a host's live status while it runs (e.g. "copying", "testing connections"). */
+  activity: z.string().optional(),
 });
 export type PlannedStep = z.infer<typeof PlannedStep>;
 
@@ -75,6 +79,8 @@ export const PlanPhase = z.object({
   title: z.string(),
   summary: z.string().optional(),
   stepIds: z.array(z.string()),
+  /** Its steps run per host, the hosts in parallel (at most `concurrency` at once), each host's steps in order. */
+  fanOut: z.object({ concurrency: z.number().int().positive(), hosts: z.array(z.string()) }).optional(),
 });
 export type PlanPhase = z.infer<typeof PlanPhase>;
 
@@ -196,6 +202,10 @@ export const StepProgress = z.object({
   message: z.string().optional(),
   logs: z.array(z.string()),
   phase: z.string().optional(),
+  host: z.string().optional(),
+  /** When its last attempt (or undo) started and ended. */
+  startedAt: z.string().optional(),
+  finishedAt: z.string().optional(),
 });
 export type StepProgress = z.infer<typeof StepProgress>;
 
@@ -224,6 +234,22 @@ export const Attention = z.object({
 });
 export type Attention = z.infer<typeof Attention>;
 
+/** One machine of a plan that spans several: where it is, taken from its steps. */
+export const HostProgress = z.object({
+  host: z.string(),
+  /** waiting: none started; running: one is; done: all done or skipped; failed: one failed (its lane stopped); undone: rolled back. */
+  state: z.enum(['waiting', 'running', 'done', 'failed', 'undone']),
+  /** The step running, or the one that failed. */
+  stepId: z.string().optional(),
+  /** That step's activity (or title), e.g. "copying". */
+  activity: z.string().optional(),
+  /** The failure, with its fix. */
+  message: z.string().optional(),
+  stepsDone: z.number().int().nonnegative(),
+  stepsTotal: z.number().int().nonnegative(),
+});
+export type HostProgress = z.infer<typeof HostProgress>;
+
 export const RunView = z.object({
   runId: z.string(),
   /** Grows with every change to the run (journal entries so far): a view with a lower revision is older and must not replace a newer one. */
@@ -246,6 +272,8 @@ export const RunView = z.object({
   /** The plan's phases, each with the state of its steps taken together. */
   phases: z.array(PlanPhase.extend({ state: StepState })).optional(),
   outage: OutageProgress.optional(),
+  /** Per host, when the plan's steps name hosts; in plan order. */
+  hosts: z.array(HostProgress).optional(),
   /** When the run succeeded, if it was then undone (or is being undone) after success: with state `rolled-back`, undone after success. */
   succeededAt: z.string().optional(),
 });

@@ -53,6 +53,8 @@ export interface StepContext {
   log(line: string): void;
   /** Registers a value to mask in everything the run writes (e.g. a password read from a file at run time). */
   addSecret(value: string): void;
+  /** The step's `host`, when it has one. */
+  readonly host?: string;
   /** Aborted when the run is stopped from outside (the engine closes): pass it to long calls such as HTTP requests. */
   readonly signal?: AbortSignal;
 }
@@ -93,6 +95,10 @@ export interface StepDefinition {
   onFailure?: FailureDecision[];
   /** Once this step has run, rollback is no longer possible: afterwards only forward choices (retry, continue, resume) are offered. */
   pointOfNoReturn?: boolean;
+  /** The machine it acts on, when the plan spans several (e.g. a front-end's name); its id must still be unique in the plan. */
+  host?: string;
+  /** A few words for the host's live status while it runs ("copying", "stopping services"); default: the title. */
+  activity?: string;
 }
 
 export interface Plan {
@@ -115,6 +121,14 @@ export interface PhaseDefinition {
   title: string;
   summary?: string;
   steps: StepDefinition[];
+  /**
+   * Runs the phase per host: its steps (each with a `host`) grouped by host in plan order; the
+   * hosts run in parallel, at most `concurrency` at once, each host's steps in order. No manual
+   * steps. A failed step ends its host's lane and the others go on. When every lane is over and
+   * some failed: `continue` goes on to the next phase (those hosts stay failed and the run needs
+   * attention); `ask` asks once: retry the failed hosts, go on without them, roll back or stop.
+   */
+  fanOut?: { concurrency: number; onHostFailure: 'ask' | 'continue' };
 }
 
 /**
