@@ -1,3 +1,4 @@
+import type { DbSettings } from '../db/types.js';
 import type { Exec } from '../exec/types.js';
 import type { ServiceController } from '../services/types.js';
 
@@ -17,6 +18,12 @@ export interface HostAccess {
   readonly files: HostFiles;
   /** Its IPv4 addresses in use. */
   addresses(): Promise<string[]>;
+  /**
+   * Opens (then closes) a database connection from that machine, as its services would. Throws the
+   * classified failure (`platform/db/classify.ts`); reached remotely, Windows authentication fails
+   * as the second hop does ("Login failed for user 'NT AUTHORITY\ANONYMOUS LOGON'").
+   */
+  testDatabaseLogin(settings: DbSettings): Promise<void>;
 }
 
 /** Files on a host, by that host's own paths. */
