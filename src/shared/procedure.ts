@@ -231,6 +231,8 @@ export const Attention = z.object({
   ),
   rollback: WayOut,
   resume: WayOut,
+  /** Hosts a fan-out went on without (failed, left for another way), one line each. */
+  hostsLeft: z.array(z.string()).optional(),
 });
 export type Attention = z.infer<typeof Attention>;
 

@@ -12,7 +12,7 @@ import type {
 } from '../../shared/procedure.js';
 import { Redactor } from '../../shared/redact.js';
 import { currentActor } from './actor.js';
-import { pendingLines, rollbackWay } from './attention.js';
+import { attentionLines, rollbackWay } from './attention.js';
 import { RunBackupStore } from './backups.js';
 import { createEnvironment } from './environments.js';
 import { withSecrets } from './input-secrets.js';
@@ -357,7 +357,7 @@ export class Engine {
           ...summary,
           state: live.state,
           needsAttention: live.needsAttention ?? false,
-          attention: live.attention ? pendingLines(live.attention.pending) : [],
+          attention: attentionLines(live.attention),
         });
       } catch (error) {
         if (error instanceof JournalEmpty) {

@@ -60,6 +60,8 @@ export interface JournalEntryData {
   'step-failed': { stepId: string; error: string; fix?: string };
   decision: { stepId: string; decision: string };
   'step-skipped': { stepId: string; reason: string };
+  /** A fan-out phase went on without these hosts (their failed steps stay failed). */
+  'hosts-left': { phaseId: string; hosts: string[] };
   'rollback-started': Record<string, never>;
   'undo-started': { stepId: string };
   'undo-done': { stepId: string };

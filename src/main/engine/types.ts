@@ -10,6 +10,7 @@ import type {
   EnvironmentKind,
   Fact,
   FailureDecision,
+  HostProgress,
   StepDescriptionInput,
   StepKind,
 } from '../../shared/procedure.js';
@@ -55,6 +56,8 @@ export interface StepContext {
   addSecret(value: string): void;
   /** The step's `host`, when it has one. */
   readonly host?: string;
+  /** Where each host of the plan is (e.g. which a fan-out went on without); empty when no step names a host. */
+  hosts(): HostProgress[];
   /** Aborted when the run is stopped from outside (the engine closes): pass it to long calls such as HTTP requests. */
   readonly signal?: AbortSignal;
 }
