@@ -13,6 +13,7 @@ import type {
 import { Redactor } from '../../shared/redact.js';
 import { currentActor } from './actor.js';
 import { attentionLines, rollbackWay } from './attention.js';
+import { changedSteps } from './plan-match.js';
 import { RunBackupStore } from './backups.js';
 import { createEnvironment } from './environments.js';
 import { withSecrets } from './input-secrets.js';
@@ -263,6 +264,12 @@ export class Engine {
     if (planned !== journaled) {
       throw new ProcedureRefusal(
         `Run ${runId} cannot be resumed: the procedure now plans steps [${planned}] but the run journaled [${journaled}]. Finish by hand or roll back from the report, then start a new run.`,
+      );
+    }
+    const changed = changedSteps(created.steps, prepared.view.steps);
+    if (changed.length > 0) {
+      throw new ProcedureRefusal(
+        `Run ${runId} cannot be resumed: the plan it confirmed differs from the plan the same inputs give now — ${changed.join('; ')}. Check what changed on the system since the run stopped; finish by hand or roll back, then start a new run.`,
       );
     }
     if (prepared.plan.target !== created.target) {
