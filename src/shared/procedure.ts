@@ -172,7 +172,9 @@ export type StepState = z.infer<typeof StepState>;
  * `failure` after a failed step (retry / rollback / continue = fixed by hand),
  * `confirm-cancel` when stopping would leave changes in place (it lists them and what must be
  * brought back; cancel = go back to the question), `confirm-rollback` before a rollback (it
- * lists what will be undone; cancel = go back to the question).
+ * lists what will be undone; cancel = go back to the question), `store-secrets` when a step shows
+ * secrets the admin must keep, once (they travel in `reveal`, in clear, in this prompt only: never
+ * journaled, never in a stopped run's view).
  */
 export const Prompt = z.object({
   id: z.string(),
@@ -183,12 +185,15 @@ export const Prompt = z.object({
     'failure',
     'confirm-cancel',
     'confirm-rollback',
+    'store-secrets',
   ]),
   stepId: z.string().optional(),
   title: z.string(),
   message: z.string(),
   instructions: z.array(z.string()).default([]),
   options: z.array(Decision),
+  /** `store-secrets`: the values to store, shown this once. */
+  reveal: z.array(z.object({ label: z.string(), value: z.string() })).optional(),
   /** What each option does here, when the generic wording would mislead (e.g. cancel = "Go back"). */
   labels: z.partialRecord(Decision, z.string()).optional(),
 });

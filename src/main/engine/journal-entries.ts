@@ -56,6 +56,8 @@ export interface JournalEntryData {
   'outage-closed': { downMs: number; by: 'forward' | 'rollback' };
   'step-started': { stepId: string; attempt: number };
   'step-log': { stepId: string; line: string };
+  /** A step showed secrets once (`ctx.showOnce`) and the admin said they stored them: the labels, never the values. */
+  'secrets-shown': { stepId: string; labels: string[] };
   'step-done': { stepId: string };
   'step-failed': { stepId: string; error: string; fix?: string };
   decision: { stepId: string; decision: string };

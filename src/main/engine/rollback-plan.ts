@@ -28,6 +28,7 @@ export async function planRollback(
     backup,
     log: () => undefined,
     addSecret: (value) => prepared.redactor.add(value),
+    showOnce: () => Promise.reject(new Error('Nothing is shown while checking a rollback')),
   });
   const steps: RollbackPlan['steps'] = [];
   for (const undo of way.steps) {

@@ -118,7 +118,8 @@ export class Run {
       target: prepared.plan.target,
       state: this.state,
       steps: this.steps.map((step) => ({ ...step, logs: [...step.logs] })),
-      prompt: this.prompt,
+      // A stopped run's view (printed, returned) never carries the secrets its last prompt showed.
+      prompt: this.prompt && this.finishedAt !== undefined ? withoutReveal(this.prompt) : this.prompt,
       error: this.error,
       startedAt: this.startedAt,
       finishedAt: this.finishedAt,
@@ -574,12 +575,16 @@ export class Run {
     });
   }
 
-  private async ask(input: PromptInput): Promise<Decision> {
-    const prompt: Prompt = this.options.prepared.redactor.redactValue({
-      ...input,
-      id: randomUUID(),
-      instructions: input.instructions ?? [],
-    });
+  /** Asks; everything in the prompt is masked, except `reveal`: the secrets a store-secrets prompt shows once. */
+  private async ask(input: PromptInput, reveal?: Prompt['reveal']): Promise<Decision> {
+    const prompt: Prompt = {
+      ...this.options.prepared.redactor.redactValue({
+        ...input,
+        id: randomUUID(),
+        instructions: input.instructions ?? [],
+      }),
+      ...(reveal ? { reveal } : {}),
+    };
     const resumeState = this.state;
     this.prompt = prompt;
     this.setState('awaiting', 'prompt');
@@ -650,8 +655,30 @@ export class Run {
         this.emit('log', stepId, redacted);
       },
       addSecret: (value: string) => prepared.redactor.add(value),
+      showOnce: (secrets) => this.showOnce(stepId, secrets),
       signal: this.stopSignal.signal,
     };
+  }
+
+  private async showOnce(stepId: string, secrets: Array<{ label: string; value: string }>): Promise<boolean> {
+    if (this.fanOutPhases().some((phase) => phase.steps.some((step) => step.id === stepId)))
+      throw new Error(`Step ${stepId} runs in a fan-out lane, where no one can be asked to store a secret`);
+    for (const secret of secrets) this.options.prepared.redactor.add(secret.value);
+    const it = secrets.length === 1 ? 'it' : 'them';
+    const decision = await this.ask(
+      {
+        kind: 'store-secrets',
+        stepId,
+        title: `Store ${secrets.length === 1 ? 'this secret' : `these ${secrets.length} secrets`} now`,
+        message: `Shown this once: ${secrets.map((secret) => secret.label).join(', ')}. Put ${it} in your password safe now; Breakglass does not show ${it} again.`,
+        options: ['confirm', 'cancel'],
+        labels: { confirm: 'I have stored them safely', cancel: 'Not stored: stop this step' },
+      },
+      secrets,
+    );
+    if (decision !== 'confirm') return false;
+    this.append('secrets-shown', { stepId, labels: secrets.map((secret) => secret.label) });
+    return true;
   }
 
   private describe(step: StepDefinition) {
@@ -708,6 +735,11 @@ export class Run {
   private emit(type: RunEvent['type'], stepId?: string, line?: string): void {
     this.options.hooks.onEvent?.({ type, runId: this.options.runId, stepId, line, run: this.view() });
   }
+}
+
+function withoutReveal(prompt: Prompt): Prompt {
+  const { reveal: _shown, ...rest } = prompt;
+  return rest;
 }
 
 function optionalHosts(hosts: RunView['hosts']): Pick<RunView, 'hosts'> {

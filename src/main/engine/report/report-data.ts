@@ -69,6 +69,8 @@ const EVENT_WORDS: Record<string, (data: Record<string, unknown>) => string> = {
   'step-done': () => 'done',
   'step-failed': (data) => `failed: ${String(data.error)}`,
   'step-skipped': (data) => `skipped: ${String(data.reason)}`,
+  'secrets-shown': (data) =>
+    `showed once, and the admin confirmed storing: ${(data.labels as string[]).join(', ')} (the values are not journaled)`,
   'hosts-left': (data) => `went on without ${(data.hosts as string[]).join(', ')}`,
   decision: (data) => `admin chose ${String(data.decision)}`,
   'undo-started': () => 'undo started',

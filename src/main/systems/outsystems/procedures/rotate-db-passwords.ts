@@ -361,7 +361,7 @@ export const rotateDbPasswords: ProcedureDefinition<typeof rotateDbPasswordsInpu
           : []),
         ...(generated.length
           ? [
-              `Generated passwords for ${generated.join(', ')}: they are written to server.hsconf, encrypted with private.key (the Configuration Tool shows them), and kept encrypted in this run for resume and rollback. Store them in your password safe before you confirm the outage.`,
+              `Generated passwords for ${generated.join(', ')}: they are written to server.hsconf, encrypted with private.key (the Configuration Tool shows them), and kept encrypted in this run for resume and rollback. They are shown once, before the outage, for you to store in your password safe.`,
             ]
           : []),
         ...(isAtLeast(install.version, '11.16') === false || install.version === undefined
@@ -746,17 +746,25 @@ function recordNewPasswordsStep(
     kind: 'change',
     title: 'Keep the new passwords for this run (encrypted with private.key)',
     describe: () => ({
-      summary: `Fixes the new passwords of ${rotation.chosen.map((user) => user.user).join(', ')} for this run: encrypted with private.key in the run’s backup (0600), so a resume uses the same ones. Nothing outside the run folder changes.`,
+      summary: `Fixes the new passwords of ${rotation.chosen.map((user) => user.user).join(', ')} for this run: encrypted with private.key in the run’s backup (0600), so a resume uses the same ones. A generated one is shown here once, for you to store, before the outage. Nothing outside the run folder changes.`,
     }),
     async run(ctx) {
       const { key } = await readInstall(rotation.install);
+      const generated: Array<{ label: string; value: string }> = [];
       for (const user of rotation.chosen) {
         await saveNewPassword(ctx, user.key, planned.get(user.key)?.password as string, key);
         const kept = await loadNewPassword(ctx, user.key, key);
         ctx.log(
           `${user.user}: new password kept${kept === planned.get(user.key)?.password ? '' : ' (the one this run started with)'}.`,
         );
+        if (planned.get(user.key)?.generated && kept)
+          generated.push({ label: `New password of ${user.user}`, value: kept });
       }
+      if (generated.length > 0 && !(await ctx.showOnce(generated)))
+        throw new StepFailure(
+          'The generated passwords were not confirmed as stored, so the outage does not start.',
+          'Retry to see them again and store them; nothing outside the run folder has changed.',
+        );
     },
   };
 }
