@@ -65,6 +65,7 @@ import {
   type RotationUserKey,
 } from '../rotation-users.js';
 import { lockFileBeside } from '../../../engine/target-lock.js';
+import { listServers, platformAdminSettings, serverLine } from '../servers.js';
 import { readEventLogLoginFailures } from '../event-log.js';
 
 const newPassword = z
@@ -710,26 +711,12 @@ function frontEndsStep(rotation: Rotation): StepDefinition {
     }),
     async run(ctx) {
       const { doc, key } = await readInstall(rotation.install);
-      const admin = rotationUsers(doc).find((user) => user.key === 'platformAdmin') as RotationUser;
-      const password = requireHsconfSecret(doc, admin.definition.section, admin.definition.passwordKey, key);
-      const session = await ctx.env.db.connect(settingsWithPassword(doc, key, admin, password));
-      try {
-        const rows = await session.query<Record<string, unknown>>(
-          renderSql(
-            sql`SELECT NAME AS name, IP_ADDRESS AS ip_address, IS_ACTIVE AS is_active FROM OSSYS_SERVER`,
-            session.dialect,
-          ),
-        );
-        const value = (row: Record<string, unknown>, name: string) =>
-          Object.entries(row).find(([column]) => column.toLowerCase() === name)?.[1];
-        ctx.log(
-          rows.length
-            ? `Servers: ${rows.map((row) => `${String(value(row, 'name'))} (${String(value(row, 'ip_address'))}${value(row, 'is_active') ? '' : ', inactive'})`).join(', ')}.`
-            : 'No server is registered in OSSYS_SERVER.',
-        );
-      } finally {
-        await session.close();
-      }
+      const servers = await listServers(ctx.env.db, platformAdminSettings(doc, key));
+      ctx.log(
+        servers.length
+          ? `Servers: ${servers.map(serverLine).join(', ')}. After this run, outsystems.reconfigure-farm gives the front-ends the new configuration.`
+          : 'No server is registered in OSSYS_SERVER.',
+      );
     },
     onFailure: ['retry', 'continue'],
   };
