@@ -155,8 +155,16 @@ export const authgearResetPassword: ProcedureDefinition<typeof authgearResetInpu
       );
     const loginIdKey = inputs.loginIdKey ?? guessLoginIdKey(inputs.loginId);
     const common = { config, appId, loginIdKey, addSecret };
-    if (inputs.path === 'admin-api') return planAdminApi(inputs, env, common);
-    return planDatabase(inputs, env, common);
+    const plan =
+      inputs.path === 'admin-api'
+        ? await planAdminApi(inputs, env, common)
+        : await planDatabase(inputs, env, common);
+    return {
+      ...plan,
+      afterwards: [
+        `Ask ${inputs.loginId} to sign in with the new password${inputs.setPasswordExpired ? ' (they are asked to choose their own at once)' : ''}, then to change it.`,
+      ],
+    };
   },
 };
 

@@ -153,9 +153,18 @@ export const sysreptorResetPassword: ProcedureDefinition<typeof sysreptorResetIn
       mustChangePassword: inputs.mustChangePassword,
       reactivate: inputs.reactivate,
     };
-    if (path === 'api') return planApiPath(ctx, deploy, choice);
-    if (path === 'cli') return planCliPath(ctx, deploy, choice);
-    return planDatabasePath(ctx, deploy, choice);
+    const plan =
+      path === 'api'
+        ? await planApiPath(ctx, deploy, choice)
+        : path === 'cli'
+          ? await planCliPath(ctx, deploy, choice)
+          : await planDatabasePath(ctx, deploy, choice);
+    return {
+      ...plan,
+      afterwards: [
+        `Sign in to SysReptor as ${inputs.username} with the new password${inputs.mustChangePassword ? ' (SysReptor then asks for a new one)' : ''}, and keep the report with your change record.`,
+      ],
+    };
   },
 };
 
