@@ -113,7 +113,8 @@ export const synapseResetInputs = z.strictObject({
   tls: httpTlsInput.optional().meta({ title: 'TLS (https only)' }),
   logoutDevices: z.boolean().default(true).meta({ title: 'Log the user out everywhere (admin API)' }),
   revokeSessions: z.boolean().default(false).meta({
-    title: "Delete the user's access and refresh tokens (database path; needs a restart)",
+    title:
+      "End the user's sessions (database path: deletes access and refresh tokens, needs a restart; MAS paths: finishes the MAS sessions)",
   }),
   unlock: z.boolean().default(false).meta({ title: 'Unlock the user if it is locked' }),
   reactivate: z.boolean().default(false).meta({ title: 'Reactivate the user if it is deactivated' }),
@@ -212,6 +213,7 @@ async function planMasAdminApi(
     newPassword: inputs.newPassword,
     unlock: inputs.unlock,
     reactivate: inputs.reactivate,
+    revokeSessions: inputs.revokeSessions,
     secrets: homeserver.secrets,
   };
   return {
@@ -230,7 +232,9 @@ async function planMasAdminApi(
     warnings: [
       ...passwordWarningsFor(inputs.newPassword),
       'Synapse delegates logins to MAS here: the password is set through MAS, which hashes it with its current scheme and applies its password policy.',
-      'Setting a MAS password ends no session: sessions that may be compromised stay logged in (mas-cli manage kill-sessions, or revokeSessions on the mas-database path).',
+      inputs.revokeSessions
+        ? "The user's MAS sessions are then finished through the admin API: every client of the user logs in again."
+        : 'Setting a MAS password ends no session: sessions that may be compromised stay logged in. Set revokeSessions: true to finish them through the admin API.',
     ],
     steps: [
       ...masAdminApiSteps(options),
