@@ -17,6 +17,7 @@ import { quoteIdentifier } from '../../platform/db/quoting.js';
 import { CONFIG_TOOL_PROGRAM } from './config-tool.js';
 import { hashOutSystemsPassword, legacyOutSystemsHash } from './hash.js';
 import { writeModuleSettings, writeMachineConfigs } from './sandbox-apply.js';
+import { SANDBOX_FRONT_END, writeSandboxFrontEnd } from './front-end-sandbox.js';
 import { HsConf } from './hsconf.js';
 import { APP_SETTINGS_FILE, RUNNING_DIR, renderAppSettings } from './module-configs.js';
 import { parsePrivateKey } from './private-key.js';
@@ -142,7 +143,8 @@ export async function seedOutSystemsSandbox(sandbox: SandboxSeedContext): Promis
       `INSERT INTO ossys_authprovider (id, name, isactive) VALUES (1, 'ADAuthProvider', true), (2, 'InternalAuthProvider', true)`,
     );
     await client.query(
-      `INSERT INTO ossys_server (id, name, ip_address, is_active) VALUES (1, '${SANDBOX_SERVER_NAME}', '127.0.0.1', true), (2, 'SANDBOX-FE01', '10.0.0.21', true)`,
+      `INSERT INTO ossys_server (id, name, ip_address, is_active) VALUES (1, '${SANDBOX_SERVER_NAME}', '127.0.0.1', true), (2, $1, $2, true)`,
+      [SANDBOX_FRONT_END.name, SANDBOX_FRONT_END.ipAddress],
     );
     await client.query('COMMIT');
   } catch (error) {
@@ -154,6 +156,7 @@ export async function seedOutSystemsSandbox(sandbox: SandboxSeedContext): Promis
   const users = await createDatabaseUsers(sandbox);
   const installDir = path.join(sandbox.root, SANDBOX_INSTALL_DIR_NAME);
   await writeInstallTree(installDir, users);
+  await writeSandboxFrontEnd(sandbox.root, installDir);
   const doc = HsConf.parse(fs.readFileSync(path.join(installDir, 'server.hsconf')));
   const { key } = parsePrivateKey(fs.readFileSync(path.join(installDir, 'private.key')));
   await writeModules(installDir, doc, key);
