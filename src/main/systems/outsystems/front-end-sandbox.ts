@@ -51,3 +51,14 @@ export function sandboxMachineAddresses(installDir: string): string[] {
   const file = path.join(path.dirname(installDir), SANDBOX_MACHINE_FILE);
   return SimulatedMachine.parse(JSON.parse(fs.readFileSync(file, 'utf8'))).addresses;
 }
+
+/** The simulated front-end whose install holds this folder (`<root>/front-ends/<name>/Platform Server`), if any. */
+export function sandboxFrontEndOf(
+  root: string,
+  folder: string,
+): { name: string; installDir: string } | undefined {
+  const relative = path.relative(path.join(root, SANDBOX_FRONT_ENDS_DIR), path.resolve(folder));
+  const [name, install] = relative.split(path.sep);
+  if (!name || name.startsWith('..') || install !== INSTALL_DIR_NAME) return undefined;
+  return { name, installDir: sandboxFrontEndInstallDir(root, name) };
+}

@@ -6,6 +6,7 @@ import { discoverOutSystems } from './discovery.js';
 import { adWorkaround } from './procedures/ad-workaround.js';
 import { resetAdminPassword } from './procedures/reset-admin-password.js';
 import { diagnoseDbLogins } from './procedures/diagnose-db-logins.js';
+import { reconfigureFrontEnd } from './procedures/reconfigure-front-end.js';
 import { rotateDbPasswords } from './procedures/rotate-db-passwords.js';
 import { DEFAULT_INSTALL_DIR, readInstallFromRegistry } from './registry.js';
 import { seedOutSystemsSandbox } from './sandbox.js';
@@ -16,7 +17,7 @@ import { outsystemsPasswordSchemes } from './password-schemes.js';
 export const outsystemsSystem: SystemModule = {
   id: 'outsystems',
   title: 'OutSystems 11',
-  procedures: [resetAdminPassword, adWorkaround, rotateDbPasswords, diagnoseDbLogins],
+  procedures: [resetAdminPassword, adWorkaround, rotateDbPasswords, diagnoseDbLogins, reconfigureFrontEnd],
   passwordSchemes: outsystemsPasswordSchemes,
   discoveryFolder: { option: 'installDir', label: 'Platform Server folder' },
   async discover(options, env) {

@@ -7,12 +7,14 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import pg from 'pg';
 import { z } from 'zod';
 import type { SandboxSeedContext, SimulatedProgram } from '../../engine/types.js';
 import type { ExecResult } from '../../platform/exec/types.js';
 import { escapeXmlAttribute, escapeXmlText } from '../../../shared/xml-escape.js';
 import { CONFIG_TOOL_PROGRAM } from './config-tool.js';
 import { WEVTUTIL_PROGRAM } from './event-log.js';
+import { sandboxFrontEndOf, sandboxMachineAddresses } from './front-end-sandbox.js';
 import { HsConf } from './hsconf.js';
 import {
   dbSettingsFromHsconf,
@@ -146,6 +148,42 @@ async function runSwitch(
   }
 }
 
+/**
+ * The tool run on a simulated front-end's install: /UpgradeInstall tests its server.hsconf's
+ * logins and registers the server in OSSYS_SERVER, active, with its Local IP (automatic: the
+ * machine's first address that is not loopback), as the platform does when a front-end applies.
+ */
+async function runFrontEndSwitch(
+  name: string,
+  frontEnd: { name: string; installDir: string },
+  sandbox: SandboxSeedContext,
+  log: (line: string) => void,
+): Promise<void> {
+  if (name !== '/UpgradeInstall') {
+    log(`[sandbox] ${name} on ${frontEnd.name}: done (simulated).`);
+    return;
+  }
+  const doc = await HsConf.load(path.join(frontEnd.installDir, 'server.hsconf'));
+  const { key } = await loadPrivateKey(path.join(frontEnd.installDir, 'private.key'));
+  await testConnections(sandbox, doc, key);
+  const configured = doc.get('NetworkConfiguration', 'OutgoingIPAddress')?.value.trim();
+  const ip =
+    configured ||
+    sandboxMachineAddresses(frontEnd.installDir).find((address) => !address.startsWith('127.')) ||
+    '127.0.0.1';
+  const client = new pg.Client({ connectionString: sandbox.databaseUrl });
+  await client.connect();
+  try {
+    await client.query('UPDATE ossys_server SET ip_address = $2, is_active = true WHERE name = $1', [
+      frontEnd.name,
+      ip,
+    ]);
+  } finally {
+    await client.end();
+  }
+  log(`[sandbox] Applied server.hsconf on ${frontEnd.name}: registered in OSSYS_SERVER with ${ip}.`);
+}
+
 async function logModuleLogins(
   sandbox: SandboxSeedContext,
   installDir: string,
@@ -173,7 +211,10 @@ const simulatedConfigurationTool: SimulatedProgram = async (request, sandbox) =>
     log(`ERROR: unknown or missing switch ${unknown.join(' ') || '(none)'}`);
   } else {
     try {
-      for (const name of switches) await runSwitch(name, request.args, sandbox, log);
+      const frontEnd = sandboxFrontEndOf(sandbox.root, request.cwd ?? path.dirname(request.program));
+      for (const name of switches)
+        if (frontEnd) await runFrontEndSwitch(name, frontEnd, sandbox, log);
+        else await runSwitch(name, request.args, sandbox, log);
     } catch (error) {
       if (!(error instanceof ToolFailure)) throw error;
       exitCode = 1;
