@@ -1,4 +1,5 @@
 import { DoneSummary } from '../components/DoneSummary.js';
+import { HostsTable } from '../components/HostsTable.js';
 import { OutageStatus } from '../components/OutageStatus.js';
 import { PhaseList } from '../components/PhaseList.js';
 import { PromptPanel } from '../components/PromptPanel.js';
@@ -11,7 +12,7 @@ import { useShownRun } from '../state/hooks.js';
 import { isFinished } from '../state/run-store.js';
 import { currentStepIndex } from '../words/run-words.js';
 
-/** The run as it happens: where it is, its phases and outage, the current question, every step; at the end what changed and the ways out. */
+/** The run as it happens: where it is, its phases and outage, the current question, each host's status, every step; at the end what changed and the ways out. */
 export function RunScreen() {
   const run = useShownRun();
   if (!run) return <p className="loading">Loading the run…</p>;
@@ -26,6 +27,7 @@ export function RunScreen() {
       <OutageStatus run={run} />
       {run.prompt ? <PromptPanel prompt={run.prompt} run={run} /> : null}
       {finished ? <WaysOut run={run} /> : null}
+      <HostsTable run={run} />
       <h2>Steps</h2>
       <ol className="run-steps">
         {run.steps.map((step, index) => (
