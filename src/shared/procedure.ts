@@ -122,6 +122,8 @@ export const PlanView = z.object({
   target: z.string(),
   facts: z.array(Fact),
   warnings: z.array(z.string()),
+  /** What to do once the run succeeded, in the procedure's words. */
+  afterwards: z.array(z.string()).optional(),
   steps: z.array(PlannedStep),
   /** The plan's phases in order (always at least one from the engine). */
   phases: z.array(PlanPhase).optional(),
@@ -281,6 +283,8 @@ export const RunView = z.object({
   outage: OutageProgress.optional(),
   /** Per host, when the plan's steps name hosts; in plan order. */
   hosts: z.array(HostProgress).optional(),
+  /** What to do once it succeeded, in the procedure's words (`PlanView.afterwards`). */
+  afterwards: z.array(z.string()).optional(),
   /** When the run succeeded, if it was then undone (or is being undone) after success: with state `rolled-back`, undone after success. */
   succeededAt: z.string().optional(),
 });

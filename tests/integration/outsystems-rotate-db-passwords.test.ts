@@ -109,6 +109,9 @@ describe('outsystems.rotate-db-passwords on the practice sandbox', () => {
     expect(journalText).toContain('"secrets-shown"');
     expect(journalText).not.toContain(generated.password);
     expect(JSON.stringify(view)).not.toContain(generated.password);
+    expect(view.afterwards?.[0]).toMatch(/outsystems\.reconfigure-farm/);
+    expect(e.view(view.runId).afterwards).toEqual(view.afterwards);
+    expect(e.report(view.runId, 'md').content).toMatch(/## Next\n\n- Run outsystems\.reconfigure-farm/);
     for (const key of ['platformAdmin', 'platformRuntime', 'logAdmin', 'logRuntime', 'session'] as const) {
       const old = before.passwords.get(key)!.password;
       const now = after.passwords.get(key)!.password;

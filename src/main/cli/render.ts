@@ -165,6 +165,8 @@ export function renderRunOutcome(run: RunView, options: OutcomeOptions = {}): st
         : `Time down: ${formatTimeDown(run.outage.downMs, run.outage.expectedMinutes)}`,
     );
   if (run.hosts) lines.push(...hostLines(run.hosts));
+  if (run.state === 'succeeded' && run.afterwards?.length)
+    lines.push('Next:', ...run.afterwards.map((line) => `  - ${line}`));
   lines.push(`Journal: ${run.journalPath} (final hash ${run.journalHash})`);
   const input = options.inputFile ? ` --input ${shellWord(options.inputFile)}` : '';
   const flag = `${input}${

@@ -149,6 +149,7 @@ export class Engine {
       ...(prepared.view.outage ? { outage: prepared.view.outage } : {}),
       facts: prepared.view.facts,
       warnings: prepared.view.warnings,
+      ...(prepared.view.afterwards ? { afterwards: prepared.view.afterwards } : {}),
       actor,
     };
     let last: { seq: number } = journal.append('run-created', prepared.redactor.redactValue(created));

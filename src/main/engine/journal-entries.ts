@@ -29,6 +29,8 @@ export interface RunCreated {
   outage?: OutageWindow;
   facts: Fact[];
   warnings: string[];
+  /** Absent in journals written before it: what to do once the run succeeded. */
+  afterwards?: string[];
   actor: Actor;
 }
 

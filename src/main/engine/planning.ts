@@ -66,6 +66,7 @@ export async function preparePlan(
       ? [...plan.facts, { label: 'Lock on the target', value: plan.targetLock.where, status: 'info' }]
       : plan.facts,
     warnings: plan.warnings,
+    ...(plan.afterwards?.length ? { afterwards: plan.afterwards } : {}),
     phases: phases.map((phase): PlanPhase => ({
       id: phase.id,
       title: phase.title,

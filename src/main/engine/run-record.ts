@@ -184,6 +184,7 @@ export function recordView(record: RunRecord, journalPath: string): RunView {
     ...recordAttention(record),
     ...recordPhases(record),
     ...recordHosts(record),
+    ...(record.created.afterwards ? { afterwards: record.created.afterwards } : {}),
     ...(record.succeededAt ? { succeededAt: record.succeededAt } : {}),
   };
 }

@@ -132,6 +132,7 @@ export class Run {
       }),
       phases: runPhases(planPhases(prepared.view.phases, prepared.view.steps), this.steps),
       ...optionalHosts(hostsProgress(prepared.view.steps, this.steps)),
+      ...(prepared.view.afterwards ? { afterwards: prepared.view.afterwards } : {}),
       ...(prepared.view.outage ? { outage: outageProgress(prepared.view.outage, this.outage) } : {}),
       ...(this.options.record?.succeededAt ? { succeededAt: this.options.record.succeededAt } : {}),
     };

@@ -117,6 +117,8 @@ export interface Plan {
   target: string;
   facts: Fact[];
   warnings: string[];
+  /** What the admin does once the run succeeded (e.g. "Log in to Service Center as admin"): the done screen, the CLI and the report say it. */
+  afterwards?: string[];
   /** A plan without phases: its steps form one default phase. Give either `steps` or `phases`. */
   steps?: StepDefinition[];
   /** The plan as ordered phases; the run goes through them in order. */

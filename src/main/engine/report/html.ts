@@ -62,7 +62,7 @@ table{border-collapse:collapse}td{border:1px solid #ccd;padding:.2rem .5rem}
 <p class="outcome">Outcome: ${esc(outcomeWords(report))}${report.error ? ` — ${esc(report.error)}` : ''}</p>${report.needsAttention ? `<h2>NEEDS ATTENTION</h2><p>This run left what must not stay, or is not finished:</p><ul>${report.attentionLines.map((line) => `<li><strong>${esc(line)}</strong></li>`).join('')}</ul>` : ''}${report.attention ? `<h2>Ways out</h2>${wayHtml('Forward (breakglass resume)', report.attention.resume)}${wayHtml('Back (breakglass rollback)', report.attention.rollback)}` : ''}
 <ul><li>Procedure: ${esc(report.procedureId)} (${esc(report.environment)})</li><li>Target: ${esc(report.target)}</li>
 <li>Started ${esc(report.startedAt)}${report.finishedAt ? `, stopped/finished ${esc(report.finishedAt)}` : ''}</li>${people}</ul>
-${facts ? `<h2>Facts</h2><table>${facts}</table>` : ''}${warnings ? `<h2>Warnings</h2><ul>${warnings}</ul>` : ''}
+${report.outcome === 'succeeded' && report.afterwards.length > 0 ? `<h2>Next</h2><ul>${report.afterwards.map((line) => `<li>${esc(line)}</li>`).join('')}</ul>` : ''}${facts ? `<h2>Facts</h2><table>${facts}</table>` : ''}${warnings ? `<h2>Warnings</h2><ul>${warnings}</ul>` : ''}
 <h2>Confirmations</h2><ul>${confirmations}</ul>
 ${outageHtml(report)}${hostsHtml(report)}<h2>Steps</h2>
 ${steps}

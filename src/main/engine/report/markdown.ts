@@ -23,6 +23,8 @@ export function renderMarkdown(report: ReportData): string {
     '',
   ];
   if (report.attention) lines.push(...waysOut(report));
+  if (report.outcome === 'succeeded' && report.afterwards.length > 0)
+    lines.push('## Next', '', ...report.afterwards.map((line) => `- ${escapeMd(line)}`), '');
   if (report.facts.length > 0) {
     lines.push('## Facts', '', '| Fact | Value | Status |', '|---|---|---|');
     for (const fact of report.facts)

@@ -40,6 +40,8 @@ export interface ReportData {
   succeededAt?: string;
   facts: Fact[];
   warnings: string[];
+  /** What to do once it succeeded (the procedure's words). */
+  afterwards: string[];
   confirmations: Array<{ what: string; at: string }>;
   /** The plan's phases in order with their states; every step names its phase. */
   phases: NonNullable<RunView['phases']>;
@@ -132,6 +134,7 @@ export function buildReportData(
     })),
     facts: created.facts,
     warnings: created.warnings,
+    afterwards: created.afterwards ?? [],
     confirmations: record.entries
       .filter((entry) => entry.type === 'gate-confirmed' || entry.type === 'lock-taken-over')
       .map((entry) => ({

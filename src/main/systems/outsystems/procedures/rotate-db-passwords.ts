@@ -350,6 +350,10 @@ export const rotateDbPasswords: ProcedureDefinition<typeof rotateDbPasswordsInpu
     ];
     const generated = chosen.filter((user) => planned.get(user.key)?.generated).map((user) => user.user);
     return {
+      afterwards: [
+        'Run outsystems.reconfigure-farm to give every front-end the new configuration (or outsystems.reconfigure-front-end on each, with the exported bundle).',
+        'Open Service Center and check that the applications run; outsystems.diagnose-db-logins lists any module or service still failing its database login.',
+      ],
       target: `outsystems:${installDir}`,
       targetLock: lockFileBeside(installDir, 'server.hsconf'),
       facts,
