@@ -96,7 +96,9 @@ function HostRow({ host, run, showSteps }: { host: HostProgress; run: RunView; s
                 <li key={step.id} className={`host-step ${step.state}`}>
                   <span className="host-step-title">{step.title}</span>{' '}
                   <span className="muted">({STEP_WORDS[step.state]})</span>
-                  {step.message ? <p className="run-step-message">{sentence(step.message, run.steps)}</p> : null}
+                  {step.message ? (
+                    <p className="run-step-message">{sentence(step.message, run.steps)}</p>
+                  ) : null}
                   {step.logs.length > 0 ? <pre className="log">{step.logs.join('\n')}</pre> : null}
                 </li>
               ))}
