@@ -8,6 +8,11 @@ export function PlanStepCard({ step, index }: { step: PlannedStep; index: number
         <span className="step-number">{index + 1}</span>
         <span className={`kind-badge ${step.kind}`}>{step.kind}</span>
         <h3>{step.title}</h3>
+        {step.host ? (
+          <span className="badge host" data-testid={`plan-step-host-${step.id}`}>
+            On {step.host}
+          </span>
+        ) : null}
         {step.description.outage ? (
           <span className="badge outage" data-testid="outage-badge">
             Outage

@@ -46,6 +46,7 @@ export function RunStepItem({
         </span>
         <span className={`kind-badge ${step.kind}`}>{KIND_WORDS[step.kind]}</span>
         <span className="run-step-title">{step.title}</span>
+        {step.host ? <span className="badge host">On {step.host}</span> : null}
         <span className="run-step-state">
           {current && step.state === 'pending' ? 'Up next' : STATE_LABELS[step.state]}
         </span>

@@ -2,10 +2,14 @@ import { formatDuration, formatTimeDown } from '../../shared/duration.js';
 import type { RunView } from '../../shared/procedure.js';
 import { isFinished } from '../state/run-store.js';
 import { useNow } from '../state/use-now.js';
+import { TimelineLanes } from './TimelineLanes.js';
 
 const clock = (at: number) => new Date(at).toLocaleTimeString();
 
-/** The run from start to end as a bar, the outage window shaded on it and its length written beside it. */
+/**
+ * The run from start to end as a bar, the outage window shaded on it and its length written beside
+ * it; under it each step's span, one row per host when the plan spans hosts.
+ */
 export function RunTimeline({ run }: { run: RunView }) {
   const finished = isFinished(run);
   const now = useNow(!finished);
@@ -38,6 +42,7 @@ export function RunTimeline({ run }: { run: RunView }) {
           />
         ) : null}
       </svg>
+      <TimelineLanes run={run} start={start} end={end} now={now} />
       <figcaption>
         <span>Started {clock(start)}</span>
         {opened !== undefined && outage ? (

@@ -6,7 +6,7 @@ import { useRuns } from '../state/run-store.js';
 
 /**
  * A stopped run's ways out, as the engine worked them out: what it left that must not stay (then
- * the run needs attention), the way back (roll back: its undos, newest first) and the way forward
+ * the run needs attention; hosts a fan-out went on without), the way back (roll back: its undos, newest first) and the way forward
  * (resume: the steps that remain), each with what it does, or why it is not possible.
  */
 export function WaysOut({ run }: { run: RunView }) {
@@ -34,6 +34,16 @@ export function WaysOut({ run }: { run: RunView }) {
                   ? `“${item.restoredBy.title}” brings it back going forward, or roll back.`
                   : 'rolling back brings it back.'}
               </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+      {attention.hostsLeft && attention.hostsLeft.length > 0 ? (
+        <>
+          <p>The run went on without these servers; finish each one as its line says:</p>
+          <ul data-testid="attention-hosts-left">
+            {attention.hostsLeft.map((line) => (
+              <li key={line}>{line}</li>
             ))}
           </ul>
         </>

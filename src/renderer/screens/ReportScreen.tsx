@@ -1,5 +1,6 @@
 import type { ReportFormat } from '../../shared/procedure.js';
 import { DoneSummary } from '../components/DoneSummary.js';
+import { HostsTable } from '../components/HostsTable.js';
 import { OutageStatus } from '../components/OutageStatus.js';
 import { RunBanner } from '../components/RunBanner.js';
 import { RunOrientation } from '../components/RunOrientation.js';
@@ -22,22 +23,25 @@ const STEP_WORDS = {
   undone: 'Undone',
 } as const;
 
-/** The run's report on screen (where, state, steps, outage, what changed, undo) and to keep: downloads in three formats, and where the journal is. */
+/** The run's report on screen (where, state, each host, steps, outage, what changed, undo) and to keep: downloads in three formats, and where the journal is. */
 export function ReportScreen() {
   const run = useShownRun();
   if (!run) return <p className="loading">Loading the run…</p>;
+  const onHosts = run.steps.some((step) => step.host);
   return (
     <section data-testid="screen-report">
       <ScreenHeading>Report: {run.title}</ScreenHeading>
       <RunOrientation run={run} />
       <RunBanner run={run} />
       <OutageStatus run={run} />
+      <HostsTable run={run} showSteps={false} />
       <h2>Steps</h2>
       <table className="report-steps" data-testid="report-steps">
         <thead>
           <tr>
             <th scope="col">#</th>
             <th scope="col">Step</th>
+            {onHosts ? <th scope="col">Server</th> : null}
             <th scope="col">Result</th>
           </tr>
         </thead>
@@ -46,6 +50,7 @@ export function ReportScreen() {
             <tr key={step.id} className={`report-step ${step.state}`}>
               <td>{index + 1}</td>
               <td>{step.title}</td>
+              {onHosts ? <td>{step.host ?? ''}</td> : null}
               <td>{STEP_WORDS[step.state]}</td>
             </tr>
           ))}
