@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import {
   SANDBOX_FRONT_END,
   sandboxFrontEndInstallDir,
+  sandboxFrontEnds,
   sandboxMachineAddresses,
 } from '../../src/main/systems/outsystems/front-end-sandbox.js';
 import { HsConf } from '../../src/main/systems/outsystems/hsconf.js';
@@ -39,6 +40,14 @@ describe('the sandbox front-end', () => {
     // Only the IP differs from the controller's file, byte for byte elsewhere.
     expect(ours.toString().replace('10.0.0.21', '')).toBe(theirs.toString());
     expect(sandboxMachineAddresses(frontEnd)).toContain('10.0.0.21');
+    expect(sandboxFrontEnds(root)).toEqual([
+      {
+        name: 'SANDBOX-FE01',
+        installDir: frontEnd,
+        addresses: ['10.0.0.21', '127.0.0.1'],
+        secondHopFails: false,
+      },
+    ]);
     const client = new pg.Client({ connectionString: url });
     await client.connect();
     try {
