@@ -122,6 +122,8 @@ export const PlanView = z.object({
   target: z.string(),
   facts: z.array(Fact),
   warnings: z.array(z.string()),
+  /** What to do once the run succeeded, in the procedure's words. */
+  afterwards: z.array(z.string()).optional(),
   steps: z.array(PlannedStep),
   /** The plan's phases in order (always at least one from the engine). */
   phases: z.array(PlanPhase).optional(),
@@ -172,7 +174,9 @@ export type StepState = z.infer<typeof StepState>;
  * `failure` after a failed step (retry / rollback / continue = fixed by hand),
  * `confirm-cancel` when stopping would leave changes in place (it lists them and what must be
  * brought back; cancel = go back to the question), `confirm-rollback` before a rollback (it
- * lists what will be undone; cancel = go back to the question).
+ * lists what will be undone; cancel = go back to the question), `store-secrets` when a step shows
+ * secrets the admin must keep, once (they travel in `reveal`, in clear, in this prompt only: never
+ * journaled, never in a stopped run's view).
  */
 export const Prompt = z.object({
   id: z.string(),
@@ -183,12 +187,15 @@ export const Prompt = z.object({
     'failure',
     'confirm-cancel',
     'confirm-rollback',
+    'store-secrets',
   ]),
   stepId: z.string().optional(),
   title: z.string(),
   message: z.string(),
   instructions: z.array(z.string()).default([]),
   options: z.array(Decision),
+  /** `store-secrets`: the values to store, shown this once. */
+  reveal: z.array(z.object({ label: z.string(), value: z.string() })).optional(),
   /** What each option does here, when the generic wording would mislead (e.g. cancel = "Go back"). */
   labels: z.partialRecord(Decision, z.string()).optional(),
 });
@@ -231,6 +238,8 @@ export const Attention = z.object({
   ),
   rollback: WayOut,
   resume: WayOut,
+  /** Hosts a fan-out went on without (failed, left for another way), one line each. */
+  hostsLeft: z.array(z.string()).optional(),
 });
 export type Attention = z.infer<typeof Attention>;
 
@@ -274,6 +283,8 @@ export const RunView = z.object({
   outage: OutageProgress.optional(),
   /** Per host, when the plan's steps name hosts; in plan order. */
   hosts: z.array(HostProgress).optional(),
+  /** What to do once it succeeded, in the procedure's words (`PlanView.afterwards`). */
+  afterwards: z.array(z.string()).optional(),
   /** When the run succeeded, if it was then undone (or is being undone) after success: with state `rolled-back`, undone after success. */
   succeededAt: z.string().optional(),
 });

@@ -113,6 +113,10 @@ describe('every screen', () => {
     await fits('run-manual');
     await page.click(testId('prompt-confirm'));
     await page.waitForSelector(testId('done-summary'), { timeout: 60_000 });
+    // What to do next, in the procedure's own words.
+    expect(await page.textContent(testId('done-next'))).toContain(
+      'Sign in to PracticeApp with the new password',
+    );
     await look('done');
 
     await page.click(testId('view-report'));

@@ -200,6 +200,54 @@ describe('authgear.reset-password, Admin API path', () => {
     }
   });
 
+  it('config in the database (no authgear.yaml): adminApiHost is the Host the server finds the app by; without it "app not found" is explained', async () => {
+    const e = engine('db-config');
+    // CONFIG_SOURCE_TYPE=database: the app is the one whose _portal_domain is the request's host, port dropped.
+    const server = await startAdminApiServer(e, (request) =>
+      (request.headers.host ?? '').replace(/:[0-9]+$/, '') === 'auth.practice.example'
+        ? undefined
+        : { status: 404, body: 'app not found\n' },
+    );
+    servers.push(server);
+    const [key] = (await readAuthgearConfig(sandboxConfigDir(e))).adminApiKeys;
+    const before = await passwordTables(e);
+    const inputs = {
+      appId: 'practice-app',
+      adminApiKey: JSON.stringify(key),
+      adminApiUrl: `${server.origin}/_api/admin/graphql`,
+      loginId: 'alice@practice.example',
+      newPassword: NEW_PASSWORD,
+      setPasswordExpired: false,
+      revokeSessions: false,
+      reenable: false,
+      resetLockout: false,
+    };
+    const refused = e.plan(PROCEDURE, inputs, 'real');
+    await expect(refused).rejects.toThrow(InputError);
+    await expect(refused).rejects.toThrow(
+      /^adminApiHost: Authgear answered "app not found" for Host 127\.0\.0\.1:[0-9]+ .*CONFIG_SOURCE_TYPE=database.*Set adminApiHost to one of app "practice-app"'s domains/,
+    );
+    await expect(e.plan(PROCEDURE, { ...inputs, adminApiHost: 'auth example' }, 'real')).rejects.toThrow(
+      /^adminApiHost: give a host name/,
+    );
+    expect(await passwordTables(e)).toEqual(before);
+
+    const prepared = await e.plan(PROCEDURE, { ...inputs, adminApiHost: 'auth.practice.example' }, 'real');
+    expect(prepared.view.facts.find((fact) => fact.label === 'Admin API')?.value).toMatch(
+      /\(Host: auth\.practice\.example\)/,
+    );
+    const view = await e.start(prepared, scriptedHooks()).done;
+    expect(view.state).toBe('succeeded');
+    const sent = server.requests.slice(-3).map((request) => request.headers.host);
+    expect(new Set(sent)).toEqual(new Set(['auth.practice.example']));
+    const after = await passwordTables(e);
+    const changed = after.passwords.filter(
+      (row, index) => JSON.stringify(row) !== JSON.stringify(before.passwords[index]),
+    );
+    expect(changed).toHaveLength(1);
+    expect(independentAuthgearCheck(NEW_PASSWORD, changed[0]?.password_hash ?? '').accepted).toBe(true);
+  });
+
   it('a wrong or expired key, an unknown login ID, the password policy and a server without resetAccountLockout are explained; nothing changes on a refusal', async () => {
     const e = engine('errors');
     let noLockout = false;

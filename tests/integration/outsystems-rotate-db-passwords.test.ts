@@ -96,6 +96,22 @@ describe('outsystems.rotate-db-passwords on the practice sandbox', () => {
     expect(view.outage?.state).toBe('closed');
 
     const after = await snapshot(e);
+    // The generated password (platformAdmin: none typed) is shown once, before the outage; the
+    // journal says it was shown and stored, never the value.
+    const generated = after.passwords.get('platformAdmin')!;
+    const shown = hooks.prompts.filter((prompt) => prompt.kind === 'store-secrets');
+    expect(shown).toHaveLength(1);
+    expect(shown[0]?.reveal).toEqual([
+      { label: `New password of ${generated.user}`, value: generated.password },
+    ]);
+    expect(hooks.prompts.indexOf(shown[0]!)).toBeLessThan(hooks.prompts.indexOf(outagePrompts[0]!));
+    const journalText = fs.readFileSync(view.journalPath, 'utf8');
+    expect(journalText).toContain('"secrets-shown"');
+    expect(journalText).not.toContain(generated.password);
+    expect(JSON.stringify(view)).not.toContain(generated.password);
+    expect(view.afterwards?.[0]).toMatch(/outsystems\.reconfigure-farm/);
+    expect(e.view(view.runId).afterwards).toEqual(view.afterwards);
+    expect(e.report(view.runId, 'md').content).toMatch(/## Next\n\n- Run outsystems\.reconfigure-farm/);
     for (const key of ['platformAdmin', 'platformRuntime', 'logAdmin', 'logRuntime', 'session'] as const) {
       const old = before.passwords.get(key)!.password;
       const now = after.passwords.get(key)!.password;

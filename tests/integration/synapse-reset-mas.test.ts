@@ -2,12 +2,16 @@
 // sandbox's MAS variant: the Synapse paths refused with the reason, and the MAS database path on
 // MAS's own tables (real PostgreSQL), its argon2id row checked by Debian's argon2-cffi.
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/main/engine/engine.js';
 import { ProcedureRefusal } from '../../src/main/engine/types.js';
-import { MAS_SANDBOX_DATABASE } from '../../src/main/systems/synapse/sandbox.js';
+import {
+  MAS_SANDBOX_DATABASE,
+  SANDBOX_MAS_ADMIN_TOKEN_FILE,
+} from '../../src/main/systems/synapse/sandbox.js';
 import { practiceEngines, scriptedHooks } from '../support/engine-harness.js';
 import { sandboxFiles, synapseUsers } from '../support/synapse-sandbox.js';
 
@@ -208,13 +212,80 @@ describe('synapse.reset-password behind MAS (practice sandbox)', () => {
     const view = await e.start(prepared, scriptedHooks()).done;
     expect(view.state).toBe('succeeded');
     const logs = view.steps.flatMap((step) => step.logs).join('\n');
-    expect(logs).toMatch(/POST \/api\/admin\/v1\/users\/[0-9a-f-]+\/set-password → 204/);
+    expect(logs).toMatch(/POST \/api\/admin\/v1\/users\/[0-9A-HJKMNP-TV-Z]{26}\/set-password → 204/);
     expect(logs).toMatch(/@alice:practice\.example logged in with the new password/);
     const after = await passwordRows(e);
     expect(after.length).toBe(before.length + 1);
     const newest = after.filter((row) => row.username === 'alice').at(-1);
     expect(newest?.version).toBe(2);
     expect(argon2CffiAccepts(NEW_PASSWORD, newest?.hashed_password ?? '')).toBe(true);
+  });
+
+  it("MAS admin API with revokeSessions: lists and finishes only that user's sessions, as kill-sessions does", async () => {
+    const e = engine('api-sessions');
+    const homeserver = await masHomeserver(e);
+    const before = await liveSessions(e);
+    expect(before.find((row) => row.username === 'alice')?.live).toBe(3);
+    const prepared = await e.plan(
+      PROCEDURE,
+      { user: 'alice', newPassword: NEW_PASSWORD, homeserver, revokeSessions: true },
+      'sandbox',
+    );
+    expect(prepared.view.steps.map((step) => step.id)).toEqual([
+      'find-mas-user-api',
+      'set-mas-password-api',
+      'finish-mas-sessions-api',
+      'verify-login',
+    ]);
+    expect(prepared.view.warnings.join('\n')).not.toMatch(/ends no session/);
+    const view = await e.start(prepared, scriptedHooks()).done;
+    expect(view.state).toBe('succeeded');
+    const logs = view.steps.find((step) => step.id === 'finish-mas-sessions-api')?.logs.join('\n') ?? '';
+    for (const route of ['compat-sessions', 'oauth2-sessions', 'user-sessions'])
+      expect(logs).toMatch(
+        new RegExp(
+          `GET /api/admin/v1/${route}\\?filter\\[user\\]=[0-9A-HJKMNP-TV-Z]{26}&filter\\[status\\]=active&page\\[first\\]=100 → 200`,
+        ),
+      );
+    expect(
+      logs.match(/POST \/api\/admin\/v1\/compat-sessions\/[0-9A-HJKMNP-TV-Z]{26}\/finish → 200/g),
+    ).toHaveLength(2);
+    expect(
+      logs.match(/POST \/api\/admin\/v1\/user-sessions\/[0-9A-HJKMNP-TV-Z]{26}\/finish → 200/g),
+    ).toHaveLength(1);
+    expect(logs).toMatch(/Finished 2 compatibility, 0 OAuth 2, 1 browser session\(s\) of "alice"/);
+    const token = (
+      await fs.readFile(path.join((await sandboxFiles(e)).root, SANDBOX_MAS_ADMIN_TOKEN_FILE), 'utf8')
+    ).trim();
+    expect(JSON.stringify(view)).not.toContain(token);
+    // The verify step's own login is logged out again, so every session of alice is finished.
+    expect(await liveSessions(e)).toEqual(
+      before.map((row) => (row.username === 'alice' ? { ...row, live: 0 } : row)),
+    );
+  });
+
+  it('MAS admin API with revokeSessions: follows the pages of a long session list', async () => {
+    const e = engine('api-pages');
+    const homeserver = await masHomeserver(e);
+    await masQuery(
+      e,
+      `INSERT INTO compat_sessions (compat_session_id, user_id, device_id, created_at)
+       SELECT gen_random_uuid(), user_id, 'DEV' || n, now() FROM users, generate_series(1, 205) AS n WHERE username = 'dave'`,
+    );
+    const view = await e.start(
+      await e.plan(
+        PROCEDURE,
+        { user: 'dave', newPassword: NEW_PASSWORD, homeserver, revokeSessions: true },
+        'sandbox',
+      ),
+      scriptedHooks(),
+    ).done;
+    expect(view.state).toBe('succeeded');
+    const logs = view.steps.find((step) => step.id === 'finish-mas-sessions-api')?.logs.join('\n') ?? '';
+    expect(logs.match(/GET \/api\/admin\/v1\/compat-sessions\?[^ ]*page\[after\]=/g)).toHaveLength(2);
+    // dave's own seeded compatibility and browser sessions, plus the 205.
+    expect(logs).toMatch(/Finished 206 compatibility, 0 OAuth 2, 1 browser session\(s\) of "dave"/);
+    expect((await liveSessions(e)).find((row) => row.username === 'dave')?.live).toBe(0);
   });
 
   it('MAS admin API: unlocks when asked, and explains a password its policy refuses', async () => {

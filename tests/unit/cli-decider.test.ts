@@ -24,7 +24,36 @@ const prompt = (kind: Prompt['kind'], options: Prompt['options'], stepId?: strin
   options,
 });
 
+const storeSecrets: Prompt = {
+  ...prompt('store-secrets', ['confirm', 'cancel'], 'record-new-passwords'),
+  reveal: [
+    { label: 'New password of OSADMIN', value: 'Gen-1-x"y' },
+    { label: 'New password of OSSTATE', value: 'Gen-2-z' },
+  ],
+};
+
 describe('CLI answers to prompts', () => {
+  it('shows secrets once on stderr: with --yes and no terminal printed and taken as stored; without either the run waits and shows nothing', async () => {
+    const unattended = io();
+    const decide = cliDecider(unattended, { yes: true, done: [], onFailure: 'stop' });
+    expect(await decide(storeSecrets)).toBe('confirm');
+    expect(unattended.errText()).toMatch(
+      /SHOWN ONCE[\s\S]*New password of OSADMIN {2}Gen-1-x"y\n!!! {3}New password of OSSTATE {2}Gen-2-z/,
+    );
+
+    const waiting = io();
+    await expect(
+      cliDecider(waiting, { yes: false, done: [], onFailure: 'stop' })(storeSecrets),
+    ).rejects.toThrow(/shown once and there is no terminal/);
+    expect(waiting.errText()).not.toContain('Gen-1');
+
+    const terminal = io('y\n');
+    expect(await cliDecider(terminal, { yes: false, done: [], onFailure: 'stop' })(storeSecrets)).toBe(
+      'confirm',
+    );
+    expect(terminal.errText()).toMatch(/Gen-2-z[\s\S]*I have stored|Gen-2-z[\s\S]*Choose confirm/);
+  });
+
   it('--yes confirms gates but never answers a failure', async () => {
     const decide = cliDecider(io(), { yes: true, done: [], onFailure: 'stop' });
     expect(await decide(prompt('confirm-changes', ['confirm', 'cancel']))).toBe('confirm');

@@ -207,6 +207,25 @@ describe('discoverOutSystems on a fake Windows install', () => {
     expect(discovery.databases).toEqual([]);
   });
 
+  it('on a machine that is not Windows: Windows paths keep their separators, services are not looked for (no raw systemctl error), an unread Local IP is not ticked', async () => {
+    const services = {
+      list: () => Promise.reject(new Error('systemctl list OutSystems* failed (exit code 1)')),
+    } as unknown as DiscoveryEnvironment['services'];
+    const discovery = await discoverOutSystems(
+      { platform: 'linux', networkInterfaces: interfaces },
+      { kind: 'real', exec: new ScriptedExec([]), services },
+    );
+    expect(discovery.hsconf.path).toBe('C:\\Program Files\\OutSystems\\Platform Server\\server.hsconf');
+    expect(discovery.privateKey.path).toBe('C:\\Program Files\\OutSystems\\Platform Server\\private.key');
+    expect(discovery.servicesProblem).toBe(
+      'not looked for: OutSystems services are Windows services, and this machine runs linux',
+    );
+    expect(discovery.registryProblem).toMatch(/choose the Platform Server folder/);
+    const facts = buildOutSystemsDiscoveryReport(discovery).sections.flatMap((section) => section.facts);
+    expect(JSON.stringify(facts)).not.toMatch(/systemctl|Platform Server\//);
+    expect(facts.find((fact) => fact.label.startsWith('OutgoingIPAddress'))?.status).toBe('warn');
+  });
+
   it('reports a malformed server.hsconf and a missing private.key without failing the discovery', async () => {
     const installDir = installTree('oracle.hsconf', null);
     fs.appendFileSync(path.join(installDir, 'server.hsconf'), '<oops');

@@ -18,6 +18,7 @@ export interface CliAnswers {
  */
 export function cliDecider(io: CliIo, answers: CliAnswers): (prompt: Prompt) => Promise<Decision> {
   return async (prompt) => {
+    if (prompt.kind === 'store-secrets') return storeSecrets(io, answers, prompt);
     if ((prompt.kind === 'confirm-changes' || prompt.kind === 'confirm-outage') && answers.yes)
       return 'confirm';
     if (prompt.kind === 'manual' && prompt.stepId && answers.done.includes(prompt.stepId)) return 'confirm';
@@ -37,6 +38,29 @@ export function cliDecider(io: CliIo, answers: CliAnswers): (prompt: Prompt) => 
         : `"${prompt.title}" needs a confirmation and there is no terminal to ask on: resume with --yes.`,
     );
   };
+}
+
+/**
+ * The secrets a run shows once, on stderr (never stdout, which --json and pipes take): on a
+ * terminal, then asked; with --yes and no terminal, printed and taken as stored (the admin asked
+ * for an unattended run and reads its output); otherwise the run waits, showing nothing.
+ */
+async function storeSecrets(io: CliIo, answers: CliAnswers, prompt: Prompt): Promise<Decision> {
+  if (!io.stdin.isTTY && !answers.yes)
+    throw new PromptDeferred(
+      `"${prompt.title}": secrets are shown once and there is no terminal to show them on: resume with --yes (they are printed on stderr) or on a terminal.`,
+    );
+  const width = Math.max(...(prompt.reveal ?? []).map((secret) => secret.label.length));
+  io.stderr.write(
+    [
+      '',
+      '!!! SHOWN ONCE — store these now; Breakglass does not show them again:',
+      ...(prompt.reveal ?? []).map((secret) => `!!!   ${secret.label.padEnd(width)}  ${secret.value}`),
+      '',
+    ].join('\n'),
+  );
+  if (!io.stdin.isTTY) return 'confirm';
+  return askOnTerminal(io, prompt);
 }
 
 /** y/yes and n/no, as every terminal tool takes them, where the prompt offers confirm / cancel. */

@@ -2,6 +2,7 @@ import { pendingLines } from '../engine/attention.js';
 import { formatTimeDown } from '../../shared/duration.js';
 import { printable } from '../../shared/printable.js';
 import type {
+  HostProgress,
   PlanView,
   ProcedureSummary,
   RollbackPlan,
@@ -43,11 +44,16 @@ export function renderPlan(plan: PlanView): string {
       lines.push(
         ` Phase ${phases.indexOf(phase) + 1}: ${phase.title}${phase.summary ? ` — ${phase.summary}` : ''}`,
       );
+    if (phase?.fanOut)
+      lines.push(
+        `   Runs on ${phase.fanOut.hosts.length} host${phase.fanOut.hosts.length === 1 ? '' : 's'} in parallel, up to ${phase.fanOut.concurrency} at once: ${phase.fanOut.hosts.map(printable).join(', ')}`,
+      );
     const inWindow = plan.outage?.stepIds.includes(step.id) ?? false;
     const tags = [step.kind, description.outage || inWindow ? 'OUTAGE' : '', step.undoable ? 'undoable' : '']
       .filter(Boolean)
       .join(', ');
-    lines.push(`  ${index + 1}. ${step.title} [${tags}]`, `     ${description.summary}`);
+    const on = step.host === undefined ? '' : ` (on ${printable(step.host)})`;
+    lines.push(`  ${index + 1}. ${step.title}${on} [${tags}]`, `     ${description.summary}`);
     for (const detail of description.details) lines.push(`     ${detail}`);
     for (const statement of description.sql) {
       const [first = '', ...rest] = statement.text.split('\n');
@@ -79,6 +85,8 @@ export function renderEvent(event: RunEvent): string | undefined {
 function eventLines(event: RunEvent): string[] | undefined {
   const step = event.run.steps.find((candidate) => candidate.id === event.stepId);
   const { outage, phases = [] } = event.run;
+  // Hosts run in parallel: each line says whose it is.
+  const tag = step?.host === undefined ? '' : `[${printable(step.host)}] `;
   switch (event.type) {
     case 'step-started': {
       if (!step) return undefined;
@@ -89,22 +97,22 @@ function eventLines(event: RunEvent): string[] | undefined {
         lines.push(`== Phase ${phases.indexOf(phase) + 1}/${phases.length}: ${phase.title}`);
       if (!undoing && outage?.stepIds[0] === step.id)
         lines.push(`!! Outage window open (expected about ${outage.expectedMinutes} min): ${outage.impact}`);
-      lines.push(`▶ ${step.title}${undoing ? ' (undo)' : ''}`);
+      lines.push(`▶ ${tag}${step.title}${undoing ? ' (undo)' : ''}`);
       return lines;
     }
     case 'log':
       // A tool's multi-line output stays multi-line, each line indented under the step, so no
       // line of it can pass for one of ours.
-      return (event.line ?? '').split(/\r?\n/).map((line) => `    ${line}`);
+      return (event.line ?? '').split(/\r?\n/).map((line) => `    ${tag}${line}`);
     case 'step-finished': {
       if (!step) return undefined;
-      const lines = [`✔ ${step.title}${step.state === 'done' ? '' : ` (${step.state})`}`];
+      const lines = [`✔ ${tag}${step.title}${step.state === 'done' ? '' : ` (${step.state})`}`];
       if (outage?.state === 'closed' && outage.stepIds.at(-1) === step.id && step.state !== 'undone')
         lines.push(`!! Outage window closed: down ${formatTimeDown(outage.downMs, outage.expectedMinutes)}`);
       return lines;
     }
     case 'step-failed':
-      return step ? [`✖ ${step.title}: ${step.message ?? 'failed'}`] : undefined;
+      return step ? [`✖ ${tag}${step.title}: ${step.message ?? 'failed'}`] : undefined;
     default:
       return undefined;
   }
@@ -156,6 +164,9 @@ export function renderRunOutcome(run: RunView, options: OutcomeOptions = {}): st
         ? `!!! OUTAGE STILL OPEN since ${run.outage.openedAt ?? '?'}: down so far ${formatTimeDown(run.outage.downMs, run.outage.expectedMinutes)} — ${run.outage.impact}`
         : `Time down: ${formatTimeDown(run.outage.downMs, run.outage.expectedMinutes)}`,
     );
+  if (run.hosts) lines.push(...hostLines(run.hosts));
+  if (run.state === 'succeeded' && run.afterwards?.length)
+    lines.push('Next:', ...run.afterwards.map((line) => `  - ${line}`));
   lines.push(`Journal: ${run.journalPath} (final hash ${run.journalHash})`);
   const input = options.inputFile ? ` --input ${shellWord(options.inputFile)}` : '';
   const flag = `${input}${
@@ -177,6 +188,10 @@ function renderWaysOut(run: RunView, flag: string, input: string): string[] {
     lines.push('', '!!! NEEDS ATTENTION: this run left the system in a state that must not stay:');
     for (const line of pendingLines(attention.pending)) lines.push(`!!!   ${line}`);
   }
+  if (attention.hostsLeft?.length) {
+    lines.push('', '!!! NEEDS ATTENTION: the run went on without these hosts:');
+    for (const line of attention.hostsLeft) lines.push(`!!!   ${line}`);
+  }
   const { resume, rollback } = attention;
   lines.push('Way forward:');
   if (resume.available) {
@@ -193,6 +208,26 @@ function renderWaysOut(run: RunView, flag: string, input: string): string[] {
     );
   } else lines.push(`  none (${rollback.reason ?? 'nothing to undo'})`);
   return lines;
+}
+
+const HOST_STATE: Record<HostProgress['state'], string> = {
+  waiting: 'waiting',
+  running: 'running',
+  done: 'done',
+  failed: 'FAILED',
+  undone: 'undone',
+};
+
+/** One line per host: its state, its steps done, where it is, and why it failed. */
+function hostLines(hosts: readonly HostProgress[]): string[] {
+  const width = Math.max(...hosts.map((host) => host.host.length));
+  return [
+    'Hosts:',
+    ...hosts.map(
+      (host) =>
+        `  ${printable(host.host).padEnd(width)}  ${HOST_STATE[host.state]} (${host.stepsDone}/${host.stepsTotal} steps${host.activity ? `; ${host.activity}` : ''})${host.message ? ` — ${host.message}` : ''}`,
+    ),
+  ];
 }
 
 /** A path as one shell word: as it is when it is plain, else single-quoted. */

@@ -1,4 +1,5 @@
 import type { Attention, PlannedStep, RunState, StepProgress, WayOut } from '../../shared/procedure.js';
+import { hostsLeftLines, hostsProgress } from './hosts.js';
 
 /**
  * What a stopped run leaves behind: the must-run compensations still pending (a step that left a
@@ -82,15 +83,32 @@ export function attentionOf(
   progress: readonly StepProgress[],
   run: { state: RunState; stopped: boolean; rollingBack: boolean },
 ): { needsAttention: boolean; attention?: Attention } {
-  if (!run.stopped || run.state === 'succeeded' || run.state === 'rolled-back')
-    return { needsAttention: false };
+  if (!run.stopped || run.state === 'rolled-back') return { needsAttention: false };
+  const hostsLeft = hostsLeftLines(hostsProgress(planned, progress));
+  if (run.state === 'succeeded') {
+    if (hostsLeft.length === 0) return { needsAttention: false };
+    return {
+      needsAttention: true,
+      attention: {
+        pending: pendingCompensations(planned, progress),
+        rollback: rollbackWay(planned, progress),
+        resume: {
+          available: false,
+          reason: 'The run went on without these hosts: finish each one the way its line says.',
+          steps: [],
+        },
+        hostsLeft,
+      },
+    };
+  }
   const pending = pendingCompensations(planned, progress);
   return {
-    needsAttention: pending.length > 0,
+    needsAttention: pending.length > 0 || hostsLeft.length > 0,
     attention: {
       pending,
       rollback: rollbackWay(planned, progress),
       resume: resumeWay(planned, progress, run.rollingBack),
+      ...(hostsLeft.length > 0 ? { hostsLeft } : {}),
     },
   };
 }
@@ -101,4 +119,9 @@ export function pendingLines(pending: Attention['pending']): string[] {
     (item) =>
       `${item.leaves} (since "${item.stepTitle}"; ${item.restoredBy ? `"${item.restoredBy.title}" brings it back` : 'its undo brings it back'})`,
   );
+}
+
+/** Everything a run left to bring back or finish, one line each: pending compensations, then hosts left. */
+export function attentionLines(attention: Attention | undefined): string[] {
+  return attention ? [...pendingLines(attention.pending), ...(attention.hostsLeft ?? [])] : [];
 }

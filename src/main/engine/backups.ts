@@ -9,13 +9,15 @@ import type { BackupStore } from './types.js';
  * (which paths were saved, and whether they existed), `backup-values.json` for old values, and
  * `step-results.json` for what steps left (last record wins; undo after success compares with it).
  * Everything 0600 in 0700 directories. The first save of a file or key in a run wins, so a step
- * re-run after a crash never overwrites the original with its own half-done change.
+ * re-run after a crash never overwrites the original with its own half-done change. Writes go one
+ * at a time (`serially`): the hosts of a fan-out save at once, and each write rewrites a manifest.
  */
 export class RunBackupStore implements BackupStore {
   private readonly filesDir: string;
   private readonly manifestPath: string;
   private readonly valuesPath: string;
   private readonly resultsPath: string;
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(runDir: string) {
     this.filesDir = path.join(runDir, 'files');
@@ -24,7 +26,11 @@ export class RunBackupStore implements BackupStore {
     this.resultsPath = path.join(runDir, 'step-results.json');
   }
 
-  async saveFile(filePath: string): Promise<void> {
+  saveFile(filePath: string): Promise<void> {
+    return this.serially(() => this.saveFileNow(filePath));
+  }
+
+  private async saveFileNow(filePath: string): Promise<void> {
     const absolute = path.resolve(filePath);
     const manifest = this.readJson<Record<string, { copy: string | null }>>(this.manifestPath);
     if (manifest[absolute]) return;
@@ -51,7 +57,11 @@ export class RunBackupStore implements BackupStore {
     await writeFileAtomic(absolute, original, mode === undefined ? undefined : { mode });
   }
 
-  async saveValues(key: string, values: unknown): Promise<void> {
+  saveValues(key: string, values: unknown): Promise<void> {
+    return this.serially(() => this.saveValuesNow(key, values));
+  }
+
+  private async saveValuesNow(key: string, values: unknown): Promise<void> {
     const all = this.readJson<Record<string, unknown>>(this.valuesPath);
     if (Object.prototype.hasOwnProperty.call(all, key)) return;
     all[key] = values;
@@ -62,14 +72,23 @@ export class RunBackupStore implements BackupStore {
     return this.readJson<Record<string, T>>(this.valuesPath)[key];
   }
 
-  async saveResult(key: string, values: unknown): Promise<void> {
-    const all = this.readJson<Record<string, unknown>>(this.resultsPath);
-    all[key] = values;
-    await writeFileAtomic(this.resultsPath, JSON.stringify(all, null, 2), { mode: 0o600 });
+  saveResult(key: string, values: unknown): Promise<void> {
+    return this.serially(async () => {
+      const all = this.readJson<Record<string, unknown>>(this.resultsPath);
+      all[key] = values;
+      await writeFileAtomic(this.resultsPath, JSON.stringify(all, null, 2), { mode: 0o600 });
+    });
   }
 
   async loadResult<T = unknown>(key: string): Promise<T | undefined> {
     return this.readJson<Record<string, T>>(this.resultsPath)[key];
+  }
+
+  /** Runs `write` after every write asked for before it; a failed write fails only its caller. */
+  private serially(write: () => Promise<void>): Promise<void> {
+    const next = this.queue.then(write);
+    this.queue = next.catch(() => undefined);
+    return next;
   }
 
   private readJson<T extends object>(filePath: string): T {

@@ -12,7 +12,8 @@ import type {
 } from '../../shared/procedure.js';
 import { Redactor } from '../../shared/redact.js';
 import { currentActor } from './actor.js';
-import { pendingLines, rollbackWay } from './attention.js';
+import { attentionLines, rollbackWay } from './attention.js';
+import { changedSteps } from './plan-match.js';
 import { RunBackupStore } from './backups.js';
 import { createEnvironment } from './environments.js';
 import { withSecrets } from './input-secrets.js';
@@ -148,6 +149,7 @@ export class Engine {
       ...(prepared.view.outage ? { outage: prepared.view.outage } : {}),
       facts: prepared.view.facts,
       warnings: prepared.view.warnings,
+      ...(prepared.view.afterwards ? { afterwards: prepared.view.afterwards } : {}),
       actor,
     };
     let last: { seq: number } = journal.append('run-created', prepared.redactor.redactValue(created));
@@ -265,6 +267,12 @@ export class Engine {
         `Run ${runId} cannot be resumed: the procedure now plans steps [${planned}] but the run journaled [${journaled}]. Finish by hand or roll back from the report, then start a new run.`,
       );
     }
+    const changed = changedSteps(created.steps, prepared.view.steps);
+    if (changed.length > 0) {
+      throw new ProcedureRefusal(
+        `Run ${runId} cannot be resumed: the plan it confirmed differs from the plan the same inputs give now — ${changed.join('; ')}. Check what changed on the system since the run stopped; finish by hand or roll back, then start a new run.`,
+      );
+    }
     if (prepared.plan.target !== created.target) {
       throw new ProcedureRefusal(
         `Run ${runId} cannot be resumed: its target was ${created.target}, the same inputs now give ${prepared.plan.target}.`,
@@ -357,7 +365,7 @@ export class Engine {
           ...summary,
           state: live.state,
           needsAttention: live.needsAttention ?? false,
-          attention: live.attention ? pendingLines(live.attention.pending) : [],
+          attention: attentionLines(live.attention),
         });
       } catch (error) {
         if (error instanceof JournalEmpty) {

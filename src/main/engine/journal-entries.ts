@@ -29,6 +29,8 @@ export interface RunCreated {
   outage?: OutageWindow;
   facts: Fact[];
   warnings: string[];
+  /** Absent in journals written before it: what to do once the run succeeded. */
+  afterwards?: string[];
   actor: Actor;
 }
 
@@ -56,10 +58,14 @@ export interface JournalEntryData {
   'outage-closed': { downMs: number; by: 'forward' | 'rollback' };
   'step-started': { stepId: string; attempt: number };
   'step-log': { stepId: string; line: string };
+  /** A step showed secrets once (`ctx.showOnce`) and the admin said they stored them: the labels, never the values. */
+  'secrets-shown': { stepId: string; labels: string[] };
   'step-done': { stepId: string };
   'step-failed': { stepId: string; error: string; fix?: string };
   decision: { stepId: string; decision: string };
   'step-skipped': { stepId: string; reason: string };
+  /** A fan-out phase went on without these hosts (their failed steps stay failed). */
+  'hosts-left': { phaseId: string; hosts: string[] };
   'rollback-started': Record<string, never>;
   'undo-started': { stepId: string };
   'undo-done': { stepId: string };

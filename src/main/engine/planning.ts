@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { PlannedStep, type OutageWindow, type PlanPhase, type PlanView } from '../../shared/procedure.js';
 import { Redactor } from '../../shared/redact.js';
 import { collectSecrets, secretFieldPatterns, withoutSecrets, type SecretValue } from './input-secrets.js';
+import { lanesByHost } from './hosts.js';
 import { DEFAULT_PHASE } from './phases.js';
 import { redactedError } from './redacted-error.js';
 import type { Environment, PhaseDefinition, Plan, ProcedureDefinition, StepDefinition } from './types.js';
@@ -53,6 +54,7 @@ export async function preparePlan(
     ids.add(step.id);
   }
   assertCompensations(procedure.id, steps);
+  for (const phase of phases) assertFanOut(procedure.id, phase);
   const phaseOf = new Map(phases.flatMap((phase) => phase.steps.map((step) => [step.id, phase.id])));
   const view: PlanView = redactor.redactValue({
     planId: randomUUID(),
@@ -64,11 +66,20 @@ export async function preparePlan(
       ? [...plan.facts, { label: 'Lock on the target', value: plan.targetLock.where, status: 'info' }]
       : plan.facts,
     warnings: plan.warnings,
+    ...(plan.afterwards?.length ? { afterwards: plan.afterwards } : {}),
     phases: phases.map((phase): PlanPhase => ({
       id: phase.id,
       title: phase.title,
       ...(phase.summary === undefined ? {} : { summary: phase.summary }),
       stepIds: phase.steps.map((step) => step.id),
+      ...(phase.fanOut
+        ? {
+            fanOut: {
+              concurrency: phase.fanOut.concurrency,
+              hosts: [...lanesByHost(phase.steps).keys()],
+            },
+          }
+        : {}),
     })),
     ...(plan.outage ? { outage: outageWindow(procedure.id, plan, phases) } : {}),
     steps: steps.map((step) =>
@@ -83,6 +94,8 @@ export async function preparePlan(
         pointOfNoReturn: step.pointOfNoReturn,
         manualCheck: step.kind === 'manual' ? step.manualCheck : undefined,
         phase: phaseOf.get(step.id),
+        host: step.host,
+        activity: step.activity,
       }),
     ),
   });
@@ -161,4 +174,19 @@ function assertCompensations(procedureId: string, steps: StepDefinition[]): void
       );
     }
   });
+}
+
+/** A fan-out phase runs each host's steps in a lane of their own, with no one to ask mid-lane. */
+function assertFanOut(procedureId: string, phase: PhaseDefinition): void {
+  if (!phase.fanOut) return;
+  if (!Number.isInteger(phase.fanOut.concurrency) || phase.fanOut.concurrency < 1)
+    throw new Error(`Procedure ${procedureId}: phase ${phase.id} fans out with a concurrency below 1`);
+  for (const step of phase.steps) {
+    if (step.host === undefined)
+      throw new Error(
+        `Procedure ${procedureId}: step ${step.id} of the fan-out phase ${phase.id} names no host`,
+      );
+    if (step.kind === 'manual')
+      throw new Error(`Procedure ${procedureId}: step ${step.id} of the fan-out phase ${phase.id} is manual`);
+  }
 }

@@ -1,5 +1,6 @@
 import type { RollbackPlan } from '../../shared/procedure.js';
 import { rollbackWay } from './attention.js';
+import { hostsProgress } from './hosts.js';
 import type { PreparedPlan } from './planning.js';
 import { redactedError } from './redacted-error.js';
 import type { RunRecord } from './run-record.js';
@@ -19,12 +20,16 @@ export async function planRollback(
   const base = { runId: record.created.runId, state: record.state };
   const way = rollbackWay(record.created.steps, record.steps);
   if (!way.available) return { ...base, available: false, reason: way.reason, steps: [] };
-  const context: StepContext = {
+  const hosts = hostsProgress(record.created.steps, record.steps) ?? [];
+  const contextOf = (host: string | undefined): StepContext => ({
+    ...(host === undefined ? {} : { host }),
+    hosts: () => hosts,
     env: prepared.env,
     backup,
     log: () => undefined,
     addSecret: (value) => prepared.redactor.add(value),
-  };
+    showOnce: () => Promise.reject(new Error('Nothing is shown while checking a rollback')),
+  });
   const steps: RollbackPlan['steps'] = [];
   for (const undo of way.steps) {
     const step = prepared.steps.find((candidate) => candidate.id === undo.id);
@@ -42,7 +47,7 @@ export async function planRollback(
       continue;
     }
     try {
-      await step.checkUndo(context);
+      await step.checkUndo(contextOf(step.host));
       steps.push({ ...undo, status: 'ok' });
     } catch (error) {
       const message = redactedError(error, prepared.redactor).message;

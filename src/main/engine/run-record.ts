@@ -1,6 +1,7 @@
 import type { RunState, RunSummary, RunView, StepProgress } from '../../shared/procedure.js';
 import type { Actor } from './actor.js';
-import { attentionOf, pendingLines } from './attention.js';
+import { attentionLines, attentionOf } from './attention.js';
+import { hostsProgress } from './hosts.js';
 import type { JournalEntry } from './journal.js';
 import { outageProgress, planPhases, runPhases, type OutageTimes } from './phases.js';
 import type { GateKey, JournalEntryData, RunCreated } from './journal-entries.js';
@@ -51,6 +52,7 @@ export function foldJournal(entries: JournalEntry[]): RunRecord {
       state: 'pending',
       logs: [],
       ...(step.phase === undefined ? {} : { phase: step.phase }),
+      ...(step.host === undefined ? {} : { host: step.host }),
     })),
     gates: new Set(),
     rollingBack: false,
@@ -101,13 +103,19 @@ export function foldJournal(entries: JournalEntry[]): RunRecord {
         record.outage.closedAt ??= entry.at;
         break;
       case 'step-started':
-        if (target) Object.assign(target, { state: 'running', message: undefined });
+        if (target)
+          Object.assign(target, {
+            state: 'running',
+            message: undefined,
+            startedAt: entry.at,
+            finishedAt: undefined,
+          });
         break;
       case 'step-log':
         target?.logs.push((data as JournalEntryData['step-log']).line);
         break;
       case 'step-done':
-        if (target) Object.assign(target, { state: 'done', message: undefined });
+        if (target) Object.assign(target, { state: 'done', message: undefined, finishedAt: entry.at });
         break;
       case 'step-failed': {
         const failed = data as JournalEntryData['step-failed'];
@@ -115,6 +123,7 @@ export function foldJournal(entries: JournalEntry[]): RunRecord {
           Object.assign(target, {
             state: 'failed',
             message: failed.fix ? `${failed.error} Fix: ${failed.fix}` : failed.error,
+            finishedAt: entry.at,
           });
         break;
       }
@@ -123,16 +132,17 @@ export function foldJournal(entries: JournalEntry[]): RunRecord {
           Object.assign(target, {
             state: 'skipped',
             message: (data as JournalEntryData['step-skipped']).reason,
+            finishedAt: entry.at,
           });
         break;
       case 'rollback-started':
         record.rollingBack = true;
         break;
       case 'undo-started':
-        if (target) target.message = 'undoing';
+        if (target) Object.assign(target, { message: 'undoing', startedAt: entry.at, finishedAt: undefined });
         break;
       case 'undo-done':
-        if (target) Object.assign(target, { state: 'undone', message: undefined });
+        if (target) Object.assign(target, { state: 'undone', message: undefined, finishedAt: entry.at });
         break;
       case 'undo-failed':
         if (target) target.message = `undo failed: ${(data as JournalEntryData['undo-failed']).error}`;
@@ -173,6 +183,8 @@ export function recordView(record: RunRecord, journalPath: string): RunView {
     journalHash: record.finalHash,
     ...recordAttention(record),
     ...recordPhases(record),
+    ...recordHosts(record),
+    ...(record.created.afterwards ? { afterwards: record.created.afterwards } : {}),
     ...(record.succeededAt ? { succeededAt: record.succeededAt } : {}),
   };
 }
@@ -187,6 +199,12 @@ export function recordPhases(
     phases: runPhases(planPhases(created.phases, created.steps), record.steps),
     ...(created.outage ? { outage: outageProgress(created.outage, record.outage, now) } : {}),
   };
+}
+
+/** Per host, when the plan's steps name hosts. */
+export function recordHosts(record: RunRecord): Pick<RunView, 'hosts'> {
+  const hosts = hostsProgress(record.created.steps, record.steps);
+  return hosts ? { hosts } : {};
 }
 
 /** A journal that stopped short of its end: what it left (`needsAttention` when a compensation is pending) and the ways out. */
@@ -218,5 +236,5 @@ export function recordSummary(record: RunRecord): RunSummary {
 
 function summaryAttention(record: RunRecord): { needsAttention: boolean; attention: string[] } {
   const { needsAttention, attention } = recordAttention(record);
-  return { needsAttention, attention: attention ? pendingLines(attention.pending) : [] };
+  return { needsAttention, attention: attentionLines(attention) };
 }

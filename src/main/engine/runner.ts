@@ -10,8 +10,15 @@ import { redactedError } from './redacted-error.js';
 import type { RunRecord } from './run-record.js';
 import { RunLock, type RunConflict } from './run-lock.js';
 import { checkpoint } from './checkpoints.js';
+import { hostsProgress, lanesByHost, runLanes } from './hosts.js';
 import { TargetLockHeld, type TargetLockHandle } from './target-lock.js';
-import { StepFailure, type BackupStore, type StepContext, type StepDefinition } from './types.js';
+import {
+  StepFailure,
+  type BackupStore,
+  type PhaseDefinition,
+  type StepContext,
+  type StepDefinition,
+} from './types.js';
 
 /** How a run talks to whoever drives it: the CLI (TTY or --yes) or the API (events + run.respond). */
 export interface RunHooks {
@@ -66,6 +73,8 @@ export class Run {
   private readonly phasesStarted: Set<string>;
   /** Steps' `ctx.signal`: aborted by `abort()` (the engine closing), so in-flight HTTP requests end. */
   private readonly stopSignal = new AbortController();
+  /** Attempts per step in this process (journaled with each `step-started`). */
+  private readonly attempts = new Map<string, number>();
 
   constructor(private readonly options: RunOptions) {
     const { record, prepared } = options;
@@ -78,6 +87,7 @@ export class Run {
           state: 'pending',
           logs: [],
           ...(step.phase === undefined ? {} : { phase: step.phase }),
+          ...(step.host === undefined ? {} : { host: step.host }),
         }));
     this.outage = { ...record?.outage };
     this.phasesStarted = new Set(record?.phasesStarted ?? []);
@@ -108,7 +118,8 @@ export class Run {
       target: prepared.plan.target,
       state: this.state,
       steps: this.steps.map((step) => ({ ...step, logs: [...step.logs] })),
-      prompt: this.prompt,
+      // A stopped run's view (printed, returned) never carries the secrets its last prompt showed.
+      prompt: this.prompt && this.finishedAt !== undefined ? withoutReveal(this.prompt) : this.prompt,
       error: this.error,
       startedAt: this.startedAt,
       finishedAt: this.finishedAt,
@@ -120,6 +131,8 @@ export class Run {
         rollingBack: this.rollingBack,
       }),
       phases: runPhases(planPhases(prepared.view.phases, prepared.view.steps), this.steps),
+      ...optionalHosts(hostsProgress(prepared.view.steps, this.steps)),
+      ...(prepared.view.afterwards ? { afterwards: prepared.view.afterwards } : {}),
       ...(prepared.view.outage ? { outage: outageProgress(prepared.view.outage, this.outage) } : {}),
       ...(this.options.record?.succeededAt ? { succeededAt: this.options.record.succeededAt } : {}),
     };
@@ -184,13 +197,16 @@ export class Run {
 
   private async forward(): Promise<Outcome | 'finished'> {
     const { steps } = this.options.prepared;
+    const fannedOut = this.fanOutPhases();
+    const inFanOut = (step: StepDefinition) => fannedOut.some((phase) => phase.steps.includes(step));
     this.setState('preflight');
-    for (const step of steps.filter((candidate) => candidate.kind === 'check')) {
+    // A host's checks run in its own lane, so that one host failing them does not stop the others.
+    for (const step of steps.filter((candidate) => candidate.kind === 'check' && !inFanOut(candidate))) {
       if (this.progress(step.id).state === 'done') continue;
       const outcome = await this.runWithRecovery(step, true);
       if (outcome === 'stopped') return this.stopAfterFailure(step, true);
     }
-    const actions = steps.filter((candidate) => candidate.kind !== 'check');
+    const actions = steps.filter((candidate) => candidate.kind !== 'check' || inFanOut(candidate));
     if (actions.length > 0 && !this.gates.has('changes')) {
       const decision = await this.ask({
         kind: 'confirm-changes',
@@ -202,7 +218,16 @@ export class Run {
       this.confirmGate('changes');
     }
     this.setState('running');
+    const fannedOutDone = new Set<string>();
     for (const step of actions) {
+      const phase = fannedOut.find((candidate) => candidate.steps.includes(step));
+      if (phase) {
+        if (fannedOutDone.has(phase.id)) continue;
+        fannedOutDone.add(phase.id);
+        const outcome = await this.fanOut(phase);
+        if (outcome === 'rollback' || outcome === 'stopped') return outcome;
+        continue;
+      }
       const progress = this.progress(step.id);
       if (progress.state === 'done' || progress.state === 'skipped') continue;
       const gate = await this.passGates(step);
@@ -214,6 +239,67 @@ export class Run {
     }
     this.finish('succeeded');
     return 'finished';
+  }
+
+  private fanOutPhases(): Array<PhaseDefinition & { fanOut: NonNullable<PhaseDefinition['fanOut']> }> {
+    return (this.options.prepared.plan.phases ?? []).filter(
+      (phase): phase is PhaseDefinition & { fanOut: NonNullable<PhaseDefinition['fanOut']> } =>
+        phase.fanOut !== undefined,
+    );
+  }
+
+  /**
+   * A fan-out phase: its gates first (asked once, in plan order), then one lane per host, at most
+   * `concurrency` at once; a failure ends only its own lane. Then, if hosts failed, the phase's
+   * `onHostFailure`: go on without them, or ask (retry them, go on, roll back, stop).
+   */
+  private async fanOut(
+    phase: PhaseDefinition & { fanOut: NonNullable<PhaseDefinition['fanOut']> },
+  ): Promise<Outcome> {
+    for (const step of phase.steps) {
+      if (['done', 'skipped'].includes(this.progress(step.id).state)) continue;
+      const gate = await this.passGates(step);
+      if (gate === 'rollback') return 'rollback';
+      if (gate === 'cancel') return this.cancelled(`Cancelled before "${phase.title}".`);
+    }
+    for (;;) {
+      const lanes = [...lanesByHost(phase.steps)].filter(([, lane]) =>
+        lane.some((step) => !['done', 'skipped'].includes(this.progress(step.id).state)),
+      );
+      await runLanes(lanes, phase.fanOut.concurrency, async ([, lane]) => {
+        for (const step of lane) {
+          if (['done', 'skipped'].includes(this.progress(step.id).state)) continue;
+          if (await this.attempt(step)) return;
+        }
+      });
+      const failed = phase.steps.filter((step) => this.progress(step.id).state === 'failed');
+      if (failed.length === 0) return 'done';
+      const lines = failed.map((step) => `${step.host ?? ''}: ${this.progress(step.id).message ?? 'failed'}`);
+      const first = failed[0] as StepDefinition;
+      if (phase.fanOut.onHostFailure === 'continue') {
+        this.append('hosts-left', { phaseId: phase.id, hosts: failed.map((step) => step.host ?? '') });
+        return 'done';
+      }
+      const back = rollbackWay(this.options.prepared.view.steps, this.steps).available;
+      const decision = await this.decide({
+        kind: 'failure',
+        stepId: first.id,
+        title: `${failed.length} of ${lanesByHost(phase.steps).size} hosts failed: ${phase.title}`,
+        message: `${lines.join(' ')} The other hosts are done. Retry the failed ones, go on without them (they stay failed and the run needs attention), ${back ? 'roll back, ' : ''}or stop (resume later).`,
+        instructions: lines,
+        options: ['retry', 'continue', ...(back ? (['rollback'] as const) : []), 'cancel'],
+        labels: { retry: 'Retry the failed hosts', continue: 'Go on without them' },
+      });
+      this.append('decision', { stepId: first.id, decision });
+      if (decision === 'retry') continue;
+      if (decision === 'continue') {
+        this.append('hosts-left', { phaseId: phase.id, hosts: failed.map((step) => step.host ?? '') });
+        return 'done';
+      }
+      if (decision === 'rollback') return 'rollback';
+      this.stop('failed', `Stopped in "${phase.title}": ${lines.join(' ')}`);
+      return 'stopped';
+    }
   }
 
   private async passGates(step: StepDefinition): Promise<'go' | 'cancel' | 'rollback'> {
@@ -269,8 +355,8 @@ export class Run {
   }
 
   private async runWithRecovery(step: StepDefinition, preflight: boolean): Promise<Outcome> {
-    for (let attempt = 1; ; attempt += 1) {
-      const failure = await this.attempt(step, attempt);
+    for (;;) {
+      const failure = await this.attempt(step);
       if (!failure) return 'done';
       const options = this.failureOptions(step, preflight);
       const decision = await this.decide({
@@ -284,8 +370,8 @@ export class Run {
       if (decision === 'retry') continue;
       if (decision === 'continue') {
         const reason = 'fixed by hand; the admin chose to continue';
-        this.append('step-skipped', { stepId: step.id, reason });
-        this.updateStep(step.id, { state: 'skipped', message: reason });
+        const finishedAt = this.append('step-skipped', { stepId: step.id, reason });
+        this.updateStep(step.id, { state: 'skipped', message: reason, finishedAt });
         this.afterStepOver(step.id);
         this.emit('step-finished', step.id);
         return 'skipped';
@@ -295,10 +381,12 @@ export class Run {
   }
 
   /** One attempt at a step: intent, run, its own check, outcome. Returns the (redacted) failure, if any. */
-  private async attempt(step: StepDefinition, attempt: number): Promise<StepFailure | undefined> {
+  private async attempt(step: StepDefinition): Promise<StepFailure | undefined> {
+    const attempt = (this.attempts.get(step.id) ?? 0) + 1;
+    this.attempts.set(step.id, attempt);
     this.startPhaseOf(step.id);
-    this.append('step-started', { stepId: step.id, attempt });
-    this.updateStep(step.id, { state: 'running', message: undefined });
+    const startedAt = this.append('step-started', { stepId: step.id, attempt });
+    this.updateStep(step.id, { state: 'running', message: undefined, startedAt, finishedAt: undefined });
     this.emit('step-started', step.id);
     await checkpoint(step.id, 'before');
     const ctx = this.context(step.id);
@@ -308,8 +396,13 @@ export class Run {
       await step.check?.(ctx);
     } catch (error) {
       const failure = toStepFailure(redactedError(error, this.options.prepared.redactor));
-      this.append('step-failed', { stepId: step.id, error: failure.message, fix: failure.fix });
+      const finishedAt = this.append('step-failed', {
+        stepId: step.id,
+        error: failure.message,
+        fix: failure.fix,
+      });
       this.updateStep(step.id, {
+        finishedAt,
         state: 'failed',
         message: failure.fix ? `${failure.message} Fix: ${failure.fix}` : failure.message,
       });
@@ -317,8 +410,8 @@ export class Run {
       return failure;
     }
     if (step.kind === 'manual' && !step.manualCheck) ctx.log('Confirmed by the admin (not checked).');
-    this.append('step-done', { stepId: step.id });
-    this.updateStep(step.id, { state: 'done', message: undefined });
+    const finishedAt = this.append('step-done', { stepId: step.id });
+    this.updateStep(step.id, { state: 'done', message: undefined, finishedAt });
     this.afterStepOver(step.id);
     this.emit('step-finished', step.id);
     await checkpoint(step.id, 'after');
@@ -338,13 +431,13 @@ export class Run {
       if (step.kind === 'check' || !step.undo || !['done', 'failed', 'running'].includes(progress.state))
         continue;
       for (;;) {
-        this.append('undo-started', { stepId: step.id });
-        this.updateStep(step.id, { message: 'undoing' });
+        const startedAt = this.append('undo-started', { stepId: step.id });
+        this.updateStep(step.id, { message: 'undoing', startedAt, finishedAt: undefined });
         this.emit('step-started', step.id);
         try {
           await step.undo(this.context(step.id));
-          this.append('undo-done', { stepId: step.id });
-          this.updateStep(step.id, { state: 'undone', message: undefined });
+          const finishedAt = this.append('undo-done', { stepId: step.id });
+          this.updateStep(step.id, { state: 'undone', message: undefined, finishedAt });
           this.emit('step-finished', step.id);
           break;
         } catch (error) {
@@ -483,12 +576,16 @@ export class Run {
     });
   }
 
-  private async ask(input: PromptInput): Promise<Decision> {
-    const prompt: Prompt = this.options.prepared.redactor.redactValue({
-      ...input,
-      id: randomUUID(),
-      instructions: input.instructions ?? [],
-    });
+  /** Asks; everything in the prompt is masked, except `reveal`: the secrets a store-secrets prompt shows once. */
+  private async ask(input: PromptInput, reveal?: Prompt['reveal']): Promise<Decision> {
+    const prompt: Prompt = {
+      ...this.options.prepared.redactor.redactValue({
+        ...input,
+        id: randomUUID(),
+        instructions: input.instructions ?? [],
+      }),
+      ...(reveal ? { reveal } : {}),
+    };
     const resumeState = this.state;
     this.prompt = prompt;
     this.setState('awaiting', 'prompt');
@@ -546,7 +643,10 @@ export class Run {
 
   private context(stepId: string): StepContext {
     const { prepared, backups } = this.options;
+    const host = this.progress(stepId).host;
     return {
+      ...(host === undefined ? {} : { host }),
+      hosts: () => hostsProgress(prepared.view.steps, this.steps) ?? [],
       env: prepared.env,
       backup: backups,
       log: (line: string) => {
@@ -556,8 +656,30 @@ export class Run {
         this.emit('log', stepId, redacted);
       },
       addSecret: (value: string) => prepared.redactor.add(value),
+      showOnce: (secrets) => this.showOnce(stepId, secrets),
       signal: this.stopSignal.signal,
     };
+  }
+
+  private async showOnce(stepId: string, secrets: Array<{ label: string; value: string }>): Promise<boolean> {
+    if (this.fanOutPhases().some((phase) => phase.steps.some((step) => step.id === stepId)))
+      throw new Error(`Step ${stepId} runs in a fan-out lane, where no one can be asked to store a secret`);
+    for (const secret of secrets) this.options.prepared.redactor.add(secret.value);
+    const it = secrets.length === 1 ? 'it' : 'them';
+    const decision = await this.ask(
+      {
+        kind: 'store-secrets',
+        stepId,
+        title: `Store ${secrets.length === 1 ? 'this secret' : `these ${secrets.length} secrets`} now`,
+        message: `Shown this once: ${secrets.map((secret) => secret.label).join(', ')}. Put ${it} in your password safe now; Breakglass does not show ${it} again.`,
+        options: ['confirm', 'cancel'],
+        labels: { confirm: 'I have stored them safely', cancel: 'Not stored: stop this step' },
+      },
+      secrets,
+    );
+    if (decision !== 'confirm') return false;
+    this.append('secrets-shown', { stepId, labels: secrets.map((secret) => secret.label) });
+    return true;
   }
 
   private describe(step: StepDefinition) {
@@ -614,6 +736,15 @@ export class Run {
   private emit(type: RunEvent['type'], stepId?: string, line?: string): void {
     this.options.hooks.onEvent?.({ type, runId: this.options.runId, stepId, line, run: this.view() });
   }
+}
+
+function withoutReveal(prompt: Prompt): Prompt {
+  const { reveal: _shown, ...rest } = prompt;
+  return rest;
+}
+
+function optionalHosts(hosts: RunView['hosts']): Pick<RunView, 'hosts'> {
+  return hosts ? { hosts } : {};
 }
 
 function toStepFailure(error: Error): StepFailure {

@@ -10,6 +10,7 @@ import type {
   EnvironmentKind,
   Fact,
   FailureDecision,
+  HostProgress,
   StepDescriptionInput,
   StepKind,
 } from '../../shared/procedure.js';
@@ -55,6 +56,16 @@ export interface StepContext {
   addSecret(value: string): void;
   /** The step's `host`, when it has one. */
   readonly host?: string;
+  /**
+   * Shows secrets the admin must keep (e.g. the generated passwords this step fixes for the run)
+   * once, in clear, and asks "I have stored them": true when confirmed. Call it from the step that
+   * fixes them, so a resume past that step never shows them again. The values must be registered
+   * secrets (masked everywhere the run writes); the journal records only that they were shown.
+   * Not in a fan-out lane (no one to ask there).
+   */
+  showOnce(secrets: Array<{ label: string; value: string }>): Promise<boolean>;
+  /** Where each host of the plan is (e.g. which a fan-out went on without); empty when no step names a host. */
+  hosts(): HostProgress[];
   /** Aborted when the run is stopped from outside (the engine closes): pass it to long calls such as HTTP requests. */
   readonly signal?: AbortSignal;
 }
@@ -106,6 +117,8 @@ export interface Plan {
   target: string;
   facts: Fact[];
   warnings: string[];
+  /** What the admin does once the run succeeded (e.g. "Log in to Service Center as admin"): the done screen, the CLI and the report say it. */
+  afterwards?: string[];
   /** A plan without phases: its steps form one default phase. Give either `steps` or `phases`. */
   steps?: StepDefinition[];
   /** The plan as ordered phases; the run goes through them in order. */

@@ -46,7 +46,18 @@ export function DoneSummary({ run, onReport = true }: { run: RunView; onReport?:
         </>
       ) : null}
       {changed.length === 0 && undone.length === 0 ? <p>Nothing was changed.</p> : null}
-      {NEXT[run.state] ? (
+      {run.state === 'succeeded' && run.afterwards?.length ? (
+        <div data-testid="done-next">
+          <p>
+            <strong>Next:</strong>
+          </p>
+          <ul>
+            {run.afterwards.map((line) => (
+              <li key={line}>{line}</li>
+            ))}
+          </ul>
+        </div>
+      ) : NEXT[run.state] ? (
         <p data-testid="done-next">
           <strong>Next: </strong>
           {NEXT[run.state]}

@@ -20,6 +20,7 @@ const CONFIRM_LABELS: Record<Prompt['kind'], string> = {
   failure: 'Go ahead',
   'confirm-cancel': 'Stop the run here',
   'confirm-rollback': 'Roll back now',
+  'store-secrets': 'I have stored them safely',
 };
 
 /** Cancel and roll back ask again, listing what stays in place and what the rollback undoes (lines the engine prefixes). */
@@ -44,6 +45,7 @@ export function PromptPanel({ prompt, run }: { prompt: Prompt; run: RunView }) {
       </h2>
       <p id="prompt-message">{sentence(prompt.message, run.steps)}</p>
       <PromptDetails prompt={prompt} />
+      {prompt.reveal?.length ? <ShownOnce secrets={prompt.reveal} /> : null}
       {prompt.kind === 'manual' && run.environment === 'sandbox' ? (
         <p className="notice info" data-testid="prompt-sandbox-note">
           This is the practice sandbox: the consoles and programs named here are not on this machine. Read
@@ -134,5 +136,21 @@ function List({
       <h3>{title}</h3>
       {ordered ? <ol>{items}</ol> : <ul>{items}</ul>}
     </div>
+  );
+}
+
+/** The secrets a run shows once (store-secrets): each label with its value, selectable to copy. */
+function ShownOnce({ secrets }: { secrets: NonNullable<Prompt['reveal']> }) {
+  return (
+    <dl className="shown-once" data-testid="prompt-reveal">
+      {secrets.map((secret) => (
+        <div key={secret.label}>
+          <dt>{secret.label}</dt>
+          <dd>
+            <code>{secret.value}</code>
+          </dd>
+        </div>
+      ))}
+    </dl>
   );
 }

@@ -1,6 +1,12 @@
 import { formatTimeDown } from '../../../shared/duration.js';
 import type { WayOut } from '../../../shared/procedure.js';
-import { ACTION_WORDS, JOURNAL_SEAL_MEANING, outcomeWords, type ReportData } from './report-data.js';
+import {
+  ACTION_WORDS,
+  HOST_STATE_WORDS,
+  JOURNAL_SEAL_MEANING,
+  outcomeWords,
+  type ReportData,
+} from './report-data.js';
 
 /** The run report as one self-contained HTML page: inline CSS, no script, no external reference. */
 export function renderHtml(report: ReportData): string {
@@ -53,17 +59,28 @@ table{border-collapse:collapse}td{border:1px solid #ccd;padding:.2rem .5rem}
 .outcome{font-weight:bold}.message{color:#c62828}time{color:#667}
 </style></head><body>
 <h1>${esc(report.title)} — run ${esc(report.runId)}</h1>
-<p class="outcome">Outcome: ${esc(outcomeWords(report))}${report.error ? ` — ${esc(report.error)}` : ''}</p>${report.needsAttention ? `<h2>NEEDS ATTENTION</h2><p>This run stopped leaving a state that must not stay:</p><ul>${report.attentionLines.map((line) => `<li><strong>${esc(line)}</strong></li>`).join('')}</ul>` : ''}${report.attention ? `<h2>Ways out</h2>${wayHtml('Forward (breakglass resume)', report.attention.resume)}${wayHtml('Back (breakglass rollback)', report.attention.rollback)}` : ''}
+<p class="outcome">Outcome: ${esc(outcomeWords(report))}${report.error ? ` — ${esc(report.error)}` : ''}</p>${report.needsAttention ? `<h2>NEEDS ATTENTION</h2><p>This run left what must not stay, or is not finished:</p><ul>${report.attentionLines.map((line) => `<li><strong>${esc(line)}</strong></li>`).join('')}</ul>` : ''}${report.attention ? `<h2>Ways out</h2>${wayHtml('Forward (breakglass resume)', report.attention.resume)}${wayHtml('Back (breakglass rollback)', report.attention.rollback)}` : ''}
 <ul><li>Procedure: ${esc(report.procedureId)} (${esc(report.environment)})</li><li>Target: ${esc(report.target)}</li>
 <li>Started ${esc(report.startedAt)}${report.finishedAt ? `, stopped/finished ${esc(report.finishedAt)}` : ''}</li>${people}</ul>
-${facts ? `<h2>Facts</h2><table>${facts}</table>` : ''}${warnings ? `<h2>Warnings</h2><ul>${warnings}</ul>` : ''}
+${report.outcome === 'succeeded' && report.afterwards.length > 0 ? `<h2>Next</h2><ul>${report.afterwards.map((line) => `<li>${esc(line)}</li>`).join('')}</ul>` : ''}${facts ? `<h2>Facts</h2><table>${facts}</table>` : ''}${warnings ? `<h2>Warnings</h2><ul>${warnings}</ul>` : ''}
 <h2>Confirmations</h2><ul>${confirmations}</ul>
-${outageHtml(report)}<h2>Steps</h2>
+${outageHtml(report)}${hostsHtml(report)}<h2>Steps</h2>
 ${steps}
 <h2>Journal</h2><ul><li>Path: <code>${esc(report.journal.path)}</code></li><li>Entries: ${report.journal.entries}</li>
 <li>Final hash (SHA-256): <code>${esc(report.journal.finalHash)}</code></li><li>Signed by this installation's journal key: <code>${esc(report.journal.signedBy)}</code> (${esc(JOURNAL_SEAL_MEANING)})</li><li>Report generated ${esc(report.generatedAt)}</li></ul>
 </body></html>
 `;
+}
+
+function hostsHtml(report: ReportData): string {
+  if (!report.hosts) return '';
+  const rows = report.hosts
+    .map(
+      (host) =>
+        `<tr><td>${esc(host.host)}</td><td>${esc(HOST_STATE_WORDS[host.state])}</td><td>${host.stepsDone}/${host.stepsTotal}</td><td>${esc(host.activity ?? '')}</td><td>${esc(host.message ?? '')}</td></tr>`,
+    )
+    .join('');
+  return `<h2>Hosts</h2><table><tr><th>Host</th><th>State</th><th>Steps done</th><th>Last step</th><th>Message</th></tr>${rows}</table>\n`;
 }
 
 function outageHtml(report: Parameters<typeof renderHtml>[0]): string {

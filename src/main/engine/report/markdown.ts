@@ -1,5 +1,11 @@
 import { formatTimeDown } from '../../../shared/duration.js';
-import { ACTION_WORDS, JOURNAL_SEAL_MEANING, outcomeWords, type ReportData } from './report-data.js';
+import {
+  ACTION_WORDS,
+  HOST_STATE_WORDS,
+  JOURNAL_SEAL_MEANING,
+  outcomeWords,
+  type ReportData,
+} from './report-data.js';
 
 /** The run report as Markdown (for a ticket or a wiki page). */
 export function renderMarkdown(report: ReportData): string {
@@ -17,6 +23,8 @@ export function renderMarkdown(report: ReportData): string {
     '',
   ];
   if (report.attention) lines.push(...waysOut(report));
+  if (report.outcome === 'succeeded' && report.afterwards.length > 0)
+    lines.push('## Next', '', ...report.afterwards.map((line) => `- ${escapeMd(line)}`), '');
   if (report.facts.length > 0) {
     lines.push('## Facts', '', '| Fact | Value | Status |', '|---|---|---|');
     for (const fact of report.facts)
@@ -33,6 +41,7 @@ export function renderMarkdown(report: ReportData): string {
     '',
   );
   if (report.outage) lines.push(...outageLines(report.outage));
+  if (report.hosts) lines.push(...hostLines(report.hosts));
   lines.push('## Steps', '');
   report.steps.forEach((step, index) => {
     const phase = report.phases.find((candidate) => candidate.stepIds[0] === step.id);
@@ -72,6 +81,20 @@ export function renderMarkdown(report: ReportData): string {
   return lines.join('\n');
 }
 
+function hostLines(hosts: NonNullable<ReportData['hosts']>): string[] {
+  return [
+    '## Hosts',
+    '',
+    '| Host | State | Steps done | Last step | Message |',
+    '|---|---|---|---|---|',
+    ...hosts.map(
+      (host) =>
+        `| ${cell(host.host)} | ${HOST_STATE_WORDS[host.state]} | ${host.stepsDone}/${host.stepsTotal} | ${cell(host.activity ?? '')} | ${cell(host.message ?? '')} |`,
+    ),
+    '',
+  ];
+}
+
 function outageLines(outage: NonNullable<ReportData['outage']>): string[] {
   const lines = [
     '## Outage window',
@@ -99,7 +122,7 @@ function waysOut(report: ReportData): string[] {
     lines.push(
       '## NEEDS ATTENTION',
       '',
-      'This run stopped leaving a state that must not stay:',
+      'This run left what must not stay, or is not finished:',
       '',
       ...report.attentionLines.map((line) => `- **${escapeMd(line)}**`),
       '',

@@ -1,6 +1,7 @@
 import type {
   Attention,
   Fact,
+  HostProgress,
   OutageProgress,
   PlannedStep,
   RunState,
@@ -9,8 +10,14 @@ import type {
 } from '../../../shared/procedure.js';
 import type { Redactor } from '../../../shared/redact.js';
 import type { Actor } from '../actor.js';
-import { pendingLines } from '../attention.js';
-import { recordAttention, recordPhases, type ActorAction, type RunRecord } from '../run-record.js';
+import { attentionLines } from '../attention.js';
+import {
+  recordAttention,
+  recordHosts,
+  recordPhases,
+  type ActorAction,
+  type RunRecord,
+} from '../run-record.js';
 
 /** Everything a report says, taken from the verified journal; each renderer only formats it. */
 export interface ReportData {
@@ -33,11 +40,15 @@ export interface ReportData {
   succeededAt?: string;
   facts: Fact[];
   warnings: string[];
+  /** What to do once it succeeded (the procedure's words). */
+  afterwards: string[];
   confirmations: Array<{ what: string; at: string }>;
   /** The plan's phases in order with their states; every step names its phase. */
   phases: NonNullable<RunView['phases']>;
   /** The outage window, when the plan declared one: when it opened and closed, and the time down. */
   outage?: OutageProgress;
+  /** Per host, when the plan's steps name hosts: where each ended. */
+  hosts?: HostProgress[];
   steps: Array<{
     phase?: string;
     id: string;
@@ -60,6 +71,9 @@ const EVENT_WORDS: Record<string, (data: Record<string, unknown>) => string> = {
   'step-done': () => 'done',
   'step-failed': (data) => `failed: ${String(data.error)}`,
   'step-skipped': (data) => `skipped: ${String(data.reason)}`,
+  'secrets-shown': (data) =>
+    `showed once, and the admin confirmed storing: ${(data.labels as string[]).join(', ')} (the values are not journaled)`,
+  'hosts-left': (data) => `went on without ${(data.hosts as string[]).join(', ')}`,
   decision: (data) => `admin chose ${String(data.decision)}`,
   'undo-started': () => 'undo started',
   'undo-done': () => 'undone',
@@ -78,6 +92,15 @@ export const ACTION_WORDS: Record<ActorAction, string> = {
   started: 'Started',
   resumed: 'Resumed',
   'undid after success': 'Undone after success',
+};
+
+/** A host's state as the report says it. */
+export const HOST_STATE_WORDS: Record<HostProgress['state'], string> = {
+  waiting: 'not finished (waiting)',
+  running: 'running',
+  done: 'done',
+  failed: 'FAILED',
+  undone: 'undone',
 };
 
 /** What the journal's signature proves, said wherever the report shows it. */
@@ -111,6 +134,7 @@ export function buildReportData(
     })),
     facts: created.facts,
     warnings: created.warnings,
+    afterwards: created.afterwards ?? [],
     confirmations: record.entries
       .filter((entry) => entry.type === 'gate-confirmed' || entry.type === 'lock-taken-over')
       .map((entry) => ({
@@ -121,6 +145,7 @@ export function buildReportData(
         at: entry.at,
       })),
     ...recordPhases(record, now),
+    ...recordHosts(record),
     steps: record.steps.map((progress) => {
       const planned = created.steps.find((step) => step.id === progress.id) as PlannedStep;
       return {
@@ -156,7 +181,7 @@ function attentionFields(
   record: RunRecord,
 ): Pick<ReportData, 'needsAttention' | 'attention' | 'attentionLines'> {
   const { needsAttention, attention } = recordAttention(record);
-  return { needsAttention, attention, attentionLines: attention ? pendingLines(attention.pending) : [] };
+  return { needsAttention, attention, attentionLines: attentionLines(attention) };
 }
 
 function gateWords(gate: string, created: RunRecord['created']): string {

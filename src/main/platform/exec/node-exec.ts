@@ -3,6 +3,7 @@ import { Redactor } from '../../../shared/redact.js';
 import { assertNoSecretOnArgv } from './argv-guard.js';
 import { childEnvironment } from './child-env.js';
 import { OUTPUT_CAP_BYTES, OutputCapture } from './output-capture.js';
+import { runInTerminal } from './terminal-exec.js';
 import type { Exec, ExecRequest, ExecResult } from './types.js';
 
 /** Thrown when the program could not be started at all (not found, not executable). */
@@ -30,6 +31,7 @@ export class NodeExec implements Exec {
   }
 
   async run(request: ExecRequest): Promise<ExecResult> {
+    if (request.terminal) return runInTerminal(request, this.outputCapBytes);
     assertNoSecretOnArgv(request);
     const redactor = new Redactor(request.secrets ?? []);
     const started = Date.now();
@@ -87,7 +89,7 @@ export class NodeExec implements Exec {
  * directly, not through this class, so a timeout never recurses); elsewhere the child leads its
  * own process group and the group gets SIGKILL.
  */
-function killTree(child: ChildProcess): void {
+export function killTree(child: ChildProcess): void {
   if (child.pid === undefined) return;
   if (process.platform === 'win32') {
     spawn('taskkill', ['/pid', String(child.pid), '/T', '/F'], { windowsHide: true, stdio: 'ignore' }).on(

@@ -11,6 +11,17 @@ export interface ExecRequest {
   timeoutMs?: number;
   /** Values that must not appear on argv (refused before spawning) and are masked in stdout/stderr. */
   secrets?: readonly string[];
+  /**
+   * Run it in a pseudo-terminal and answer its prompts, for programs that read only from a tty
+   * (getpass). Output then comes as one stream, in stdout. Replies count as secrets.
+   */
+  terminal?: { answers: readonly TerminalAnswer[] };
+}
+
+/** Sent once, when the terminal's output since the last reply ends with `prompt`. */
+export interface TerminalAnswer {
+  prompt: string;
+  reply: string;
 }
 
 export interface ExecResult {
@@ -20,6 +31,8 @@ export interface ExecResult {
   stderr: string;
   timedOut: boolean;
   durationMs: number;
+  /** Terminal runs: a prompt that came once more than it was answered; the program was then stopped. */
+  unansweredPrompt?: string;
 }
 
 export interface Exec {

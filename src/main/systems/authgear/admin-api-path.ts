@@ -78,6 +78,8 @@ export async function previewAdminApi(
     if (!(error instanceof StepFailure)) throw error;
     if (/refused the signed JWT/.test(error.message))
       throw new InputError('adminApiKey', `${error.message} ${error.fix ?? ''}`.trim());
+    if (/answered "app not found"/.test(error.message))
+      throw new InputError('adminApiHost', `${error.message} ${error.fix ?? ''}`.trim());
     return {
       facts: [
         {

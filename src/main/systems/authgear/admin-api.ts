@@ -20,6 +20,12 @@ export interface AdminApiTarget {
   appId: string;
   key: AdminApiJwk;
   tls: HttpTls;
+  /**
+   * The Host header to send instead of the endpoint's. A server with CONFIG_SOURCE_TYPE=database
+   * finds the app by the request's host (port dropped) in its `_portal_domain` table, so the
+   * admin listener's own address is "app not found" there.
+   */
+  host?: string;
 }
 
 const base64url = (data: Buffer | string) => Buffer.from(data).toString('base64url');
@@ -129,7 +135,10 @@ export class AuthgearAdminApi {
       response = await this.http.request({
         method: 'POST',
         url: this.target.endpoint,
-        headers: { authorization: `Bearer ${jwt}` },
+        headers: {
+          authorization: `Bearer ${jwt}`,
+          ...(this.target.host !== undefined ? { host: this.target.host } : {}),
+        },
         body: { operationName: /^(?:query|mutation) (\w+)/.exec(query)?.[1], query, variables },
         secrets: [jwt, ...keySecrets(this.target.key), ...this.call.secrets],
         tls: this.target.tls,
@@ -157,10 +166,15 @@ export class AuthgearAdminApi {
           error?: { name?: string; reason?: string; message?: string };
         }
       | undefined;
+    if (response.status === 404 && response.body.trim() === 'app not found')
+      throw new StepFailure(
+        `Authgear answered "app not found" for Host ${this.target.host ?? new URL(this.target.endpoint).host} when trying to ${action}: this server keeps its config in the database (CONFIG_SOURCE_TYPE=database) and finds the app by the request's host.`,
+        `Set adminApiHost to one of app "${this.target.appId}"'s domains (SELECT domain FROM _portal_domain WHERE app_id = '${this.target.appId}'), then plan again.`,
+      );
     if (response.status === 404)
       throw new StepFailure(
         `Authgear answered "not found" at ${this.target.endpoint} when trying to ${action}${json?.error?.message ? ` (${json.error.message})` : ''}.`,
-        'Check adminApiUrl (the path is /_api/admin/graphql); with configSource "database" the Host must be one of the app\'s domains.',
+        'Check adminApiUrl (the path is /_api/admin/graphql).',
       );
     if (response.status !== 200 || !json)
       throw new StepFailure(

@@ -101,7 +101,12 @@ export function buildOutSystemsDiscoveryReport(discovery: OutSystemsDiscovery): 
           : discovery.outgoingIpOnThisMachine === 'unknown'
             ? 'unknown (server.hsconf not read)'
             : `${discovery.outgoingIpAddress} — ${discovery.outgoingIpOnThisMachine ? 'belongs to this machine' : 'NOT an address of this machine: fix it in the Configuration Tool, Network tab'}`,
-      status: discovery.outgoingIpOnThisMachine === false ? 'error' : 'ok',
+      status:
+        discovery.outgoingIpOnThisMachine === false
+          ? 'error'
+          : discovery.outgoingIpOnThisMachine === 'unknown'
+            ? 'warn'
+            : 'ok',
     },
   ];
 

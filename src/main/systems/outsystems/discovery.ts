@@ -77,12 +77,20 @@ export async function discoverOutSystems(
 ): Promise<OutSystemsDiscovery> {
   const platform = options.platform ?? process.platform;
   const location = await locateInstall(options, env, platform);
-  const hsconfPath = path.join(location.installDir, 'server.hsconf');
-  const privateKeyPath = path.join(location.installDir, 'private.key');
+  // A Windows folder (the default, or one typed on another OS) keeps its own separators.
+  const join = /^[A-Za-z]:\\/.test(location.installDir) ? path.win32.join : path.join;
+  const hsconfPath = join(location.installDir, 'server.hsconf');
+  const privateKeyPath = join(location.installDir, 'private.key');
 
   const hsconfRead = await readHsconf(hsconfPath);
   const keyRead = await readKey(privateKeyPath);
-  const { services, problem: servicesProblem } = await listServices(env);
+  const { services, problem: servicesProblem } =
+    platform === 'win32' || env.kind === 'sandbox'
+      ? await listServices(env)
+      : {
+          services: [],
+          problem: `not looked for: OutSystems services are Windows services, and this machine runs ${platform}`,
+        };
   const doc = hsconfRead.doc;
   const outgoingIpAddress = doc?.get('NetworkConfiguration', 'OutgoingIPAddress')?.value.trim() || undefined;
   const machineAddresses = machineIpv4Addresses(options.networkInterfaces);
@@ -124,7 +132,7 @@ async function locateInstall(
     return {
       installDir: DEFAULT_INSTALL_DIR,
       source: 'default' as const,
-      problem: 'not Windows: no registry to read; pass --install-dir',
+      problem: 'not Windows: no registry to read; choose the Platform Server folder (--install-dir)',
     };
   }
   const registry = await readInstallFromRegistry(env.exec);

@@ -106,6 +106,9 @@ export const practiceDrill: ProcedureDefinition<typeof inputs> = {
       warnings: given.rehearseFailureAt
         ? [`Rehearsal: "${given.rehearseFailureAt}" will fail on its first attempt.`]
         : [],
+      afterwards: [
+        'Sign in to PracticeApp with the new password (the drill already proved it works), then try Undo to see the way back.',
+      ],
       ...drillPhases(drillSteps(given, env, configPath, configText)),
     };
   },

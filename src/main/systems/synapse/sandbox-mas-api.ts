@@ -1,8 +1,10 @@
 /**
  * The practice sandbox's simulated Matrix Authentication Service: the admin API endpoints the MAS
- * path uses (users by username, set-password, unlock, reactivate; `{"errors": [{"title"}]}` on
- * failure, as crates/handlers/src/admin/ answers) and the Matrix client login MAS serves for a
- * homeserver behind it, over the sandbox's MAS tables and its config.yaml's password schemes.
+ * path uses (users by username, set-password, unlock, reactivate; the compat, OAuth 2 and user
+ * sessions listed by user and status, and finished; `{"errors": [{"title"}]}` on failure, as
+ * crates/handlers/src/admin/ answers; ids are ULIDs of the tables' UUIDs, as MAS shows them) and
+ * the Matrix client login MAS serves for a homeserver behind it, over the sandbox's MAS tables and
+ * its config.yaml's password schemes.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
@@ -29,6 +31,119 @@ const compatTokens = new Map<string, string>();
 /** MAS's zxcvbn check at minimum_complexity 3, simplified: short or single-class passwords are weak. */
 const isWeak = (password: string) => password.length < 8 || !/[^a-z]/.test(password);
 
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/** MAS stores UUIDs and shows the same 128 bits as a ULID (26 Crockford base-32 characters). */
+export function ulidOf(uuid: string): string {
+  let value = BigInt(`0x${uuid.replace(/-/g, '')}`);
+  let text = '';
+  for (let index = 0; index < 26; index += 1) {
+    text = `${CROCKFORD[Number(value & 31n)] ?? ''}${text}`;
+    value >>= 5n;
+  }
+  return text;
+}
+
+export function uuidOfUlid(ulid: string): string | undefined {
+  if (!/^[0-7][0-9A-HJKMNP-TV-Z]{25}$/i.test(ulid)) return undefined;
+  let value = 0n;
+  for (const character of ulid.toUpperCase()) value = value * 32n + BigInt(CROCKFORD.indexOf(character));
+  const hex = value.toString(16).padStart(32, '0');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** The session kinds of the admin API: route, resource type, table and the name its errors use. */
+const SESSION_KINDS = {
+  'compat-sessions': { type: 'compat-session', table: 'compat_sessions', name: 'Compatibility session' },
+  'oauth2-sessions': { type: 'oauth2-session', table: 'oauth2_sessions', name: 'OAuth 2.0 session' },
+  'user-sessions': { type: 'user-session', table: 'user_sessions', name: 'User session' },
+} as const;
+const idColumnOf = (table: string) => `${table.slice(0, -1)}_id`;
+type SessionRoute = keyof typeof SESSION_KINDS;
+
+interface SessionRow {
+  id: string;
+  user_id: string | null;
+  created_at: string;
+  finished_at: string | null;
+}
+
+async function sessionsApi(
+  request: SimulatedHttpRequest,
+  db: pg.Client,
+  route: SessionRoute,
+  id: string | undefined,
+): Promise<Answer> {
+  const kind = SESSION_KINDS[route];
+  const idColumn = idColumnOf(kind.table);
+  const select = `SELECT ${idColumn}::text AS id, user_id::text, created_at::text, finished_at::text FROM ${kind.table}`;
+  const resource = (row: SessionRow) => ({
+    type: kind.type,
+    id: ulidOf(row.id),
+    attributes: {
+      user_id: row.user_id && ulidOf(row.user_id),
+      created_at: row.created_at,
+      finished_at: row.finished_at,
+    },
+    links: { self: `/api/admin/v1/${route}/${ulidOf(row.id)}` },
+  });
+  if (id !== undefined) {
+    const uuid = uuidOfUlid(id);
+    if (!uuid) return masError(400, 'Invalid ID');
+    const row = (await db.query<SessionRow>(`${select} WHERE ${idColumn} = $1`, [uuid])).rows[0];
+    if (!row) return masError(404, `${kind.name} with ID ${id} not found`);
+    if (row.finished_at) return masError(400, `${kind.name} with ID ${id} is already finished`);
+    const finished = (
+      await db.query<SessionRow>(
+        `UPDATE ${kind.table} SET finished_at = now() WHERE ${idColumn} = $1 RETURNING ${idColumn}::text AS id, user_id::text, created_at::text, finished_at::text`,
+        [uuid],
+      )
+    ).rows[0] as SessionRow;
+    return {
+      status: 200,
+      body: { data: resource(finished), links: { self: `/api/admin/v1/${route}/${id}/finish` } },
+    };
+  }
+  const query = request.url.searchParams;
+  const user = query.get('filter[user]');
+  const status = query.get('filter[status]');
+  const after = query.get('page[after]');
+  const first = Number(query.get('page[first]') ?? 10);
+  const userUuid = user === null ? undefined : uuidOfUlid(user);
+  const afterUuid = after === null ? undefined : uuidOfUlid(after);
+  if (
+    (user !== null && !userUuid) ||
+    (status !== null && status !== 'active' && status !== 'finished') ||
+    (after !== null && !afterUuid) ||
+    !Number.isInteger(first) ||
+    first < 1
+  )
+    return masError(400, 'Invalid filter parameters');
+  if (userUuid && (await db.query('SELECT 1 FROM users WHERE user_id = $1', [userUuid])).rowCount === 0)
+    return masError(404, `User ID ${user} not found`);
+  const rows = (
+    await db.query<SessionRow>(
+      `${select} WHERE ($1::uuid IS NULL OR user_id = $1) AND ($2::text IS NULL OR (finished_at IS NULL) = ($2 = 'active')) AND ($3::uuid IS NULL OR ${idColumn} > $3) ORDER BY ${idColumn} LIMIT $4`,
+      [userUuid ?? null, status, afterUuid ?? null, first + 1],
+    )
+  ).rows;
+  const page = rows.slice(0, first);
+  const self = `/api/admin/v1/${route}${request.url.search}`;
+  return {
+    status: 200,
+    body: {
+      meta: { count: page.length },
+      data: page.map((row) => ({ ...resource(row), meta: { page: { cursor: ulidOf(row.id) } } })),
+      links: {
+        self,
+        ...(rows.length > first
+          ? { next: `${self}&page[after]=${ulidOf(page[page.length - 1]?.id ?? '')}` }
+          : {}),
+      },
+    },
+  };
+}
+
 interface Row {
   user_id: string;
   username: string;
@@ -49,7 +164,7 @@ async function withMasDb<T>(sandbox: SandboxSeedContext, work: (db: pg.Client) =
 const userDocument = (row: Row) => ({
   data: {
     type: 'user',
-    id: row.user_id,
+    id: ulidOf(row.user_id),
     attributes: {
       username: row.username,
       created_at: '2025-12-01T00:00:00Z',
@@ -57,7 +172,7 @@ const userDocument = (row: Row) => ({
       deactivated_at: row.deactivated_at,
       admin: false,
     },
-    links: { self: `/api/admin/v1/users/${row.user_id}` },
+    links: { self: `/api/admin/v1/users/${ulidOf(row.user_id)}` },
   },
 });
 
@@ -75,14 +190,24 @@ async function adminApi(request: SimulatedHttpRequest, sandbox: SandboxSeedConte
       ).rows[0];
       return row ? { status: 200, body: userDocument(row) } : masError(404, 'User not found');
     }
+    const sessions =
+      /^\/api\/admin\/v1\/(compat-sessions|oauth2-sessions|user-sessions)(?:\/([^/]+)\/finish)?$/.exec(
+        request.url.pathname,
+      );
+    if (sessions && request.method === (sessions[2] === undefined ? 'GET' : 'POST'))
+      return sessionsApi(
+        request,
+        db,
+        sessions[1] as SessionRoute,
+        sessions[2] === undefined ? undefined : decodeURIComponent(sessions[2]),
+      );
     const action = /^\/api\/admin\/v1\/users\/([^/]+)\/(set-password|unlock|reactivate)$/.exec(
       request.url.pathname,
     );
-    if (!action || request.method !== 'POST') return masError(404, 'Not found');
-    const id = decodeURIComponent(action[1] ?? '');
-    const row = /^[0-9a-f-]{36}$/.test(id)
-      ? (await db.query<Row>(`${select} WHERE user_id = $1`, [id])).rows[0]
-      : undefined;
+    if (!action || request.method !== 'POST') return { status: 404 };
+    const id = uuidOfUlid(decodeURIComponent(action[1] ?? ''));
+    if (!id) return masError(400, 'Invalid ID');
+    const row = (await db.query<Row>(`${select} WHERE user_id = $1`, [id])).rows[0];
     if (!row) return masError(404, 'User not found');
     if (action[2] === 'unlock') await db.query('UPDATE users SET locked_at = NULL WHERE user_id = $1', [id]);
     if (action[2] === 'reactivate')

@@ -4,6 +4,7 @@
  * and the path chosen when the inputs name none.
  */
 import type { Fact } from '../../../shared/procedure.js';
+import type { CliCommand } from './cli-path.js';
 import type { SysReptorDeploy } from './deploy.js';
 import { forgotPasswordReasons } from './discovery.js';
 
@@ -17,6 +18,7 @@ export interface PathChoice {
   passwordLength: number;
   mustChangePassword: boolean;
   reactivate: boolean;
+  cliCommand: CliCommand;
 }
 
 /** No path named: the API when a token is given, else the database (the CLI leaves the flags alone, so it is chosen only by name). */
@@ -32,7 +34,7 @@ export function pathFacts(
 ): Fact[] {
   const forgot = forgotPasswordReasons(deploy, userEmail);
   const cliLimits = [
-    ...(choice.passwordLength < CLI_MIN_PASSWORD_LENGTH
+    ...(choice.cliCommand === 'createorupdateuser' && choice.passwordLength < CLI_MIN_PASSWORD_LENGTH
       ? [
           `the new password is shorter than the ${CLI_MIN_PASSWORD_LENGTH} characters createorupdateuser wants`,
         ]
@@ -58,7 +60,11 @@ export function pathFacts(
     },
     {
       label: `3. CLI in the app container${mark('cli')}`,
-      value: `docker compose exec app python3 manage.py createorupdateuser, the password through the environment; ${cliLimits.length === 0 ? 'fits these inputs' : `limits here: ${cliLimits.join('; ')}`}`,
+      value: `${
+        choice.cliCommand === 'createorupdateuser'
+          ? 'docker compose exec app python3 manage.py createorupdateuser, the password through the environment'
+          : "docker compose exec app python3 manage.py changepassword in a pseudo-terminal, the password typed at Django's prompts"
+      }; ${cliLimits.length === 0 ? 'fits these inputs' : `limits here: ${cliLimits.join('; ')}`}`,
       status: cliLimits.length === 0 ? 'ok' : 'warn',
     },
     {

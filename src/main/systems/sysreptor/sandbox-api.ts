@@ -105,7 +105,8 @@ function mayModify(caller: Caller, target: Row): boolean {
   return true;
 }
 
-function validatorErrors(password: string, user: Row): string[] {
+/** SysReptor's AUTH_PASSWORD_VALIDATORS, simplified (also used by the simulated changepassword). */
+export function validatorErrors(password: string, user: Row): string[] {
   const errors: string[] = [];
   const lower = password.toLowerCase();
   const attributes = [user.username, user.email, user.first_name, user.last_name]

@@ -3,19 +3,31 @@
  * in the deploy folder, over the sandbox's real users_pentestuser rows: `-e NAME` takes the value
  * from docker's own environment as compose does; Django's shell runs only the lookup and check
  * programs the CLI path sends; createorupdateuser behaves as its source does (15-character
- * minimum, and it CREATES the user when the name is not found). Anything else fails as docker would.
+ * minimum, and it CREATES the user when the name is not found); Django's changepassword, given a
+ * terminal (`request.terminal`), asks its two prompts, answered from the request's answers in
+ * order, refuses an unknown user, and asks again after a mismatch or a validator's refusal (then
+ * unanswered: the caller stops it). Anything else fails as docker would.
  */
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { SimulatedProgram } from '../../engine/types.js';
 import type { ExecResult } from '../../platform/exec/types.js';
-import { CHECK_CODE, CLI_PASSWORD_ENV, CLI_USERNAME_ENV, LOOKUP_CODE } from './cli-path.js';
+import {
+  CHANGEPASSWORD_PROMPTS,
+  CHECK_CODE,
+  CHECK_PROMPT,
+  CHECK_TTY_CODE,
+  CLI_PASSWORD_ENV,
+  CLI_USERNAME_ENV,
+  LOOKUP_CODE,
+} from './cli-path.js';
 import { storedForm } from './database-path.js';
 import { readSysReptorDeploy, SANDBOX_DEPLOY_DIR } from './deploy.js';
 import { hashSysReptorPassword, verifySysReptorPassword } from './hash.js';
 import { decodeStoredPassword, encodeStoredPassword, planWrite } from './password-field.js';
 import { CLI_MIN_PASSWORD_LENGTH } from './paths.js';
+import { validatorErrors } from './sandbox-api.js';
 
 const answer = (exitCode: number, stdout: string, stderr = ''): ExecResult => ({
   exitCode,
@@ -25,6 +37,30 @@ const answer = (exitCode: number, stdout: string, stderr = ''): ExecResult => ({
   timedOut: false,
   durationMs: 1,
 });
+
+/** A terminal session: each prompt is answered by the next answer when it is for that prompt. */
+function terminalOf(request: Parameters<SimulatedProgram>[0]) {
+  const answers = [...(request.terminal?.answers ?? [])];
+  let output = '';
+  return {
+    write(text: string) {
+      output += text.replace(/\n/g, '\r\n');
+    },
+    /** The reply, or undefined when the prompt goes unanswered (the caller stops the program). */
+    ask(prompt: string): string | undefined {
+      output += prompt;
+      if (answers[0]?.prompt !== prompt) return undefined;
+      output += '\r\n';
+      return answers.shift()?.reply;
+    },
+    result(exitCode: number, unansweredPrompt?: string): ExecResult {
+      return {
+        ...answer(exitCode, output),
+        ...(unansweredPrompt !== undefined ? { exitCode: null, signal: 'SIGKILL', unansweredPrompt } : {}),
+      };
+    },
+  };
+}
 
 export const simulatedDocker: SimulatedProgram = async (request, sandbox) => {
   const deployDir = path.join(sandbox.root, SANDBOX_DEPLOY_DIR);
@@ -83,6 +119,63 @@ export const simulatedDocker: SimulatedProgram = async (request, sandbox) => {
         decodeStoredPassword(user.password as Buffer, deploy.encryption.keys).hash,
       );
       return answer(0, `BREAKGLASS:${JSON.stringify({ accepted })}\n`);
+    }
+    if (request.terminal && command === 'shell' && rest[0] === '-c' && rest[1] === CHECK_TTY_CODE) {
+      const user = await find();
+      const tty = terminalOf(request);
+      if (!user) {
+        tty.write('PentestUser.DoesNotExist: PentestUser matching query does not exist.\n');
+        return tty.result(1);
+      }
+      const typed = tty.ask(CHECK_PROMPT);
+      if (typed === undefined) return tty.result(1, CHECK_PROMPT);
+      const accepted = await verifySysReptorPassword(
+        typed,
+        decodeStoredPassword(user.password as Buffer, deploy.encryption.keys).hash,
+      );
+      tty.write(`BREAKGLASS:${JSON.stringify({ accepted })}\n`);
+      return tty.result(0);
+    }
+    if (command === 'changepassword') {
+      if (!request.terminal) return answer(1, '', 'GetPassWarning: Can not control echo on the terminal.\n');
+      const name = rest[0] ?? '';
+      const user = (
+        await db.query('SELECT *, id::text AS id FROM users_pentestuser WHERE username = $1', [name])
+      ).rows[0] as Record<string, unknown> | undefined;
+      const tty = terminalOf(request);
+      if (!user) {
+        tty.write(`CommandError: user '${name}' does not exist\n`);
+        return tty.result(1);
+      }
+      tty.write(`Changing password for user '${name}'\n`);
+      for (let tries = 0; tries < 3; tries += 1) {
+        const first = tty.ask(CHANGEPASSWORD_PROMPTS[0]);
+        if (first === undefined) return tty.result(1, CHANGEPASSWORD_PROMPTS[0]);
+        const again = tty.ask(CHANGEPASSWORD_PROMPTS[1]);
+        if (again === undefined) return tty.result(1, CHANGEPASSWORD_PROMPTS[1]);
+        if (first !== again) {
+          tty.write('Passwords do not match. Please try again.\n');
+          continue;
+        }
+        const errors = validatorErrors(first, user);
+        if (errors.length > 0) {
+          tty.write(`${errors.join('\n')}\n`);
+          continue;
+        }
+        const write = planWrite(storedForm(user.password as Buffer), deploy);
+        if (!write.ok) {
+          tty.write(`sysreptor.utils.crypto.CryptoError: ${write.reason}\n`);
+          return tty.result(1);
+        }
+        await db.query('UPDATE users_pentestuser SET password = $1, updated = now() WHERE id = $2', [
+          encodeStoredPassword(await hashSysReptorPassword(first), write),
+          user.id,
+        ]);
+        tty.write(`Password changed successfully for user '${name}'\n`);
+        return tty.result(0);
+      }
+      tty.write(`CommandError: Aborting password change for user '${name}' after 3 attempts\n`);
+      return tty.result(1);
     }
     if (command === 'createorupdateuser') {
       const password = environment[CLI_PASSWORD_ENV];

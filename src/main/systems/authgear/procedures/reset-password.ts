@@ -93,6 +93,20 @@ export const authgearResetInputs = z.strictObject({
       title: 'Admin API address',
       description: `Default: ${DEFAULT_ADMIN_API_URL} (ADMIN_LISTEN_ADDR's default port).`,
     }),
+  adminApiHost: z
+    .string()
+    .trim()
+    .max(255)
+    .regex(
+      /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*(?::[0-9]{1,5})?$/,
+      'give a host name, optionally with :port (e.g. auth.example.com)',
+    )
+    .optional()
+    .meta({
+      title: 'Host header for the Admin API',
+      description:
+        "For servers whose config is in the database (CONFIG_SOURCE_TYPE=database, no authgear.yaml on disk): one of the app's domains, which the server looks the app up by. Default: the address of adminApiUrl.",
+    }),
   adminApiKey: z.string().max(16384).optional().meta({
     title: 'Admin API key (private RSA JWK, JSON)',
     description: 'Read from authgear.secrets.yaml (admin-api.auth) when left out.',
@@ -155,8 +169,16 @@ export const authgearResetPassword: ProcedureDefinition<typeof authgearResetInpu
       );
     const loginIdKey = inputs.loginIdKey ?? guessLoginIdKey(inputs.loginId);
     const common = { config, appId, loginIdKey, addSecret };
-    if (inputs.path === 'admin-api') return planAdminApi(inputs, env, common);
-    return planDatabase(inputs, env, common);
+    const plan =
+      inputs.path === 'admin-api'
+        ? await planAdminApi(inputs, env, common)
+        : await planDatabase(inputs, env, common);
+    return {
+      ...plan,
+      afterwards: [
+        `Ask ${inputs.loginId} to sign in with the new password${inputs.setPasswordExpired ? ' (they are asked to choose their own at once)' : ''}, then to change it.`,
+      ],
+    };
   },
 };
 
@@ -202,7 +224,13 @@ async function planAdminApi(
   const key = adminApiKey(inputs, config);
   keySecrets(key).forEach(addSecret);
   const tls = tlsFromInput(inputs.tls);
-  const target = { endpoint: inputs.adminApiUrl ?? DEFAULT_ADMIN_API_URL, appId, key, tls };
+  const target = {
+    endpoint: inputs.adminApiUrl ?? DEFAULT_ADMIN_API_URL,
+    appId,
+    key,
+    tls,
+    ...(inputs.adminApiHost !== undefined ? { host: inputs.adminApiHost } : {}),
+  };
   const options = {
     target,
     loginIdKey,
@@ -228,7 +256,7 @@ async function planAdminApi(
       { label: 'Path', value: 'Admin API (preferred)', status: 'ok' },
       {
         label: 'Admin API',
-        value: `${target.endpoint}; key "${key.kid}" (${inputs.adminApiKey ? 'given' : 'admin-api.auth in authgear.secrets.yaml'}); TLS: ${describeTls(tls)}`,
+        value: `${target.endpoint}${target.host !== undefined ? ` (Host: ${target.host})` : ''}; key "${key.kid}" (${inputs.adminApiKey ? 'given' : 'admin-api.auth in authgear.secrets.yaml'}); TLS: ${describeTls(tls)}`,
         status: 'info',
       },
       ...preview.facts,

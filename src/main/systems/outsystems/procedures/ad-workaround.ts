@@ -164,6 +164,9 @@ export const adWorkaround: ProcedureDefinition<typeof adWorkaroundInputs> = {
     return {
       target: `outsystems:${database.label}`,
       ...hsconfLock(database),
+      afterwards: [
+        'Log in to Service Center with your Active Directory account to check that AD logins work again.',
+      ],
       facts: [
         ...database.facts,
         ...found.facts,

@@ -134,7 +134,20 @@ export const resetAdminPassword: ProcedureDefinition<typeof resetAdminPasswordIn
       steps.push(setPasswordStep(database, key, inputs, previews[index]?.user));
       steps.push(verifyPasswordStep(database, key, inputs));
     }
-    return { target: `outsystems:${database.label}`, facts, warnings, steps, ...hsconfLock(database) };
+    const where = { 'it-users': 'Service Center', 'end-users': 'the Users app' };
+    return {
+      target: `outsystems:${database.label}`,
+      facts,
+      warnings,
+      steps,
+      afterwards: [
+        `Log in to ${tenantKeys(inputs.tenants)
+          .map((key) => where[key])
+          .join(' and to ')} as ${inputs.username} with the new password.`,
+        'Then change it there to one only you know, and keep the report with your change record.',
+      ],
+      ...hsconfLock(database),
+    };
   },
 };
 

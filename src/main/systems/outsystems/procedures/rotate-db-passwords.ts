@@ -65,6 +65,7 @@ import {
   type RotationUserKey,
 } from '../rotation-users.js';
 import { lockFileBeside } from '../../../engine/target-lock.js';
+import { listServers, platformAdminSettings, serverLine } from '../servers.js';
 import { readEventLogLoginFailures } from '../event-log.js';
 
 const newPassword = z
@@ -349,6 +350,10 @@ export const rotateDbPasswords: ProcedureDefinition<typeof rotateDbPasswordsInpu
     ];
     const generated = chosen.filter((user) => planned.get(user.key)?.generated).map((user) => user.user);
     return {
+      afterwards: [
+        'Run outsystems.reconfigure-farm to give every front-end the new configuration (or outsystems.reconfigure-front-end on each, with the exported bundle).',
+        'Open Service Center and check that the applications run; outsystems.diagnose-db-logins lists any module or service still failing its database login.',
+      ],
       target: `outsystems:${installDir}`,
       targetLock: lockFileBeside(installDir, 'server.hsconf'),
       facts,
@@ -361,7 +366,7 @@ export const rotateDbPasswords: ProcedureDefinition<typeof rotateDbPasswordsInpu
           : []),
         ...(generated.length
           ? [
-              `Generated passwords for ${generated.join(', ')}: they are written to server.hsconf, encrypted with private.key (the Configuration Tool shows them), and kept encrypted in this run for resume and rollback. Store them in your password safe before you confirm the outage.`,
+              `Generated passwords for ${generated.join(', ')}: they are written to server.hsconf, encrypted with private.key (the Configuration Tool shows them), and kept encrypted in this run for resume and rollback. They are shown once, before the outage, for you to store in your password safe.`,
             ]
           : []),
         ...(isAtLeast(install.version, '11.16') === false || install.version === undefined
@@ -710,26 +715,12 @@ function frontEndsStep(rotation: Rotation): StepDefinition {
     }),
     async run(ctx) {
       const { doc, key } = await readInstall(rotation.install);
-      const admin = rotationUsers(doc).find((user) => user.key === 'platformAdmin') as RotationUser;
-      const password = requireHsconfSecret(doc, admin.definition.section, admin.definition.passwordKey, key);
-      const session = await ctx.env.db.connect(settingsWithPassword(doc, key, admin, password));
-      try {
-        const rows = await session.query<Record<string, unknown>>(
-          renderSql(
-            sql`SELECT NAME AS name, IP_ADDRESS AS ip_address, IS_ACTIVE AS is_active FROM OSSYS_SERVER`,
-            session.dialect,
-          ),
-        );
-        const value = (row: Record<string, unknown>, name: string) =>
-          Object.entries(row).find(([column]) => column.toLowerCase() === name)?.[1];
-        ctx.log(
-          rows.length
-            ? `Servers: ${rows.map((row) => `${String(value(row, 'name'))} (${String(value(row, 'ip_address'))}${value(row, 'is_active') ? '' : ', inactive'})`).join(', ')}.`
-            : 'No server is registered in OSSYS_SERVER.',
-        );
-      } finally {
-        await session.close();
-      }
+      const servers = await listServers(ctx.env.db, platformAdminSettings(doc, key));
+      ctx.log(
+        servers.length
+          ? `Servers: ${servers.map(serverLine).join(', ')}. After this run, outsystems.reconfigure-farm gives the front-ends the new configuration.`
+          : 'No server is registered in OSSYS_SERVER.',
+      );
     },
     onFailure: ['retry', 'continue'],
   };
@@ -746,17 +737,25 @@ function recordNewPasswordsStep(
     kind: 'change',
     title: 'Keep the new passwords for this run (encrypted with private.key)',
     describe: () => ({
-      summary: `Fixes the new passwords of ${rotation.chosen.map((user) => user.user).join(', ')} for this run: encrypted with private.key in the run’s backup (0600), so a resume uses the same ones. Nothing outside the run folder changes.`,
+      summary: `Fixes the new passwords of ${rotation.chosen.map((user) => user.user).join(', ')} for this run: encrypted with private.key in the run’s backup (0600), so a resume uses the same ones. A generated one is shown here once, for you to store, before the outage. Nothing outside the run folder changes.`,
     }),
     async run(ctx) {
       const { key } = await readInstall(rotation.install);
+      const generated: Array<{ label: string; value: string }> = [];
       for (const user of rotation.chosen) {
         await saveNewPassword(ctx, user.key, planned.get(user.key)?.password as string, key);
         const kept = await loadNewPassword(ctx, user.key, key);
         ctx.log(
           `${user.user}: new password kept${kept === planned.get(user.key)?.password ? '' : ' (the one this run started with)'}.`,
         );
+        if (planned.get(user.key)?.generated && kept)
+          generated.push({ label: `New password of ${user.user}`, value: kept });
       }
+      if (generated.length > 0 && !(await ctx.showOnce(generated)))
+        throw new StepFailure(
+          'The generated passwords were not confirmed as stored, so the outage does not start.',
+          'Retry to see them again and store them; nothing outside the run folder has changed.',
+        );
     },
   };
 }

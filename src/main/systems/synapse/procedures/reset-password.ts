@@ -113,7 +113,8 @@ export const synapseResetInputs = z.strictObject({
   tls: httpTlsInput.optional().meta({ title: 'TLS (https only)' }),
   logoutDevices: z.boolean().default(true).meta({ title: 'Log the user out everywhere (admin API)' }),
   revokeSessions: z.boolean().default(false).meta({
-    title: "Delete the user's access and refresh tokens (database path; needs a restart)",
+    title:
+      "End the user's sessions (database path: deletes access and refresh tokens, needs a restart; MAS paths: finishes the MAS sessions)",
   }),
   unlock: z.boolean().default(false).meta({ title: 'Unlock the user if it is locked' }),
   reactivate: z.boolean().default(false).meta({ title: 'Reactivate the user if it is deactivated' }),
@@ -212,6 +213,7 @@ async function planMasAdminApi(
     newPassword: inputs.newPassword,
     unlock: inputs.unlock,
     reactivate: inputs.reactivate,
+    revokeSessions: inputs.revokeSessions,
     secrets: homeserver.secrets,
   };
   return {
@@ -230,7 +232,9 @@ async function planMasAdminApi(
     warnings: [
       ...passwordWarningsFor(inputs.newPassword),
       'Synapse delegates logins to MAS here: the password is set through MAS, which hashes it with its current scheme and applies its password policy.',
-      'Setting a MAS password ends no session: sessions that may be compromised stay logged in (mas-cli manage kill-sessions, or revokeSessions on the mas-database path).',
+      inputs.revokeSessions
+        ? "The user's MAS sessions are then finished through the admin API: every client of the user logs in again."
+        : 'Setting a MAS password ends no session: sessions that may be compromised stay logged in. Set revokeSessions: true to finish them through the admin API.',
     ],
     steps: [
       ...masAdminApiSteps(options),
@@ -466,169 +470,177 @@ export const synapseResetPassword: ProcedureDefinition<typeof synapseResetInputs
   summary:
     "Resets a Matrix user's password: reads the server's settings, then resets through the admin API (logging the user out everywhere), the playbook, or, without an admin token, directly in the database; behind the Matrix Authentication Service, through it instead; and proves the new password works.",
   inputs: synapseResetInputs,
-  async plan({ inputs, env, addSecret }: PlanContext<Inputs>) {
-    let homeserver = await readHomeserverYaml(homeserverPath(inputs, env));
-    let pepperSource = 'homeserver.yaml password_config.pepper';
-    if (inputs.pepperFile) {
-      const pepper = await readSecretFile(path.resolve(inputs.pepperFile), 'pepperFile', 'pepper');
-      homeserver = {
-        ...homeserver,
-        passwordConfig: { ...homeserver.passwordConfig, pepper },
-        secrets: [...homeserver.secrets, pepper],
-      };
-      pepperSource = `from ${path.resolve(inputs.pepperFile)}`;
-    }
-    homeserver.secrets.forEach(addSecret);
-    const mxid = resolveMxid(inputs.user, homeserver.serverName);
-    const runtime = await detectSynapseRuntime(homeserver.file, env);
-    const facts = homeserverFacts(homeserver, pepperSource, describeRuntime(runtime));
+  async plan(ctx: PlanContext<Inputs>) {
+    return {
+      ...(await planReset(ctx)),
+      afterwards: [
+        `Ask ${ctx.inputs.user} to sign in with the new password from a client, then to change it there (Settings → Security).`,
+      ],
+    };
+  },
+};
 
-    if (homeserver.mas) {
-      if (inputs.path !== undefined && inputs.path !== 'mas-database' && inputs.path !== 'mas-admin-api')
-        throw new ProcedureRefusal(masRefusal(homeserver, mxid, inputs.path));
-      const masToken = inputs.path === 'mas-database' ? {} : await resolveAdminToken(inputs, env, true);
-      if (masToken.token) addSecret(masToken.token);
-      if (inputs.path === 'mas-admin-api' || (inputs.path === undefined && masToken.token))
-        return planMasAdminApi(
-          inputs,
-          homeserver,
-          mxid,
-          facts,
-          inputs.path
-            ? 'chosen in the inputs.'
-            : 'Matrix Authentication Service is in front, so the password must be set in MAS; with a MAS admin token its own API sets it, hashing with its current scheme and applying its password policy.',
-          masToken,
-        );
-      return planMasDatabase(
+async function planReset({ inputs, env, addSecret }: PlanContext<Inputs>): Promise<Plan> {
+  let homeserver = await readHomeserverYaml(homeserverPath(inputs, env));
+  let pepperSource = 'homeserver.yaml password_config.pepper';
+  if (inputs.pepperFile) {
+    const pepper = await readSecretFile(path.resolve(inputs.pepperFile), 'pepperFile', 'pepper');
+    homeserver = {
+      ...homeserver,
+      passwordConfig: { ...homeserver.passwordConfig, pepper },
+      secrets: [...homeserver.secrets, pepper],
+    };
+    pepperSource = `from ${path.resolve(inputs.pepperFile)}`;
+  }
+  homeserver.secrets.forEach(addSecret);
+  const mxid = resolveMxid(inputs.user, homeserver.serverName);
+  const runtime = await detectSynapseRuntime(homeserver.file, env);
+  const facts = homeserverFacts(homeserver, pepperSource, describeRuntime(runtime));
+
+  if (homeserver.mas) {
+    if (inputs.path !== undefined && inputs.path !== 'mas-database' && inputs.path !== 'mas-admin-api')
+      throw new ProcedureRefusal(masRefusal(homeserver, mxid, inputs.path));
+    const masToken = inputs.path === 'mas-database' ? {} : await resolveAdminToken(inputs, env, true);
+    if (masToken.token) addSecret(masToken.token);
+    if (inputs.path === 'mas-admin-api' || (inputs.path === undefined && masToken.token))
+      return planMasAdminApi(
         inputs,
-        env,
         homeserver,
         mxid,
         facts,
         inputs.path
           ? 'chosen in the inputs.'
-          : 'Matrix Authentication Service is in front, so the password must be set in MAS; without a MAS admin token, its database path writes the password row MAS checks at login.',
-        addSecret,
+          : 'Matrix Authentication Service is in front, so the password must be set in MAS; with a MAS admin token its own API sets it, hashing with its current scheme and applying its password policy.',
+        masToken,
       );
-    }
-    if (inputs.path === 'mas-database' || inputs.path === 'mas-admin-api')
+    return planMasDatabase(
+      inputs,
+      env,
+      homeserver,
+      mxid,
+      facts,
+      inputs.path
+        ? 'chosen in the inputs.'
+        : 'Matrix Authentication Service is in front, so the password must be set in MAS; without a MAS admin token, its database path writes the password row MAS checks at login.',
+      addSecret,
+    );
+  }
+  if (inputs.path === 'mas-database' || inputs.path === 'mas-admin-api')
+    throw new InputError(
+      'path',
+      `${inputs.path} is for homeservers behind Matrix Authentication Service, and ${homeserver.file} does not delegate to MAS (no matrix_authentication_service.enabled or msc3861).`,
+    );
+  const refusal = passwordLoginRefusal(homeserver);
+  if (refusal) throw new ProcedureRefusal(refusal);
+
+  const { token, source: tokenSource } = await resolveAdminToken(inputs, env);
+  if (token) addSecret(token);
+  const chosen = inputs.path
+    ? { path: inputs.path, why: 'chosen in the inputs.' }
+    : recommend(homeserver, token !== undefined);
+  const warnings = [
+    ...passwordWarnings(inputs.newPassword, homeserver),
+    ...(env.kind === 'sandbox'
+      ? [
+          'Practice sandbox: the simulated Synapse and its tables live in the sandbox; nothing reaches the network.',
+        ]
+      : []),
+  ];
+  const target = `synapse:${homeserver.serverName}#${mxid.full}`;
+
+  if (chosen.path === 'playbook') return planPlaybook(inputs, env, homeserver, mxid, facts, target, warnings);
+  if (chosen.path === 'admin-api') {
+    if (!token)
       throw new InputError(
-        'path',
-        `${inputs.path} is for homeservers behind Matrix Authentication Service, and ${homeserver.file} does not delegate to MAS (no matrix_authentication_service.enabled or msc3861).`,
+        'adminToken',
+        "the admin API path needs a server admin's access token (from the form, stdin, an env var or a file).",
       );
-    const refusal = passwordLoginRefusal(homeserver);
-    if (refusal) throw new ProcedureRefusal(refusal);
-
-    const { token, source: tokenSource } = await resolveAdminToken(inputs, env);
-    if (token) addSecret(token);
-    const chosen = inputs.path
-      ? { path: inputs.path, why: 'chosen in the inputs.' }
-      : recommend(homeserver, token !== undefined);
-    const warnings = [
-      ...passwordWarnings(inputs.newPassword, homeserver),
-      ...(env.kind === 'sandbox'
-        ? [
-            'Practice sandbox: the simulated Synapse and its tables live in the sandbox; nothing reaches the network.',
-          ]
-        : []),
-    ];
-    const target = `synapse:${homeserver.serverName}#${mxid.full}`;
-
-    if (chosen.path === 'playbook')
-      return planPlaybook(inputs, env, homeserver, mxid, facts, target, warnings);
-    if (chosen.path === 'admin-api') {
-      if (!token)
-        throw new InputError(
-          'adminToken',
-          "the admin API path needs a server admin's access token (from the form, stdin, an env var or a file).",
-        );
-      const options = {
-        homeserver,
-        mxid,
-        baseUrl: resolveBaseUrl(inputs, homeserver),
-        tls: tlsFromInput(inputs.tls),
-        adminToken: token,
-        newPassword: inputs.newPassword,
-        logoutDevices: inputs.logoutDevices,
-        unlock: inputs.unlock,
-        reactivate: inputs.reactivate,
-      };
-      const preview = await previewAdminApi(options, env);
-      if (preview.missing)
-        throw new InputError(
-          'user',
-          `Synapse has no user ${mxid.full} (checked with GET /_synapse/admin/v2/users).`,
-        );
-      if (preview.record?.deactivated && !inputs.reactivate)
-        throw new InputError(
-          'reactivate',
-          `${mxid.full} is deactivated: its login stays refused whatever the password. Set reactivate: true to reactivate it too.`,
-        );
-      if (preview.record?.locked && !inputs.unlock)
-        throw new InputError(
-          'unlock',
-          `${mxid.full} is locked: its login stays refused whatever the password. Set unlock: true to unlock it too.`,
-        );
-      if (!inputs.logoutDevices)
-        warnings.push('logoutDevices is off: sessions of the user that may be compromised stay logged in.');
-      return {
-        target,
-        facts: [
-          ...facts,
-          { label: 'User', value: mxid.full, status: 'info' },
-          { label: 'Path', value: `admin API — ${chosen.why}`, status: 'ok' },
-          { label: 'Admin token', value: tokenSource ?? 'given', status: 'info' },
-          ...preview.facts,
-        ],
-        warnings: [
-          ...warnings,
-          ...(homeserver.database.engine === 'postgres'
-            ? []
-            : [
-                `The database is SQLite: the database path is not offered (${sqliteRefusal(homeserver.database)})`,
-              ]),
-        ],
-        steps: adminApiSteps(options),
-      };
-    }
-
-    const settings = databaseSettings(homeserver, inputs, env);
-    addSecret(settings.password);
     const options = {
       homeserver,
-      settings,
       mxid,
+      baseUrl: resolveBaseUrl(inputs, homeserver),
+      tls: tlsFromInput(inputs.tls),
+      adminToken: token,
       newPassword: inputs.newPassword,
-      revokeSessions: inputs.revokeSessions,
+      logoutDevices: inputs.logoutDevices,
       unlock: inputs.unlock,
       reactivate: inputs.reactivate,
-      runtime,
     };
-    const preview = await previewDatabasePath(options, env);
-    if (preview.problem) throw new InputError(preview.problem.field, preview.problem.message);
+    const preview = await previewAdminApi(options, env);
+    if (preview.missing)
+      throw new InputError(
+        'user',
+        `Synapse has no user ${mxid.full} (checked with GET /_synapse/admin/v2/users).`,
+      );
+    if (preview.record?.deactivated && !inputs.reactivate)
+      throw new InputError(
+        'reactivate',
+        `${mxid.full} is deactivated: its login stays refused whatever the password. Set reactivate: true to reactivate it too.`,
+      );
+    if (preview.record?.locked && !inputs.unlock)
+      throw new InputError(
+        'unlock',
+        `${mxid.full} is locked: its login stays refused whatever the password. Set unlock: true to unlock it too.`,
+      );
+    if (!inputs.logoutDevices)
+      warnings.push('logoutDevices is off: sessions of the user that may be compromised stay logged in.');
     return {
       target,
       facts: [
         ...facts,
         { label: 'User', value: mxid.full, status: 'info' },
-        { label: 'Path', value: `database — ${chosen.why}`, status: 'warn' },
+        { label: 'Path', value: `admin API — ${chosen.why}`, status: 'ok' },
+        { label: 'Admin token', value: tokenSource ?? 'given', status: 'info' },
         ...preview.facts,
       ],
       warnings: [
         ...warnings,
-        ...(token
+        ...(homeserver.database.engine === 'postgres'
           ? []
           : [
-              "With a server admin's access token (adminToken), the admin API path would log the user out everywhere and need no restart.",
+              `The database is SQLite: the database path is not offered (${sqliteRefusal(homeserver.database)})`,
             ]),
-        ...(options.revokeSessions || options.unlock || options.reactivate
-          ? [
-              'Synapse caches token lookups and the locked / deactivated flags in every process: the plan restarts Synapse after those changes (the new password itself works at once).',
-            ]
-          : []),
-        ...preview.warnings,
       ],
-      steps: databasePathSteps(options, preview.user),
+      steps: adminApiSteps(options),
     };
-  },
-};
+  }
+
+  const settings = databaseSettings(homeserver, inputs, env);
+  addSecret(settings.password);
+  const options = {
+    homeserver,
+    settings,
+    mxid,
+    newPassword: inputs.newPassword,
+    revokeSessions: inputs.revokeSessions,
+    unlock: inputs.unlock,
+    reactivate: inputs.reactivate,
+    runtime,
+  };
+  const preview = await previewDatabasePath(options, env);
+  if (preview.problem) throw new InputError(preview.problem.field, preview.problem.message);
+  return {
+    target,
+    facts: [
+      ...facts,
+      { label: 'User', value: mxid.full, status: 'info' },
+      { label: 'Path', value: `database — ${chosen.why}`, status: 'warn' },
+      ...preview.facts,
+    ],
+    warnings: [
+      ...warnings,
+      ...(token
+        ? []
+        : [
+            "With a server admin's access token (adminToken), the admin API path would log the user out everywhere and need no restart.",
+          ]),
+      ...(options.revokeSessions || options.unlock || options.reactivate
+        ? [
+            'Synapse caches token lookups and the locked / deactivated flags in every process: the plan restarts Synapse after those changes (the new password itself works at once).',
+          ]
+        : []),
+      ...preview.warnings,
+    ],
+    steps: databasePathSteps(options, preview.user),
+  };
+}

@@ -66,11 +66,23 @@ export const sysreptorResetInputs = z
       .meta({
         title: 'Path',
         description:
-          "api: SysReptor's reset endpoint (needs apiToken; chosen when a token is given). cli: createorupdateuser in the app container through docker compose exec (password of 15+ characters; sets only the password). database: write the hash into users_pentestuser (the last resort; chosen when no token is given).",
+          "api: SysReptor's reset endpoint (needs apiToken; chosen when a token is given). cli: a management command in the app container through docker compose exec (see cliCommand; sets only the password). database: write the hash into users_pentestuser (the last resort; chosen when no token is given).",
         optionLabels: {
           api: 'API (preferred)',
           cli: 'CLI in the app container',
           database: 'Database (last resort)',
+        },
+      }),
+    cliCommand: z
+      .enum(['createorupdateuser', 'changepassword'])
+      .default('createorupdateuser')
+      .meta({
+        title: 'Command (CLI path)',
+        description:
+          "createorupdateuser: the password in docker's environment, 15+ characters, no validators. changepassword: Django's own command in a pseudo-terminal, the password typed at its prompts only; Django's validators apply.",
+        optionLabels: {
+          createorupdateuser: 'createorupdateuser (environment)',
+          changepassword: 'changepassword (pseudo-terminal)',
         },
       }),
     apiToken: z
@@ -152,10 +164,20 @@ export const sysreptorResetPassword: ProcedureDefinition<typeof sysreptorResetIn
       passwordLength: [...inputs.newPassword].length,
       mustChangePassword: inputs.mustChangePassword,
       reactivate: inputs.reactivate,
+      cliCommand: inputs.cliCommand,
     };
-    if (path === 'api') return planApiPath(ctx, deploy, choice);
-    if (path === 'cli') return planCliPath(ctx, deploy, choice);
-    return planDatabasePath(ctx, deploy, choice);
+    const plan =
+      path === 'api'
+        ? await planApiPath(ctx, deploy, choice)
+        : path === 'cli'
+          ? await planCliPath(ctx, deploy, choice)
+          : await planDatabasePath(ctx, deploy, choice);
+    return {
+      ...plan,
+      afterwards: [
+        `Sign in to SysReptor as ${inputs.username} with the new password${inputs.mustChangePassword ? ' (SysReptor then asks for a new one)' : ''}, and keep the report with your change record.`,
+      ],
+    };
   },
 };
 
@@ -224,23 +246,37 @@ function planCliPath(
   deploy: SysReptorDeploy,
   choice: PathChoice,
 ): Plan {
-  if ([...inputs.newPassword].length < CLI_MIN_PASSWORD_LENGTH)
+  const command = inputs.cliCommand;
+  if (command === 'createorupdateuser' && [...inputs.newPassword].length < CLI_MIN_PASSWORD_LENGTH)
     throw new InputError(
       'newPassword',
-      `the CLI path's createorupdateuser wants at least ${CLI_MIN_PASSWORD_LENGTH} characters; use a longer password or another path.`,
+      `the CLI path's createorupdateuser wants at least ${CLI_MIN_PASSWORD_LENGTH} characters; use a longer password, cliCommand: changepassword, or another path.`,
+    );
+  // On changepassword's command line, a leading "-" would be read as an option.
+  if (command === 'changepassword' && inputs.username.startsWith('-'))
+    throw new InputError(
+      'username',
+      'a user name that starts with "-" cannot be given to changepassword on its command line: use cliCommand: createorupdateuser, or the api or database path.',
     );
   if (inputs.mustChangePassword)
     throw new InputError(
       'mustChangePassword',
-      'the CLI path cannot set must_change_password (createorupdateuser sets only the password): set it to false, or use the api or database path.',
+      `the CLI path cannot set must_change_password (${command} sets only the password): set it to false, or use the api or database path.`,
     );
   return {
     target: `sysreptor:${deploy.deployDir}#${inputs.username}`,
     facts: [...deployFacts(deploy), ...pathFacts(deploy, choice, 'cli')],
     warnings: [
       'The CLI path runs docker compose exec in the deploy folder: it needs docker on this machine and the app container running.',
-      'createorupdateuser creates a user whose name it does not find: Breakglass looks the user up in the container first and again right before the change.',
-      'It sets only the password (no validators besides its 15-character minimum); the reset cannot be undone. Every browser session of the user ends; API tokens keep working.',
+      ...(command === 'createorupdateuser'
+        ? [
+            'createorupdateuser creates a user whose name it does not find: Breakglass looks the user up in the container first and again right before the change.',
+            'It sets only the password (no validators besides its 15-character minimum); the reset cannot be undone. Every browser session of the user ends; API tokens keep working.',
+          ]
+        : [
+            "changepassword runs in a pseudo-terminal (python3's pty module on this machine): the password is typed at its prompts, never on a command line or in an environment.",
+            "It sets only the password, after Django's validators; the reset cannot be undone. Every browser session of the user ends; API tokens keep working.",
+          ]),
       ...sandboxNote(env, "docker is simulated; it works on the sandbox's PostgreSQL rows."),
     ],
     steps: cliPathSteps({
@@ -248,6 +284,7 @@ function planCliPath(
       username: inputs.username,
       newPassword: inputs.newPassword,
       reactivate: inputs.reactivate,
+      command,
     }),
   };
 }
