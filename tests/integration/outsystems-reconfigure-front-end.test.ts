@@ -8,13 +8,11 @@ import { describe, expect, it } from 'vitest';
 import {
   SANDBOX_FRONT_END,
   sandboxFrontEndInstallDir,
+  sandboxFrontEnds,
   sandboxMachineAddresses,
 } from '../../src/main/systems/outsystems/front-end-sandbox.js';
 import { HsConf } from '../../src/main/systems/outsystems/hsconf.js';
-import {
-  checkFrontEndBundle,
-  machineIpv4Addresses,
-} from '../../src/main/systems/outsystems/front-end-bundle-check.js';
+import { checkFrontEndBundle } from '../../src/main/systems/outsystems/front-end-bundle-check.js';
 import { exportFarmBundle } from '../../src/main/systems/outsystems/farm-bundle.js';
 import { loadOrCreateSigningKey } from '../../src/main/platform/secrets/signing-key.js';
 import { practiceEngines } from '../support/engine-harness.js';
@@ -42,6 +40,14 @@ describe('the sandbox front-end', () => {
     // Only the IP differs from the controller's file, byte for byte elsewhere.
     expect(ours.toString().replace('10.0.0.21', '')).toBe(theirs.toString());
     expect(sandboxMachineAddresses(frontEnd)).toContain('10.0.0.21');
+    expect(sandboxFrontEnds(root)).toEqual([
+      {
+        name: 'SANDBOX-FE01',
+        installDir: frontEnd,
+        addresses: ['10.0.0.21', '127.0.0.1'],
+        secondHopFails: false,
+      },
+    ]);
     const client = new pg.Client({ connectionString: url });
     await client.connect();
     try {
@@ -176,9 +182,5 @@ describe("a front-end's checks on the controller's bundle", () => {
       expect(tree(installDir), label).toEqual(before);
     }
     expect(fs.existsSync(bundleDir)).toBe(true);
-  });
-
-  it("lists this machine's IPv4 addresses, loopback included", () => {
-    expect(machineIpv4Addresses()).toContain('127.0.0.1');
   });
 });

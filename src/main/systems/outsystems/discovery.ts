@@ -17,6 +17,7 @@ import {
   type OutSystemsDbRole,
 } from './hsconf-db-settings.js';
 import { loadPrivateKey } from './private-key.js';
+import { machineIpv4Addresses } from '../../platform/hosts/local-host.js';
 import { DEFAULT_INSTALL_DIR, readInstallFromRegistry } from './registry.js';
 import { OUTSYSTEMS_SERVICE_PREFIX, serverRole } from './services.js';
 
@@ -92,7 +93,7 @@ export async function discoverOutSystems(
         };
   const doc = hsconfRead.doc;
   const outgoingIpAddress = doc?.get('NetworkConfiguration', 'OutgoingIPAddress')?.value.trim() || undefined;
-  const machineAddresses = machineIpAddresses(options.networkInterfaces ?? os.networkInterfaces);
+  const machineAddresses = machineIpv4Addresses(options.networkInterfaces);
 
   return {
     installDir: location.installDir,
@@ -228,13 +229,6 @@ function databaseUser(
   } catch (error) {
     return { ...base, configured: false, problem: (error as Error).message };
   }
-}
-
-function machineIpAddresses(networkInterfaces: () => NodeJS.Dict<os.NetworkInterfaceInfo[]>): string[] {
-  return Object.values(networkInterfaces())
-    .flatMap((addresses) => addresses ?? [])
-    .filter((address) => !address.internal)
-    .map((address) => address.address);
 }
 
 /** Windows: the High (S-1-16-12288) or System (S-1-16-16384) integrity level in `whoami /groups`; elsewhere uid 0. */

@@ -6,7 +6,6 @@
  * The result is the server.hsconf to write: the bundle's bytes, with only this server's IP put back.
  */
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { FarmBundleError, verifyFarmBundle, type FarmBundleManifest } from './farm-bundle.js';
 import { HsConf } from './hsconf.js';
@@ -27,7 +26,7 @@ export interface FrontEndBundleCheckOptions {
   bundleDir: string;
   expectedSigner: string;
   installDir: string;
-  /** This machine's IPv4 addresses (machineIpv4Addresses, or the sandbox's simulated machine). */
+  /** This machine's IPv4 addresses (its HostAccess's addresses(), or the sandbox's simulated machine). */
   machineAddresses: string[];
   /** The Local IP the admin chose; by default this server keeps the one it has. */
   localIp?: string;
@@ -64,12 +63,4 @@ export async function checkFrontEndBundle(options: FrontEndBundleCheckOptions): 
       ? bundle.hsconf
       : incoming.set(NETWORK, OUTGOING_IP, outgoingIp, { encrypted: false }).toBuffer();
   return { manifest: bundle.manifest, hsconf, outgoingIp };
-}
-
-/** This machine's IPv4 addresses, loopback included. */
-export function machineIpv4Addresses(): string[] {
-  return Object.values(os.networkInterfaces())
-    .flatMap((addresses) => addresses ?? [])
-    .filter((address) => address.family === 'IPv4')
-    .map((address) => address.address);
 }

@@ -16,7 +16,44 @@ export const SANDBOX_FRONT_END = { name: 'SANDBOX-FE01', ipAddress: '10.0.0.21' 
 export const SANDBOX_MACHINE_FILE = 'machine.json';
 const INSTALL_DIR_NAME = 'Platform Server';
 
-const SimulatedMachine = z.object({ addresses: z.array(z.string().min(1)) }).strict();
+const SimulatedMachine = z
+  .object({
+    addresses: z.array(z.string().min(1)),
+    /** Reached through the simulated PowerShell remoting, this machine fails the second hop. */
+    remoting: z
+      .object({ secondHop: z.enum(['works', 'fails']) })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export interface SandboxFrontEnd {
+  name: string;
+  installDir: string;
+  addresses: string[];
+  secondHopFails: boolean;
+}
+
+/** The sandbox's simulated front-ends, by server name, as `<root>/front-ends/<name>/machine.json` describes them. */
+export function sandboxFrontEnds(root: string): SandboxFrontEnd[] {
+  const dir = path.join(root, SANDBOX_FRONT_ENDS_DIR);
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort()
+    .map((name) => {
+      const installDir = sandboxFrontEndInstallDir(root, name);
+      const machine = readMachine(installDir);
+      return {
+        name,
+        installDir,
+        addresses: machine.addresses,
+        secondHopFails: machine.remoting?.secondHop === 'fails',
+      };
+    });
+}
 
 /** `<root>/front-ends/<server name>/Platform Server`. */
 export function sandboxFrontEndInstallDir(root: string, serverName: string): string {
@@ -48,8 +85,12 @@ export async function writeSandboxFrontEnd(root: string, controllerInstallDir: s
 
 /** The simulated machine's addresses for an install made by writeSandboxFrontEnd. */
 export function sandboxMachineAddresses(installDir: string): string[] {
+  return readMachine(installDir).addresses;
+}
+
+function readMachine(installDir: string): z.infer<typeof SimulatedMachine> {
   const file = path.join(path.dirname(installDir), SANDBOX_MACHINE_FILE);
-  return SimulatedMachine.parse(JSON.parse(fs.readFileSync(file, 'utf8'))).addresses;
+  return SimulatedMachine.parse(JSON.parse(fs.readFileSync(file, 'utf8')));
 }
 
 /** The simulated front-end whose install holds this folder (`<root>/front-ends/<name>/Platform Server`), if any. */

@@ -24,7 +24,8 @@ import { writeFileAtomic } from '../../../platform/files/atomic-write.js';
 import { loadOrCreateSigningKey } from '../../../platform/secrets/signing-key.js';
 import { ConfigurationToolRun } from '../config-tool.js';
 import { FarmBundleError, MANIFEST_NAME } from '../farm-bundle.js';
-import { checkFrontEndBundle, machineIpv4Addresses } from '../front-end-bundle-check.js';
+import { machineIpv4Addresses } from '../../../platform/hosts/local-host.js';
+import { checkFrontEndBundle } from '../front-end-bundle-check.js';
 import {
   SANDBOX_FRONT_END,
   sandboxFrontEndInstallDir,
