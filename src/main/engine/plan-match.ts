@@ -3,9 +3,9 @@ import type { PlannedStep } from '../../shared/procedure.js';
 /**
  * What a resume compares between the plan a run confirmed (its journal) and the re-plan: for each
  * step, what it is and what it will do — its kind, title, host, phase, undo, compensation, failure
- * choices, point of no return, and its SQL, command and services. Not the parts a step may read
- * from the state the run itself changes (its summary, details and file diff: a resume after the run
- * rewrote a config file must still work).
+ * choices, point of no return, and its command and services. Not the parts a step may read from the
+ * state the run itself changes: its summary, details, file diff and SQL (a resume after the run
+ * rewrote a config file, or a row its SQL was planned from, must still work).
  */
 const COMPARED = [
   ['kind', (step: PlannedStep) => step.kind],
@@ -16,7 +16,6 @@ const COMPARED = [
   ['compensation', (step: PlannedStep) => step.compensation],
   ['failure choices', (step: PlannedStep) => step.onFailure],
   ['point of no return', (step: PlannedStep) => step.pointOfNoReturn],
-  ['SQL', (step: PlannedStep) => step.description.sql],
   ['command', (step: PlannedStep) => step.description.command],
   ['services', (step: PlannedStep) => step.description.services],
 ] as const;
