@@ -106,7 +106,7 @@ export const reconfigureFrontEnd: ProcedureDefinition<typeof reconfigureFrontEnd
     const { key } = await loadPrivateKey(path.join(installDir, 'private.key'));
     const incoming = HsConf.parse(checked.hsconf, 'server.hsconf in the bundle');
     for (const secret of readableHsconfSecrets(incoming, key)) addSecret(secret);
-    for (const secret of readableHsconfSecrets(HsConf.parse(fs.readFileSync(frontEnd.hsconfPath)), key))
+    for (const secret of readableHsconfSecrets(await HsConf.load(frontEnd.hsconfPath), key))
       addSecret(secret);
     return {
       target: `outsystems:${installDir}`,
