@@ -139,6 +139,15 @@ describe('powershellRemoteHost over the simulated PowerShell', () => {
     expect(fs.readdirSync(tmp)).toEqual([]);
   });
 
+  it('copies to and from a path full of PowerShell syntax as plain data', async () => {
+    const host = remote();
+    const hostile = path.join(root, 'fe01', "it's $(Stop-Computer) [a]; `b` & c.hsconf");
+    await host.files.write(hostile, Buffer.from('data'));
+    expect(fs.readFileSync(hostile, 'utf8')).toBe('data');
+    await expect(host.files.read(hostile, 100)).resolves.toEqual(Buffer.from('data'));
+    expect(new Set(requests.map((request) => request.args.join(' '))).size).toBe(2);
+  });
+
   it('reports a missing remote folder as remote-folder-missing, with nothing left behind', async () => {
     const error = await remote()
       .files.write(path.join(root, 'nowhere', 'server.hsconf'), Buffer.from('x'))
@@ -252,6 +261,14 @@ describe('powershellRemoteHost over the simulated PowerShell', () => {
     expect(() => remote('fe01 -Credential x')).toThrow(RemotingError);
   });
 
+  it('waits the simulated per-call delay', async () => {
+    const powershell = simulatedPowerShell({ resolveHost: () => frontEnd, delayMs: 60 });
+    const host = powershellRemoteHost({ exec: { run: powershell }, computerName: 'FE01' });
+    const started = Date.now();
+    await host.probe();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(55);
+  });
+
   it('refuses any script that is not one of its own', async () => {
     const powershell = simulatedPowerShell({ resolveHost: () => frontEnd });
     const result = await powershell({
@@ -268,6 +285,12 @@ describe('powershellRemoteHost over the simulated PowerShell', () => {
     });
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toMatch(/runs only Breakglass's remoting scripts/);
+    const ownScriptOtherwise = await powershell({
+      program: 'powershell.exe',
+      args: ['-NoProfile', '-Command', REMOTING_SCRIPTS.probe],
+      stdin: '',
+    });
+    expect(ownScriptOtherwise.exitCode).toBe(1);
   });
 });
 

@@ -347,7 +347,7 @@ function serviceFailure(
     failed:
       result.win32Error === 1051
         ? `Service ${on} cannot stop while services that depend on it run (${(result.dependents ?? []).join(', ')}). Stop those first.`
-        : `Could not ${operation} ${on}: ${result.message ?? 'no reason given'}${result.win32Error ? ` (Windows error ${result.win32Error})` : ''}.`,
+        : `Could not ${operation} ${on}: ${result.message || 'no reason given'}${result.win32Error ? ` (Windows error ${result.win32Error})` : ''}.`,
   };
   return new ServiceControlError(name, failure, messages[failure]);
 }

@@ -6,6 +6,7 @@
  * in the domain; no TrustedHosts, no AllowUnencrypted, no explicit credentials), does its work and
  * prints one line `BREAKGLASS-RESULT <json>`: `{ "ok": true, ... }` or `{ "ok": false, "error":
  * { "fullyQualifiedErrorId", "message" } }` (the ID, because the console text wraps at its width).
+ * PowerShell variable names ignore case: a local never reuses a parameter's name in another case.
  * Non-ASCII characters in that line are written as \uXXXX escapes, so the console's output code
  * page cannot garble them either.
  */
@@ -135,6 +136,7 @@ const SERVICE_BLOCK = String.raw`
       }
       if ($timedOut) { @{ failure = 'timeout' } }
       elseif ($win32 -eq 5) { @{ failure = 'access-denied'; win32Error = 5 } }
+      elseif ($win32 -eq 1058) { @{ failure = 'disabled'; win32Error = 1058 } }
       else { @{ failure = 'failed'; win32Error = $win32; message = [string]$_.Exception.Message } }
     }
 `;
@@ -192,10 +194,10 @@ export const DATABASE_LOGIN_SCRIPT = script(String.raw`
     $builder['TrustServerCertificate'] = [bool]$Connection.trustServerCertificate
     $builder['Connect Timeout'] = [int]$Connection.connectTimeoutSeconds
     $builder['Application Name'] = 'Breakglass login test'
-    $connection = New-Object System.Data.SqlClient.SqlConnection $builder.ConnectionString
+    $sql = New-Object System.Data.SqlClient.SqlConnection $builder.ConnectionString
     try {
-      $connection.Open()
-      @{ supported = $true; connected = $true; serverVersion = [string]$connection.ServerVersion }
+      $sql.Open()
+      @{ supported = $true; connected = $true; serverVersion = [string]$sql.ServerVersion }
     } catch {
       $cause = $_.Exception
       while ($cause.InnerException -and -not ($cause -is [System.Data.SqlClient.SqlException])) { $cause = $cause.InnerException }
@@ -203,7 +205,7 @@ export const DATABASE_LOGIN_SCRIPT = script(String.raw`
       if ($cause -is [System.Data.SqlClient.SqlException]) { $number = $cause.Number }
       @{ supported = $true; connected = $false; number = $number; message = [string]$cause.Message }
     } finally {
-      $connection.Dispose()
+      $sql.Dispose()
     }
   }
   Write-Result @{ ok = $true; supported = [bool]$r.supported; connected = [bool]$r.connected; serverVersion = [string]$r.serverVersion; number = $r.number; message = [string]$r.message }
