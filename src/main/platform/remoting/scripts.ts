@@ -100,16 +100,17 @@ export const RUN_SCRIPT = script(String.raw`
 `);
 
 /**
- * The services part, run remotely: Get-Service by exact name, a stop refused while dependent
+ * The services part, run remotely: Get-Service by exact name (enumerating all, whose errors for a
+ * service it may not query are skipped), a stop refused while dependent
  * services run (as sc.exe refuses with 1051; ServiceController.Stop() would stop them silently),
  * then WaitForStatus up to timeoutMs.
  */
 const SERVICE_BLOCK = String.raw`
     param($Operation, $Name, $TimeoutMs)
     $ErrorActionPreference = 'Stop'
-    function Get-State($Service) { @{ name = [string]$Service.ServiceName; displayName = [string]$Service.DisplayName; status = [string]$Service.Status; startType = [string]$Service.StartType } }
-    if ($Operation -eq 'list') { return @{ services = @(Get-Service | Where-Object { $_.ServiceName.StartsWith($Name, [StringComparison]::OrdinalIgnoreCase) } | ForEach-Object { Get-State $_ }) } }
-    $service = Get-Service | Where-Object { $_.ServiceName -eq $Name } | Select-Object -First 1
+    function Get-State($Item) { @{ name = [string]$Item.ServiceName; displayName = [string]$Item.DisplayName; status = [string]$Item.Status; startType = [string]$Item.StartType } }
+    if ($Operation -eq 'list') { return @{ services = @(Get-Service -ErrorAction SilentlyContinue | Where-Object { $_.ServiceName.StartsWith($Name, [StringComparison]::OrdinalIgnoreCase) } | ForEach-Object { Get-State $_ }) } }
+    $service = Get-Service -ErrorAction SilentlyContinue | Where-Object { $_.ServiceName -eq $Name } | Select-Object -First 1
     if (-not $service) { return @{ failure = 'missing' } }
     try {
       if ($Operation -eq 'stop' -and [string]$service.Status -ne 'Stopped') {
