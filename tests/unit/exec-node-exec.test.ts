@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SecretOnArgvError } from '../../src/main/platform/exec/argv-guard.js';
-import { ExecStartError, NodeExec } from '../../src/main/platform/exec/node-exec.js';
+import { ExecStartError } from '../../src/main/platform/exec/child-process.js';
+import { NodeExec } from '../../src/main/platform/exec/node-exec.js';
 import { MASK } from '../../src/shared/redact.js';
 
 const node = process.execPath;

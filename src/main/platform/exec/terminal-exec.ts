@@ -11,7 +11,7 @@ import { spawn } from 'node:child_process';
 import { Redactor } from '../../../shared/redact.js';
 import { assertNoSecretOnArgv } from './argv-guard.js';
 import { childEnvironment } from './child-env.js';
-import { ExecStartError, killTree } from './node-exec.js';
+import { killTree, waitForExit } from './child-process.js';
 import { OutputCapture } from './output-capture.js';
 import type { ExecRequest, ExecResult } from './types.js';
 
@@ -86,38 +86,18 @@ export async function runInTerminal(request: ExecRequest, outputCapBytes: number
     }
   });
   child.stderr?.on('data', (chunk: Buffer) => helperErrors.push(chunk));
-  let timedOut = false;
-  const timer =
-    request.timeoutMs !== undefined
-      ? setTimeout(() => {
-          timedOut = true;
-          killTree(child);
-        }, request.timeoutMs)
-      : undefined;
-  try {
-    const { exitCode, signal } = await new Promise<{ exitCode: number | null; signal: string | null }>(
-      (resolve, reject) => {
-        child.once('error', (error: NodeJS.ErrnoException) =>
-          reject(
-            new ExecStartError(
-              `${PTY_PROGRAM} (the pseudo-terminal for ${redactor.redact(request.program)})`,
-              error.code ?? error.message,
-            ),
-          ),
-        );
-        child.once('close', (code, sig) => resolve({ exitCode: code, signal: sig }));
-      },
-    );
-    return {
-      exitCode,
-      signal,
-      stdout: redactor.redact(output.text()),
-      stderr: redactor.redact(helperErrors.text()),
-      timedOut,
-      durationMs: Date.now() - started,
-      ...(unansweredPrompt !== undefined ? { unansweredPrompt } : {}),
-    };
-  } finally {
-    if (timer) clearTimeout(timer);
-  }
+  const { exitCode, signal, timedOut } = await waitForExit(
+    child,
+    `${PTY_PROGRAM} (the pseudo-terminal for ${redactor.redact(request.program)})`,
+    request.timeoutMs,
+  );
+  return {
+    exitCode,
+    signal,
+    stdout: redactor.redact(output.text()),
+    stderr: redactor.redact(helperErrors.text()),
+    timedOut,
+    durationMs: Date.now() - started,
+    ...(unansweredPrompt !== undefined ? { unansweredPrompt } : {}),
+  };
 }

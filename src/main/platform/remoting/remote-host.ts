@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { Redactor } from '../../../shared/redact.js';
 import { classifyConnectionError } from '../db/classify.js';
 import type { ConnectionFailureKind, DbSettings } from '../db/types.js';
-import { ExecStartError } from '../exec/node-exec.js';
+import { ExecStartError } from '../exec/child-process.js';
 import type { Exec, ExecRequest, ExecResult } from '../exec/types.js';
 import { readRegularFile, UnreadableFileError } from '../files/read-regular-file.js';
 import type { HostAccess } from '../hosts/types.js';

@@ -11,7 +11,7 @@
  * with changepassword typed at a getpass prompt too).
  */
 import { StepFailure, type StepContext, type StepDefinition } from '../../engine/types.js';
-import { ExecStartError } from '../../platform/exec/node-exec.js';
+import { ExecStartError } from '../../platform/exec/child-process.js';
 import type { ExecResult } from '../../platform/exec/types.js';
 import type { SysReptorDeploy } from './deploy.js';
 
