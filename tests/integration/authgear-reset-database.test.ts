@@ -199,6 +199,33 @@ describe('authgear.reset-password, database path (real PostgreSQL, vendor tables
     expect(await passwordTables(e)).toEqual(before);
   });
 
+  it('warns when the stored login ID is not exactly the one typed (matched through original_login_id)', async () => {
+    const e = engine('login-mismatch');
+    const exact = await e.plan(
+      PROCEDURE,
+      { loginId: 'alice@practice.example', newPassword: NEW_PASSWORD, path: 'database' },
+      'sandbox',
+    );
+    expect(exact.view.warnings.join('\n')).not.toMatch(/matched the user whose stored login ID/);
+    // As Authgear keeps it: the normalised email in login_id, the address as typed at sign-up in original_login_id.
+    await authgearQuery(
+      e,
+      "UPDATE _auth_identity_login_id SET original_login_id = 'Alice@Practice.Example' WHERE login_id = 'alice@practice.example'",
+    );
+    const prepared = await e.plan(
+      PROCEDURE,
+      { loginId: 'Alice@Practice.Example', newPassword: NEW_PASSWORD, path: 'database' },
+      'sandbox',
+    );
+    expect(prepared.view.warnings.join('\n')).toMatch(
+      /The login ID typed, "Alice@Practice\.Example", matched the user whose stored login ID is "alice@practice\.example"/,
+    );
+    const view = await e.start(prepared, scriptedHooks()).done;
+    expect(view.steps.find((step) => step.id === 'find-user')?.logs.join('\n')).toMatch(
+      /stored login ID is "alice@practice\.example"/,
+    );
+  });
+
   it('warns that a disabled user must be re-enabled through the Admin API', async () => {
     const e = engine('disabled');
     const prepared = await e.plan(

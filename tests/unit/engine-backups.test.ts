@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,6 +13,27 @@ function setup() {
 }
 
 describe('run backups', () => {
+  it('refuses to back up a link to a device, a FIFO or a folder instead of hanging or growing without end; nothing saved', async () => {
+    const { root, store, runDir } = setup();
+    const device = path.join(root, 'server.hsconf');
+    fs.symlinkSync('/dev/zero', device);
+    await expect(store.saveFile(device)).rejects.toThrow(/is not a regular file/);
+    const fifo = path.join(root, 'fifo.conf');
+    execFileSync('mkfifo', [fifo]);
+    await expect(store.saveFile(fifo)).rejects.toThrow(/is not a regular file/);
+    const folder = path.join(root, 'folder.conf');
+    fs.mkdirSync(folder);
+    await expect(store.saveFile(folder)).rejects.toThrow(/is a folder/);
+    expect(fs.existsSync(path.join(runDir, 'files.json'))).toBe(false);
+    // A queue that refused still serves the next save.
+    const fine = path.join(root, 'fine.conf');
+    fs.writeFileSync(fine, 'ok');
+    await store.saveFile(fine);
+    fs.writeFileSync(fine, 'changed');
+    await store.restoreFile(fine);
+    expect(fs.readFileSync(fine, 'utf8')).toBe('ok');
+  });
+
   it('restores a changed file byte for byte; the first save wins', async () => {
     const { root, store, runDir } = setup();
     const file = path.join(root, 'app.conf');

@@ -13,6 +13,7 @@ import { hashAuthgearPassword, verifyAuthgearPassword, detectAuthgearHashFormat 
 import {
   findOneUser,
   findUsersByLoginIdSql,
+  loginIdMismatch,
   onePrimaryPassword,
   passwordWriteSql,
   primaryPasswords,
@@ -87,6 +88,8 @@ export async function previewAuthgearDatabase(
         },
       ];
       const warnings: string[] = [];
+      const mismatch = loginIdMismatch(user, options.loginId);
+      if (mismatch) warnings.push(mismatch);
       if (user.isDisabled)
         warnings.push(
           'The user is disabled. Re-enabling must go through the Admin API (setDisabledStatus): the disabled state is derived from several columns, so the database path does not touch it.',
@@ -158,6 +161,8 @@ export function authgearDatabaseSteps(
         ctx.log(
           `Found user ${user.id}${user.isDisabled ? ' (disabled: re-enable it with the Admin API)' : ''}; primary password ${authenticator.id}.`,
         );
+        const mismatch = loginIdMismatch(user, options.loginId);
+        if (mismatch) ctx.log(mismatch);
       });
     },
   };

@@ -15,6 +15,8 @@ export interface AuthgearUser {
   isDisabled: boolean;
   isAnonymized: boolean;
   deleteAt: string | null;
+  /** The stored login ID(s) the value matched (login_id; the value may have matched original_login_id or unique_key). */
+  loginId: string;
 }
 
 export interface PasswordAuthenticator {
@@ -39,7 +41,7 @@ export function findUsersByLoginIdSql(
   key: LoginIdKey,
   value: string,
 ): SqlFragment {
-  return sql`SELECT DISTINCT u.id, u.is_disabled, u.is_anonymized, u.delete_at::text AS delete_at FROM ${t(schema, '_auth_identity_login_id')} l JOIN ${t(schema, '_auth_identity')} i ON i.id = l.id AND i.app_id = l.app_id JOIN ${t(schema, '_auth_user')} u ON u.id = i.user_id AND u.app_id = i.app_id WHERE l.app_id = ${appId} AND l.login_id_key = ${key} AND (l.login_id = ${value} OR l.original_login_id = ${value} OR l.unique_key = ${value})`;
+  return sql`SELECT u.id, u.is_disabled, u.is_anonymized, u.delete_at::text AS delete_at, string_agg(DISTINCT l.login_id, ', ') AS login_id FROM ${t(schema, '_auth_identity_login_id')} l JOIN ${t(schema, '_auth_identity')} i ON i.id = l.id AND i.app_id = l.app_id JOIN ${t(schema, '_auth_user')} u ON u.id = i.user_id AND u.app_id = i.app_id WHERE l.app_id = ${appId} AND l.login_id_key = ${key} AND (l.login_id = ${value} OR l.original_login_id = ${value} OR l.unique_key = ${value}) GROUP BY u.id, u.is_disabled, u.is_anonymized, u.delete_at`;
 }
 
 export async function findOneUser(
@@ -68,7 +70,14 @@ export async function findOneUser(
     isDisabled: row.is_disabled === true,
     isAnonymized: row.is_anonymized === true,
     deleteAt: row.delete_at == null ? null : String(row.delete_at),
+    loginId: String(row.login_id),
   };
+}
+
+/** A warning when the stored login ID is not exactly the one typed (the match went through original_login_id or unique_key). */
+export function loginIdMismatch(user: AuthgearUser, typed: string): string | undefined {
+  if (user.loginId === typed) return undefined;
+  return `The login ID typed, "${typed}", matched the user whose stored login ID is "${user.loginId}" (Authgear's normalised form, or its original or unique key): check that this is the intended user.`;
 }
 
 export function primaryPasswordsSql(schema: string, appId: string, userId: string): SqlFragment {
